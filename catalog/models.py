@@ -66,6 +66,9 @@ class Tool(models.Model):
     # Identity
     full_name = models.CharField(max_length=200, help_text="owner/name on GitHub")
     github_id = models.BigIntegerField(unique=True, null=True, blank=True)
+    github_node_id = models.CharField(
+        max_length=100, blank=True, help_text="GraphQL node id; lets a refresh look a repo up by id"
+    )
 
     # Placement
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tools")
