@@ -2,11 +2,46 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
-from catalog.models import Category, FormerName, Layer, Tool
+from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
+
+#: Metrics with a daily history, public name → label.
+HISTORY_METRICS: dict[str, str] = {
+    "stars": "Stars",
+    "forks": "Forks",
+    "watchers": "Watchers",
+    "open_issues": "Open issues",
+    "contributors": "Contributors",
+}
+
+#: Trending windows, public name → the derived field holding that window's star gain.
+TRENDING_WINDOWS: dict[str, str] = {
+    "7d": "stars_gained_7d",
+    "30d": "stars_gained_30d",
+    "90d": "stars_gained_90d",
+}
+
+_CARD_FIELDS = (
+    "id",
+    "full_name",
+    "display_name",
+    "stars",
+    "stars_gained_7d",
+    "stars_gained_30d",
+    "stars_gained_90d",
+    "score",
+    "status",
+    "category_id",
+)
+_BY_SCORE = (F("score").desc(nulls_last=True), F("stars").desc(nulls_last=True), F("id").asc())
 
 
 @dataclass
@@ -24,53 +59,131 @@ class LayerCard:
     categories: list[CategoryCard] = field(default_factory=list)
 
 
+@dataclass
+class CategorySummary:
+    category: Category
+    tool_count: int
+    total_stars: int | None  # None when no tool in it has been measured yet
+    median_gain_30d: float | None  # None when no tool has 30 days of history
+    top_tools: list[Tool] = field(default_factory=list)
+
+
+@dataclass
+class LayerSummary:
+    layer: Layer
+    tool_count: int
+    total_stars: int | None
+    median_gain_30d: float | None
+    category_count: int
+    top_tools: list[Tool] = field(default_factory=list)
+
+
+def public_tools() -> QuerySet[Tool]:
+    """Tools shown in rankings: not hidden by a curator and still active on GitHub."""
+    return Tool.objects.listed().active()
+
+
+def _leaders(partition: str, *, limit: int, queryset: QuerySet[Tool]) -> dict[int, list[Tool]]:
+    """The top ``limit`` tools by score within each value of ``partition``, in one query."""
+    ranked = queryset.annotate(
+        position=Window(RowNumber(), partition_by=[F(partition)], order_by=list(_BY_SCORE)),
+        group_key=F(partition),
+    ).only(*_CARD_FIELDS)
+    leaders: dict[int, list[Tool]] = defaultdict(list)
+    for tool in ranked.filter(position__lte=limit).order_by("group_key", "position"):
+        leaders[tool.group_key].append(tool)
+    return leaders
+
+
+def _median(values: Iterable[int]) -> float | None:
+    values = list(values)
+    return float(statistics.median(values)) if values else None
+
+
 def landscape(*, top_per_category: int = 5) -> list[LayerCard]:
     """Layers → categories → top listed tools by score, in a fixed number of queries."""
-    listed = Q(tools__hidden=False, tools__status="active")
-    categories = list(
-        Category.objects.select_related("layer").annotate(
-            tool_count=Count("tools", filter=listed),
-            total_stars=Sum("tools__stars", filter=listed),
-        )
-    )
-    top = (
-        Tool.objects.listed()
-        .active()
-        .order_by(F("score").desc(nulls_last=True), F("stars").desc(nulls_last=True), "id")
-        .only(
-            "id", "full_name", "display_name", "stars", "stars_gained_30d", "score", "category_id"
-        )
-    )
-    # One query for every category's leaders: rank tools within their category in SQL.
-    from django.db.models import Window
-    from django.db.models.functions import RowNumber
-
-    ranked = top.annotate(
-        position=Window(
-            RowNumber(),
-            partition_by=[F("category_id")],
-            order_by=[F("score").desc(nulls_last=True), F("stars").desc(nulls_last=True), F("id")],
-        )
-    )
-    leaders: dict[int, list[Tool]] = {}
-    for tool in ranked.filter(position__lte=top_per_category):
-        leaders.setdefault(tool.category_id, []).append(tool)
-
-    layers: dict[int, LayerCard] = {}
-    for layer in Layer.objects.all():
-        layers[layer.id] = LayerCard(layer=layer, tool_count=0, total_stars=0)
-    for category in categories:
-        card = layers[category.layer_id]
-        card.tool_count += category.tool_count
-        card.total_stars += category.total_stars or 0
+    summaries = category_summaries(top=top_per_category)
+    layers = {layer.id: LayerCard(layer=layer, tool_count=0, total_stars=0) for layer in _layers()}
+    for summary in summaries:
+        card = layers[summary.category.layer_id]
+        card.tool_count += summary.tool_count
+        card.total_stars += summary.total_stars or 0
         card.categories.append(
             CategoryCard(
-                category=category,
-                tool_count=category.tool_count,
-                top_tools=leaders.get(category.id, []),
+                category=summary.category,
+                tool_count=summary.tool_count,
+                top_tools=summary.top_tools,
             )
         )
     return list(layers.values())
+
+
+def _layers() -> QuerySet[Layer]:
+    return Layer.objects.all()
+
+
+def category_summaries(*, layer: str | None = None, top: int = 5) -> list[CategorySummary]:
+    """Each category (of one layer, by slug, when given) with its totals and leaders.
+
+    Four queries whatever the number of categories or tools.
+    """
+    listed = Q(tools__hidden=False, tools__status="active")
+    categories = (
+        Category.objects.select_related("layer")
+        .annotate(
+            tool_count=Count("tools", filter=listed),
+            total_stars=Sum("tools__stars", filter=listed),
+        )
+        .order_by("layer__position", "layer__slug", "position", "slug")
+    )
+    tools = public_tools()
+    if layer is not None:
+        categories = categories.filter(layer__slug=layer)
+        tools = tools.filter(category__layer__slug=layer)
+    gains: dict[int, list[int]] = defaultdict(list)
+    for category_id, gain in tools.filter(stars_gained_30d__isnull=False).values_list(
+        "category_id", "stars_gained_30d"
+    ):
+        gains[category_id].append(gain)
+    leaders = _leaders("category_id", limit=top, queryset=tools) if top else {}
+    return [
+        CategorySummary(
+            category=category,
+            tool_count=category.tool_count,
+            total_stars=category.total_stars,
+            median_gain_30d=_median(gains[category.id]),
+            top_tools=leaders.get(category.id, []),
+        )
+        for category in categories
+    ]
+
+
+def layer_summaries(*, top: int = 5) -> list[LayerSummary]:
+    """Each layer with its tool count, total stars, median 30-day gain and leaders."""
+    listed = Q(categories__tools__hidden=False, categories__tools__status="active")
+    layers = Layer.objects.annotate(
+        tool_count=Count("categories__tools", filter=listed),
+        total_stars=Sum("categories__tools__stars", filter=listed),
+        category_count=Count("categories", distinct=True),
+    ).order_by("position", "slug")
+    tools = public_tools()
+    gains: dict[int, list[int]] = defaultdict(list)
+    for layer_id, gain in tools.filter(stars_gained_30d__isnull=False).values_list(
+        "category__layer_id", "stars_gained_30d"
+    ):
+        gains[layer_id].append(gain)
+    leaders = _leaders("category__layer_id", limit=top, queryset=tools) if top else {}
+    return [
+        LayerSummary(
+            layer=layer,
+            tool_count=layer.tool_count,
+            total_stars=layer.total_stars,
+            median_gain_30d=_median(gains[layer.id]),
+            category_count=layer.category_count,
+            top_tools=leaders.get(layer.id, []),
+        )
+        for layer in layers
+    ]
 
 
 def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:
@@ -82,6 +195,7 @@ def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:
     queryset = (
         Tool.objects.listed()
         .with_placement()
+        .select_related("replaced_by")
         .prefetch_related(
             Prefetch("former_names", queryset=FormerName.objects.order_by("full_name"))
         )
@@ -97,3 +211,62 @@ def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:
     if former is None:
         return None
     return former.tool, False
+
+
+def _check_metric(metric: str) -> None:
+    if metric not in HISTORY_METRICS:
+        allowed = ", ".join(HISTORY_METRICS)
+        raise ValueError(f"unknown metric {metric!r}; allowed: {allowed}")
+
+
+def tool_history(
+    *, tool: Tool, metric: str = "stars", since: date | None = None, until: date | None = None
+) -> list[tuple[date, int | None]]:
+    """The tool's daily values of ``metric`` (oldest first); a day nobody measured is None."""
+    _check_metric(metric)
+    snapshots = MetricSnapshot.objects.filter(tool=tool)
+    if since is not None:
+        snapshots = snapshots.filter(date__gte=since)
+    if until is not None:
+        snapshots = snapshots.filter(date__lte=until)
+    return list(snapshots.order_by("date").values_list("date", metric))
+
+
+def compare_series(
+    *, tools: list[Tool], metric: str = "stars", since: date | None = None
+) -> tuple[list[date], dict[int, list[int | None]]]:
+    """Several tools' histories aligned on the union of their dates, in one query.
+
+    Returns the sorted dates and, per tool id, one value per date (None where that tool has
+    no snapshot or no value that day).
+    """
+    _check_metric(metric)
+    snapshots = MetricSnapshot.objects.filter(tool__in=[tool.pk for tool in tools])
+    if since is not None:
+        snapshots = snapshots.filter(date__gte=since)
+    by_tool: dict[int, dict[date, int | None]] = {tool.pk: {} for tool in tools}
+    for tool_id, day, value in snapshots.values_list("tool_id", "date", metric):
+        by_tool[tool_id][day] = value
+    dates = sorted({day for values in by_tool.values() for day in values})
+    series = {tool_id: [values.get(day) for day in dates] for tool_id, values in by_tool.items()}
+    return dates, series
+
+
+def trending(
+    *, window: str, layer: str | None = None, category: str | None = None, limit: int = 50
+) -> list[Tool]:
+    """Listed active tools with the largest star gain over ``window`` (7d, 30d or 90d).
+
+    Tools without enough history for the window (a NULL gain) are left out, not shown as 0.
+    """
+    if window not in TRENDING_WINDOWS:
+        allowed = ", ".join(TRENDING_WINDOWS)
+        raise ValueError(f"unknown window {window!r}; allowed: {allowed}")
+    gain = TRENDING_WINDOWS[window]
+    tools = public_tools().with_placement().filter(**{f"{gain}__isnull": False})
+    if layer is not None:
+        tools = tools.filter(category__layer__slug=layer)
+    if category is not None:
+        tools = tools.filter(category__slug=category)
+    ordered = tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")
+    return list(ordered[:limit])

@@ -1,0 +1,165 @@
+"""The shared reads behind the web pages and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from catalog import selectors
+from catalog.models import FormerName
+from tests.factories import make_category, make_layer, make_snapshot, make_tool
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stack():
+    """Two layers; the first has two categories, the second one."""
+    infra = make_layer("infra", name="Infrastructure")
+    apps = make_layer("apps", name="Applications")
+    vectors = make_category("vector-search", layer=infra, name="Vector search")
+    serving = make_category("serving", layer=infra, name="Serving")
+    agents = make_category("agents", layer=apps, name="Agents")
+    return infra, apps, vectors, serving, agents
+
+
+def test_category_summaries_count_listed_active_tools_and_give_the_median_gain(stack):
+    vectors = stack[2]
+    make_tool("a/one", category=vectors, stars=100, stars_gained_30d=10, score=50)
+    make_tool("a/two", category=vectors, stars=300, stars_gained_30d=30, score=70)
+    make_tool("a/three", category=vectors, stars=None)  # not yet measured
+    make_tool("a/hidden", category=vectors, stars=999, hidden=True)
+    make_tool("a/archived", category=vectors, stars=999, status="archived")
+
+    summaries = {s.category.slug: s for s in selectors.category_summaries()}
+
+    assert summaries["vector-search"].tool_count == 3
+    assert summaries["vector-search"].total_stars == 400
+    assert summaries["vector-search"].median_gain_30d == 20.0
+    assert [t.full_name for t in summaries["vector-search"].top_tools] == [
+        "a/two",
+        "a/one",
+        "a/three",
+    ]
+    assert summaries["serving"].tool_count == 0
+    assert summaries["serving"].total_stars is None  # nothing measured, not 0
+    assert summaries["serving"].median_gain_30d is None
+
+
+def test_category_summaries_of_one_layer_leave_out_the_others(stack):
+    _, _, vectors, _, agents = stack
+    make_tool("a/one", category=vectors)
+    make_tool("b/two", category=agents)
+
+    slugs = [s.category.slug for s in selectors.category_summaries(layer="apps")]
+
+    assert slugs == ["agents"]
+
+
+def test_category_summaries_run_a_fixed_number_of_queries(stack, django_assert_num_queries):
+    _, _, vectors, serving, agents = stack
+    for n in range(12):
+        make_tool(f"o/t{n}", category=[vectors, serving, agents][n % 3], score=n, stars=n)
+
+    with django_assert_num_queries(3):
+        summaries = selectors.category_summaries(top=2)
+        assert [len(s.top_tools) for s in summaries] == [2, 2, 2]
+
+
+def test_layer_summaries_total_their_categories(stack):
+    _, _, vectors, serving, agents = stack
+    make_tool("a/one", category=vectors, stars=100, stars_gained_30d=5, score=1)
+    make_tool("a/two", category=serving, stars=50, stars_gained_30d=7, score=9)
+    make_tool("a/three", category=serving, stars=50, stars_gained_30d=100, score=3)
+    make_tool("b/one", category=agents, stars=None)
+
+    infra, apps = selectors.layer_summaries(top=2)
+
+    assert (infra.layer.slug, infra.tool_count, infra.total_stars) == ("infra", 3, 200)
+    assert infra.median_gain_30d == 7.0
+    assert infra.category_count == 2
+    assert [t.full_name for t in infra.top_tools] == ["a/two", "a/three"]
+    assert (apps.tool_count, apps.total_stars, apps.median_gain_30d) == (1, None, None)
+
+
+def test_landscape_lists_layers_then_categories_with_leaders(stack):
+    _, _, vectors, _, agents = stack
+    make_tool("a/one", category=vectors, stars=10, score=2)
+    make_tool("b/one", category=agents, stars=20, score=3)
+
+    infra, apps = selectors.landscape()
+
+    assert [c.category.slug for c in infra.categories] == ["vector-search", "serving"]
+    assert (infra.tool_count, infra.total_stars) == (1, 10)
+    assert [t.full_name for t in apps.categories[0].top_tools] == ["b/one"]
+
+
+def test_tool_history_gives_one_metric_by_date_within_the_range():
+    tool = make_tool()
+    make_snapshot(tool, date(2025, 1, 3), stars=30, forks=3)
+    make_snapshot(tool, date(2025, 1, 1), stars=10, forks=None)
+    make_snapshot(tool, date(2025, 1, 2), stars=20, forks=2)
+
+    assert selectors.tool_history(tool=tool) == [
+        (date(2025, 1, 1), 10),
+        (date(2025, 1, 2), 20),
+        (date(2025, 1, 3), 30),
+    ]
+    assert selectors.tool_history(tool=tool, metric="forks", until=date(2025, 1, 2)) == [
+        (date(2025, 1, 1), None),
+        (date(2025, 1, 2), 2),
+    ]
+    assert selectors.tool_history(tool=tool, since=date(2025, 1, 3)) == [(date(2025, 1, 3), 30)]
+
+
+def test_tool_history_refuses_an_unknown_metric_naming_the_allowed_ones():
+    with pytest.raises(ValueError, match="allowed: stars, forks"):
+        selectors.tool_history(tool=make_tool(), metric="password")
+
+
+def test_compare_series_aligns_tools_on_the_union_of_dates_in_one_query(
+    django_assert_num_queries,
+):
+    first, second = make_tool(), make_tool()
+    make_snapshot(first, date(2025, 1, 1), stars=1)
+    make_snapshot(first, date(2025, 1, 3), stars=3)
+    make_snapshot(second, date(2025, 1, 2), stars=20)
+
+    with django_assert_num_queries(1):
+        dates, series = selectors.compare_series(tools=[first, second])
+
+    assert dates == [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 3)]
+    assert series == {first.pk: [1, None, 3], second.pk: [None, 20, None]}
+
+
+def test_trending_orders_by_the_window_gain_and_leaves_out_unmeasured_tools(stack):
+    _, _, vectors, _, agents = stack
+    make_tool("a/slow", category=vectors, stars_gained_7d=5, stars_gained_30d=500)
+    make_tool("a/fast", category=vectors, stars_gained_7d=50, stars_gained_30d=50)
+    make_tool("a/new", category=vectors, stars_gained_7d=None)
+    make_tool("b/agent", category=agents, stars_gained_7d=10)
+    make_tool("a/hidden", category=vectors, stars_gained_7d=10_000, hidden=True)
+
+    def names(**kwargs):
+        return [tool.full_name for tool in selectors.trending(**kwargs)]
+
+    assert names(window="7d") == ["a/fast", "b/agent", "a/slow"]
+    assert names(window="30d") == ["a/slow", "a/fast"]
+    assert names(window="7d", layer="apps") == ["b/agent"]
+    assert names(window="7d", category="vector-search", limit=1) == ["a/fast"]
+
+
+def test_trending_refuses_an_unknown_window():
+    with pytest.raises(ValueError, match="allowed: 7d, 30d, 90d"):
+        selectors.trending(window="1y")
+
+
+def test_tool_by_name_finds_a_tool_by_another_case_or_a_former_name():
+    tool = make_tool("Qdrant/qdrant")
+    FormerName.objects.create(tool=tool, full_name="old/qdrant")
+
+    assert selectors.tool_by_name("Qdrant/qdrant") == (tool, True)
+    assert selectors.tool_by_name("qdrant/QDRANT") == (tool, False)
+    assert selectors.tool_by_name("OLD/qdrant") == (tool, False)
+    assert selectors.tool_by_name("nobody/nothing") is None
