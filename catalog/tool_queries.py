@@ -1,0 +1,324 @@
+"""The one way to filter, search and order tools: the REST API and the web search page both
+parse their query string with ``parse_tool_query`` and list with ``tool_list``.
+
+Every parameter is validated here, so a bad value becomes a ``ToolQueryError`` naming the
+parameter and what it accepts, never a server error or a silently ignored filter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+
+from catalog.models import Category, Layer, Tool, ToolStatus
+
+Q_MAX_LENGTH = 200
+MAX_VALUES = 20  # values of one multi-valued parameter (category, topic, …)
+
+# Public ordering key → (model field, label). Every key also exists with a leading "-"
+# (descending). NULLs (not measured) always sort last; ties fall back to the tool id.
+_ORDER_FIELDS: dict[str, tuple[str, str]] = {
+    "stars": ("stars", "Stars"),
+    "gained_7d": ("stars_gained_7d", "Stars gained in 7 days"),
+    "gained_30d": ("stars_gained_30d", "Stars gained in 30 days"),
+    "gained_90d": ("stars_gained_90d", "Stars gained in 90 days"),
+    "growth": ("growth_30d", "Growth in 30 days (%)"),
+    "score": ("score", "Composite score"),
+    "activity": ("activity", "Activity"),
+    "pushed_at": ("pushed_at", "Last push"),
+    "created_at": ("repo_created_at", "Repository created"),
+    "contributors": ("contributors", "Contributors"),
+    "forks": ("forks", "Forks"),
+    "name": ("full_name", "Name"),
+}
+ORDERINGS: dict[str, str] = {}
+for _key, (_field, _label) in _ORDER_FIELDS.items():
+    ORDERINGS[_key] = f"{_label}, ascending"
+    ORDERINGS[f"-{_key}"] = f"{_label}, descending"
+ORDERINGS["relevance"] = "Best match for q (needs q)"
+DEFAULT_ORDERING = "-score"
+
+STATUSES = tuple(ToolStatus.values)
+DEFAULT_STATUSES = (ToolStatus.ACTIVE.value,)
+ANY_STATUS = "any"
+
+# SPDX ids of common permissive licences; `license=permissive` stands for all of them.
+PERMISSIVE_LICENSES = (
+    "0BSD", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "BSL-1.0", "ISC", "MIT", "MIT-0",
+    "PostgreSQL", "PSF-2.0", "Python-2.0", "Unlicense", "UPL-1.0", "X11", "Zlib",
+)  # fmt: skip
+PERMISSIVE = "permissive"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_WORD = re.compile(r"[^\W_]+")
+
+
+class ToolQueryError(ValueError):
+    """A query parameter that cannot be honoured; ``field`` names it, ``allowed`` lists choices."""
+
+    def __init__(self, field: str, message: str, allowed: list[str] | None = None) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+        self.allowed = allowed
+
+
+@dataclass(frozen=True)
+class ToolQuery:
+    layer: str | None = None
+    categories: tuple[str, ...] = ()
+    language: str | None = None
+    licenses: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    featured: bool | None = None
+    stars_min: int | None = None
+    stars_max: int | None = None
+    gained_30d_min: int | None = None
+    pushed_after: date | None = None
+    created_after: date | None = None
+    q: str | None = None
+    ordering: str = DEFAULT_ORDERING
+
+    def to_params(self) -> dict[str, str]:
+        """The query string that gives this query back (defaults left out), for links."""
+        names = {
+            "categories": "category",
+            "licenses": "license",
+            "topics": "topic",
+            "statuses": "status",
+        }
+        params: dict[str, str] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value == item.default or value is None:
+                continue
+            if item.name == "statuses":
+                value = ANY_STATUS if set(value) == set(STATUSES) else ",".join(value)
+            elif isinstance(value, tuple):
+                value = ",".join(value)
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            params[names.get(item.name, item.name)] = str(value)
+        return params
+
+
+def _values(params: Mapping, name: str) -> list[str]:
+    """All values of ``name``: repeated parameters and comma lists both work."""
+    if hasattr(params, "getlist"):
+        raw = params.getlist(name)
+    else:
+        raw = params.get(name)
+        raw = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
+    values = [part.strip() for item in raw for part in str(item).split(",") if part.strip()]
+    if len(values) > MAX_VALUES:
+        raise ToolQueryError(name, f"at most {MAX_VALUES} values are allowed")
+    return values
+
+
+def _single(params: Mapping, name: str) -> str | None:
+    values = _values(params, name)
+    if len(values) > 1:
+        raise ToolQueryError(name, "give one value only")
+    return values[0] if values else None
+
+
+def _integer(params: Mapping, name: str, *, minimum: int | None = None) -> int | None:
+    value = _single(params, name)
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise ToolQueryError(name, f"{value!r} is not a whole number") from None
+    if minimum is not None and number < minimum:
+        raise ToolQueryError(name, f"must be at least {minimum}")
+    if abs(number) > 2**31 - 1:
+        raise ToolQueryError(name, "is out of range")
+    return number
+
+
+def _date(params: Mapping, name: str) -> date | None:
+    value = _single(params, name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ToolQueryError(name, f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _choices(name: str, values: list[str], allowed: list[str]) -> tuple[str, ...]:
+    for value in values:
+        if value not in allowed:
+            raise ToolQueryError(name, f"unknown value {value!r}", allowed=allowed)
+    return tuple(dict.fromkeys(values))
+
+
+def _boolean(params: Mapping, name: str) -> bool | None:
+    value = _single(params, name)
+    if value is None:
+        return None
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ToolQueryError(name, f"{value!r} is not a boolean", allowed=["true", "false"])
+
+
+def _statuses(params: Mapping) -> tuple[str, ...]:
+    values = _values(params, "status")
+    if not values:
+        return DEFAULT_STATUSES
+    if values == [ANY_STATUS]:
+        return STATUSES
+    return _choices("status", values, [*STATUSES, ANY_STATUS])
+
+
+def _text(params: Mapping, name: str, *, max_length: int = 100) -> str | None:
+    value = _single(params, name)
+    if value is not None and len(value) > max_length:
+        raise ToolQueryError(name, f"is longer than {max_length} characters")
+    return value
+
+
+def parse_tool_query(params: Mapping) -> ToolQuery:
+    """Validate a query string (a QueryDict or a plain mapping) into a ``ToolQuery``."""
+    layer = _single(params, "layer")
+    if layer is not None:
+        _choices("layer", [layer], list(Layer.objects.values_list("slug", flat=True)))
+    categories = _values(params, "category")
+    if categories:
+        allowed = list(Category.objects.values_list("slug", flat=True))
+        categories = _choices("category", categories, allowed)
+    raw_q = _single(params, "q")
+    if raw_q is not None and len(raw_q) > Q_MAX_LENGTH:
+        raise ToolQueryError("q", f"is longer than {Q_MAX_LENGTH} characters")
+    q = " ".join(raw_q.split()) if raw_q else None
+    ordering = _single(params, "ordering") or ("relevance" if q else DEFAULT_ORDERING)
+    _choices("ordering", [ordering], list(ORDERINGS))
+    if ordering == "relevance" and not q:
+        ordering = DEFAULT_ORDERING
+    query = ToolQuery(
+        layer=layer,
+        categories=tuple(categories),
+        language=_text(params, "language"),
+        licenses=tuple(dict.fromkeys(_values(params, "license"))),
+        topics=tuple(dict.fromkeys(value.lower() for value in _values(params, "topic"))),
+        statuses=_statuses(params),
+        featured=_boolean(params, "featured"),
+        stars_min=_integer(params, "stars_min", minimum=0),
+        stars_max=_integer(params, "stars_max", minimum=0),
+        gained_30d_min=_integer(params, "gained_30d_min"),
+        pushed_after=_date(params, "pushed_after"),
+        created_after=_date(params, "created_after"),
+        q=q,
+        ordering=ordering,
+    )
+    low, high = query.stars_min, query.stars_max
+    if low is not None and high is not None and low > high:
+        raise ToolQueryError("stars_min", "must not be greater than stars_max")
+    return query
+
+
+def _placed_in(**lookup: object) -> Q:
+    """Primary category matching ``lookup``, or a secondary placement matching it."""
+    on_category = {f"category__{key}": value for key, value in lookup.items()}
+    secondary = Tool.secondary_categories.through.objects.filter(
+        tool_id=OuterRef("pk"), **on_category
+    )
+    return Q(**on_category) | Q(Exists(secondary))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _licence_filter(licenses: tuple[str, ...]) -> Q:
+    wanted = {value.lower() for value in licenses if value.lower() != PERMISSIVE}
+    if any(value.lower() == PERMISSIVE for value in licenses):
+        wanted |= {value.lower() for value in PERMISSIVE_LICENSES}
+    return Q(license_lower__in=sorted(wanted))
+
+
+def _search(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
+    words = _WORD.findall(q.lower())[:10]
+    if not settings.IS_POSTGRES:
+        condition = Q()
+        for word in words or [q]:
+            condition &= Q(search_document__icontains=word)
+        return queryset.filter(condition).alias(relevance=F("stars"))
+    from django.contrib.postgres.search import (
+        SearchQuery,
+        SearchRank,
+        SearchVector,
+        TrigramWordSimilarity,
+    )
+
+    # Same expression as the GIN index in catalog/migrations/0002_search_indexes.py.
+    vector = SearchVector("search_document", config="simple")
+    queryset = queryset.alias(document=vector, name_lower=Lower("full_name"))
+    typo = Q(name_lower__trigram_word_similar=q.lower())
+    if not words:
+        return queryset.filter(typo).alias(relevance=TrigramWordSimilarity(q.lower(), "name_lower"))
+    # Each word as a prefix ("vector" finds "vectors"); words hold letters and digits only.
+    prefixes = " & ".join(f"{word}:*" for word in words)
+    search = SearchQuery(prefixes, config="simple", search_type="raw")
+    return queryset.filter(Q(document=search) | typo).alias(
+        relevance=SearchRank(vector, search) + TrigramWordSimilarity(q.lower(), "name_lower")
+    )
+
+
+def _ordered(queryset: QuerySet[Tool], ordering: str) -> QuerySet[Tool]:
+    if ordering == "relevance":
+        return queryset.order_by(F("relevance").desc(nulls_last=True), "id")
+    descending = ordering.startswith("-")
+    field = _ORDER_FIELDS[ordering.lstrip("-")][0]
+    if field == "full_name":
+        key = Lower("full_name")
+        key = key.desc() if descending else key.asc()
+    else:
+        key = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return queryset.order_by(key, "id")
+
+
+def tool_list(*, query: ToolQuery) -> QuerySet[Tool]:
+    """Listed tools matching ``query``, searched and ordered, with their placement loaded."""
+    tools = Tool.objects.listed().with_placement().filter(status__in=query.statuses)
+    if query.layer:
+        tools = tools.filter(_placed_in(layer__slug=query.layer))
+    if query.categories:
+        tools = tools.filter(_placed_in(slug__in=list(query.categories)))
+    if query.language:
+        tools = tools.filter(language__iexact=query.language)
+    if query.licenses:
+        tools = tools.alias(license_lower=Lower("license_spdx")).filter(
+            _licence_filter(query.licenses)
+        )
+    if query.topics:
+        through = Tool.topics.through.objects.filter(
+            tool_id=OuterRef("pk"), topic__name__in=list(query.topics)
+        )
+        tools = tools.filter(Exists(through))
+    if query.featured is not None:
+        tools = tools.filter(featured=query.featured)
+    if query.stars_min is not None:
+        tools = tools.filter(stars__gte=query.stars_min)
+    if query.stars_max is not None:
+        tools = tools.filter(stars__lte=query.stars_max)
+    if query.gained_30d_min is not None:
+        tools = tools.filter(stars_gained_30d__gte=query.gained_30d_min)
+    if query.pushed_after is not None:
+        tools = tools.filter(pushed_at__gte=_midnight(query.pushed_after))
+    if query.created_after is not None:
+        tools = tools.filter(repo_created_at__gte=_midnight(query.created_after))
+    if query.q:
+        tools = _search(tools, query.q)
+    return _ordered(tools, query.ordering)

@@ -1,0 +1,295 @@
+"""The one tool filter/order/search implementation, against hand-built data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.conf import settings
+from django.http import QueryDict
+
+from catalog.models import Topic
+from catalog.tool_queries import (
+    ORDERINGS,
+    Q_MAX_LENGTH,
+    ToolQuery,
+    ToolQueryError,
+    parse_tool_query,
+    tool_list,
+)
+from tests.factories import make_category, make_layer, make_tool
+
+pytestmark = pytest.mark.django_db
+
+
+def when(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def catalog():
+    """Five listed tools (+ one hidden) in two layers, with distinct and missing metrics."""
+    models = make_layer("models")
+    data = make_layer("data")
+    llms = make_category("llms", layer=models)
+    agents = make_category("agents", layer=models)
+    vectors = make_category("vector-databases", layer=data)
+    tools = {
+        "alpha": make_tool(
+            "acme/alpha",
+            category=agents,
+            stars=500,
+            forks=50,
+            contributors=10,
+            stars_gained_7d=5,
+            stars_gained_30d=40,
+            stars_gained_90d=100,
+            growth_30d=8.0,
+            score=70.0,
+            activity=0.9,
+            language="Python",
+            license_spdx="MIT",
+            pushed_at=when("2026-11-20"),
+            repo_created_at=when("2023-01-01"),
+            featured=True,
+            description="An agent framework for tool calling",
+        ),
+        "beta": make_tool(
+            "beta-org/Beta",
+            category=vectors,
+            stars=2000,
+            forks=10,
+            contributors=40,
+            stars_gained_7d=0,
+            stars_gained_30d=300,
+            stars_gained_90d=50,
+            growth_30d=15.0,
+            score=85.0,
+            activity=0.5,
+            language="Rust",
+            license_spdx="Apache-2.0",
+            pushed_at=when("2026-10-01"),
+            repo_created_at=when("2021-05-05"),
+            description="Fast similarity search engine",
+        ),
+        "gamma": make_tool(
+            "gamma/gamma",
+            category=llms,
+            stars=100,
+            forks=80,
+            contributors=3,
+            stars_gained_7d=1,
+            stars_gained_30d=10,
+            stars_gained_90d=20,
+            growth_30d=10.0,
+            score=40.0,
+            activity=0.1,
+            language="python",
+            license_spdx="GPL-3.0",
+            pushed_at=when("2025-01-01"),
+            repo_created_at=when("2024-06-01"),
+        ),
+        "delta": make_tool(
+            "delta/delta",
+            category=vectors,
+            stars=2000,
+            forks=5,
+            contributors=1,
+            stars_gained_7d=2,
+            stars_gained_30d=5,
+            stars_gained_90d=9,
+            growth_30d=0.2,
+            score=85.0,
+            activity=0.3,
+            language="Go",
+            license_spdx="BSD-3-Clause",
+            pushed_at=when("2026-11-01"),
+            repo_created_at=when("2020-01-01"),
+        ),
+        # Not yet measured: every metric NULL, so it sorts after the measured tools.
+        "unmeasured": make_tool("zeta/unmeasured", category=llms),
+        "archived": make_tool("old/archived", category=llms, status="archived", stars=9000),
+        "missing": make_tool("gone/missing", category=llms, status="missing", stars=1),
+    }
+    make_tool("secret/hidden", category=agents, hidden=True, stars=99999, score=99.0)
+    tools["alpha"].secondary_categories.add(vectors)
+    python, rag = Topic.objects.create(name="python"), Topic.objects.create(name="rag")
+    tools["alpha"].topics.add(python, rag)
+    tools["gamma"].topics.add(python)
+    return tools
+
+
+def names(**params) -> list[str]:
+    return [tool.full_name for tool in tool_list(query=parse_tool_query(params))]
+
+
+def test_hidden_and_inactive_tools_are_left_out_by_default(catalog):
+    assert names(ordering="name") == [
+        "acme/alpha", "beta-org/Beta", "delta/delta", "gamma/gamma", "zeta/unmeasured"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"layer": "data"}, ["acme/alpha", "beta-org/Beta", "delta/delta"]),  # alpha: secondary
+        ({"category": "llms"}, ["gamma/gamma", "zeta/unmeasured"]),
+        ({"category": "llms,agents"}, ["acme/alpha", "gamma/gamma", "zeta/unmeasured"]),
+        ({"category": ["llms", "agents"]}, ["acme/alpha", "gamma/gamma", "zeta/unmeasured"]),
+        ({"language": "PYTHON"}, ["acme/alpha", "gamma/gamma"]),
+        ({"license": "mit"}, ["acme/alpha"]),
+        ({"license": "MIT,GPL-3.0"}, ["acme/alpha", "gamma/gamma"]),
+        ({"license": "permissive"}, ["acme/alpha", "beta-org/Beta", "delta/delta"]),
+        ({"topic": "rag"}, ["acme/alpha"]),
+        ({"topic": "python,rag"}, ["acme/alpha", "gamma/gamma"]),
+        ({"status": "archived"}, ["old/archived"]),
+        ({"status": "archived,missing"}, ["gone/missing", "old/archived"]),
+        ({"status": "any", "stars_min": "1000"}, ["beta-org/Beta", "delta/delta", "old/archived"]),
+        ({"featured": "true"}, ["acme/alpha"]),
+        ({"featured": "no"}, ["beta-org/Beta", "delta/delta", "gamma/gamma", "zeta/unmeasured"]),
+        ({"stars_min": "500"}, ["acme/alpha", "beta-org/Beta", "delta/delta"]),
+        ({"stars_max": "500"}, ["acme/alpha", "gamma/gamma"]),
+        ({"stars_min": "100", "stars_max": "500"}, ["acme/alpha", "gamma/gamma"]),
+        ({"gained_30d_min": "40"}, ["acme/alpha", "beta-org/Beta"]),
+        ({"pushed_after": "2026-11-01"}, ["acme/alpha", "delta/delta"]),
+        ({"created_after": "2023-01-01"}, ["acme/alpha", "gamma/gamma"]),
+        ({"layer": "models", "language": "python", "license": "GPL-3.0"}, ["gamma/gamma"]),
+    ],
+)
+def test_each_filter_keeps_exactly_the_matching_tools(catalog, params, expected):
+    assert names(**params, ordering="name") == expected
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("-stars", ["beta", "delta", "alpha", "gamma", "unmeasured"]),  # tie → lower id first
+        ("stars", ["gamma", "alpha", "beta", "delta", "unmeasured"]),  # NULL last both ways
+        ("-gained_7d", ["alpha", "delta", "gamma", "beta", "unmeasured"]),
+        ("gained_7d", ["beta", "gamma", "delta", "alpha", "unmeasured"]),
+        ("-gained_30d", ["beta", "alpha", "gamma", "delta", "unmeasured"]),
+        ("gained_30d", ["delta", "gamma", "alpha", "beta", "unmeasured"]),
+        ("-gained_90d", ["alpha", "beta", "gamma", "delta", "unmeasured"]),
+        ("gained_90d", ["delta", "gamma", "beta", "alpha", "unmeasured"]),
+        ("-growth", ["beta", "gamma", "alpha", "delta", "unmeasured"]),
+        ("growth", ["delta", "alpha", "gamma", "beta", "unmeasured"]),
+        ("-score", ["beta", "delta", "alpha", "gamma", "unmeasured"]),
+        ("score", ["gamma", "alpha", "beta", "delta", "unmeasured"]),
+        ("-activity", ["alpha", "beta", "delta", "gamma", "unmeasured"]),
+        ("activity", ["gamma", "delta", "beta", "alpha", "unmeasured"]),
+        ("-pushed_at", ["alpha", "delta", "beta", "gamma", "unmeasured"]),
+        ("pushed_at", ["gamma", "beta", "delta", "alpha", "unmeasured"]),
+        ("-created_at", ["gamma", "alpha", "beta", "delta", "unmeasured"]),
+        ("created_at", ["delta", "beta", "alpha", "gamma", "unmeasured"]),
+        ("-contributors", ["beta", "alpha", "gamma", "delta", "unmeasured"]),
+        ("contributors", ["delta", "gamma", "alpha", "beta", "unmeasured"]),
+        ("-forks", ["gamma", "alpha", "beta", "delta", "unmeasured"]),
+        ("forks", ["delta", "beta", "alpha", "gamma", "unmeasured"]),
+        ("name", ["alpha", "beta", "delta", "gamma", "unmeasured"]),  # case-insensitive
+        ("-name", ["unmeasured", "gamma", "delta", "beta", "alpha"]),
+    ],
+)
+def test_each_ordering_gives_the_exact_order(catalog, ordering, expected):
+    by_name = {tool.full_name: key for key, tool in catalog.items()}
+    assert [by_name[name] for name in names(ordering=ordering)] == expected
+
+
+def test_the_public_orderings_are_the_documented_whitelist():
+    plain = {key.lstrip("-") for key in ORDERINGS if key != "relevance"}
+    assert plain == {
+        "stars", "gained_7d", "gained_30d", "gained_90d", "growth", "score", "activity",
+        "pushed_at", "created_at", "contributors", "forks", "name",
+    }  # fmt: skip
+
+
+def test_the_default_order_is_best_score_first(catalog):
+    assert names()[:3] == ["beta-org/Beta", "delta/delta", "acme/alpha"]
+
+
+def test_a_query_dict_and_a_plain_mapping_parse_the_same():
+    params = QueryDict("category=a&category=b&ordering=-stars&stars_min=3")
+    with pytest.raises(ToolQueryError):  # unknown categories are rejected (none exist)
+        parse_tool_query(params)
+    plain = parse_tool_query({"ordering": "-stars", "stars_min": "3"})
+    assert plain == ToolQuery(ordering="-stars", stars_min=3)
+    assert plain.to_params() == {"ordering": "-stars", "stars_min": "3"}
+
+
+def test_to_params_round_trips(catalog):
+    query = parse_tool_query(
+        QueryDict("layer=data&category=llms,agents&license=permissive&status=any&featured=1&q=x")
+    )
+    assert parse_tool_query(query.to_params()) == query
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "allowed"),
+    [
+        ({"layer": "nope"}, "layer", ["models", "data"]),
+        ({"category": "llms,nope"}, "category", ["llms", "agents", "vector-databases"]),
+        ({"status": "deleted"}, "status", ["active", "archived", "missing", "blocked", "any"]),
+        ({"ordering": "-password"}, "ordering", list(ORDERINGS)),
+        ({"featured": "maybe"}, "featured", ["true", "false"]),
+        ({"stars_min": "lots"}, "stars_min", None),
+        ({"stars_min": "-1"}, "stars_min", None),
+        ({"stars_max": "1.5"}, "stars_max", None),
+        ({"stars_min": "10", "stars_max": "5"}, "stars_min", None),
+        ({"gained_30d_min": "99999999999"}, "gained_30d_min", None),
+        ({"pushed_after": "2026-13-01"}, "pushed_after", None),
+        ({"created_after": "yesterday"}, "created_after", None),
+        ({"q": "x" * (Q_MAX_LENGTH + 1)}, "q", None),
+        ({"language": ["Python", "Go"]}, "language", None),
+        ({"category": ",".join(["llms"] * 21)}, "category", None),
+    ],
+)
+def test_bad_values_name_the_parameter_and_what_is_allowed(catalog, params, field, allowed):
+    with pytest.raises(ToolQueryError) as raised:
+        parse_tool_query(params)
+    assert raised.value.field == field
+    assert raised.value.message
+    if allowed is None:
+        assert raised.value.allowed is None
+    else:
+        assert sorted(raised.value.allowed) == sorted(allowed)
+
+
+def test_search_finds_a_tool_by_a_word_of_its_description(catalog):
+    assert names(q="similarity") == ["beta-org/Beta"]
+    assert names(q="AGENT framework") == ["acme/alpha"]
+
+
+def test_search_combines_with_filters_and_ignores_hidden_tools(catalog):
+    assert names(q="agent", layer="data") == ["acme/alpha"]
+    assert names(q="agent", layer="models", language="rust") == []
+    assert names(q="secret") == []
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="typo tolerance needs PostgreSQL pg_trgm")
+def test_search_tolerates_a_misspelt_name_on_postgresql():
+    make_tool("langchain-ai/langchain", description="Build context-aware reasoning apps")
+    make_tool("run-llama/llama_index", description="Data framework for LLM apps")
+    assert [tool.full_name for tool in tool_list(query=parse_tool_query({"q": "langchian"}))] == [
+        "langchain-ai/langchain"
+    ]
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="ranking needs PostgreSQL full-text search")
+def test_search_ranks_a_name_match_above_a_description_mention():
+    make_tool("someone/notes", description="notes about qdrant and other stores")
+    make_tool("qdrant/qdrant", description="Vector search engine")
+    found = tool_list(query=parse_tool_query({"q": "qdrant"}))
+    assert [tool.full_name for tool in found] == ["qdrant/qdrant", "someone/notes"]
+
+
+def test_search_matches_word_prefixes(catalog):
+    assert names(q="simil") == ["beta-org/Beta"]
+
+
+def test_relevance_without_q_falls_back_to_the_default_order(catalog):
+    assert parse_tool_query({"ordering": "relevance"}).ordering == "-score"
+    assert parse_tool_query({"q": "x"}).ordering == "relevance"
+
+
+def test_dates_filter_from_midnight_utc(catalog):
+    assert parse_tool_query({"pushed_after": "2026-11-20"}).pushed_after == date(2026, 11, 20)
+    assert names(pushed_after="2026-11-20") == ["acme/alpha"]
