@@ -6,11 +6,12 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
+from catalog import rankings
 from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
 
 #: Metrics with a daily history, public name → label.
@@ -28,6 +29,9 @@ TRENDING_WINDOWS: dict[str, str] = {
     "30d": "stars_gained_30d",
     "90d": "stars_gained_90d",
 }
+
+#: Trending looks at this many times ``limit`` tools by stored gain before damping spikes.
+TRENDING_CANDIDATES = 3
 
 _CARD_FIELDS = (
     "id",
@@ -257,7 +261,10 @@ def trending(
 ) -> list[Tool]:
     """Listed active tools with the largest star gain over ``window`` (7d, 30d or 90d).
 
-    Tools without enough history for the window (a NULL gain) are left out, not shown as 0.
+    The gain is damped against one-day spikes as in the score (``rankings.damped_gain``) and
+    set on each tool as ``trending_gain``. Damping only lowers a gain, so the candidates are
+    the tools with the largest stored gains; their snapshots come in one query. Tools without
+    enough history for the window (a NULL gain) are left out, not shown as 0.
     """
     if window not in TRENDING_WINDOWS:
         allowed = ", ".join(TRENDING_WINDOWS)
@@ -269,4 +276,21 @@ def trending(
     if category is not None:
         tools = tools.filter(category__slug=category)
     ordered = tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")
-    return list(ordered[:limit])
+    candidates = list(ordered[: max(limit * TRENDING_CANDIDATES, limit + 20)])
+    days = int(window.removesuffix("d"))
+    reach = timedelta(days=days * (rankings.MAX_STRETCH + 1))
+    latest = max((t.metrics_as_of for t in candidates if t.metrics_as_of), default=None)
+    snapshots = MetricSnapshot.objects.filter(tool__in=[t.pk for t in candidates])
+    if latest is not None:
+        snapshots = snapshots.filter(date__gte=latest.date() - reach)
+    series: dict[int, list[tuple[date, int | None]]] = defaultdict(list)
+    for tool_id, day, stars in snapshots.values_list("tool_id", "date", "stars"):
+        series[tool_id].append((day, stars))
+    for tool in candidates:
+        damped = (
+            rankings.damped_gain(series[tool.pk], window_days=days) if series[tool.pk] else None
+        )
+        # Without snapshots to damp (stored gains only), the stored gain stands.
+        tool.trending_gain = round(damped) if damped is not None else getattr(tool, gain)
+    candidates.sort(key=lambda t: (-t.trending_gain, -(t.stars or 0), t.pk))
+    return candidates[:limit]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -163,3 +163,21 @@ def test_tool_by_name_finds_a_tool_by_another_case_or_a_former_name():
     assert selectors.tool_by_name("qdrant/QDRANT") == (tool, False)
     assert selectors.tool_by_name("OLD/qdrant") == (tool, False)
     assert selectors.tool_by_name("nobody/nothing") is None
+
+
+def test_trending_damps_a_one_day_spike_below_sustained_growth(stack):
+    vectors = stack[2]
+    spike = make_tool("a/spike", category=vectors, stars_gained_7d=1006)
+    steady = make_tool("a/steady", category=vectors, stars_gained_7d=350)
+    start = date(2025, 3, 1)
+    for day in range(15):
+        make_snapshot(
+            spike, start + timedelta(days=day), stars=100 + day + (1000 if day == 14 else 0)
+        )
+        make_snapshot(steady, start + timedelta(days=day), stars=100 + 50 * day)
+
+    leaders = selectors.trending(window="7d")
+
+    assert [tool.full_name for tool in leaders] == ["a/steady", "a/spike"]
+    assert leaders[0].trending_gain == 350
+    assert leaders[1].trending_gain < 20
