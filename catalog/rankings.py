@@ -1,0 +1,281 @@
+"""Ranking arithmetic on plain values: star gains, growth, activity and the composite score.
+
+Nothing here touches the database; ``catalog.ranking_updates`` reads the rows, calls these
+functions and writes the results. ``docs/score.md`` explains the formula for users; every
+constant below is part of ``SCORE_VERSION`` — change one and bump the version.
+
+A star *series* is a sequence of ``(date, stars)`` observations in any order; ``stars`` may be
+None (not reported that day) and dates may be irregular. Between two observations the count is
+assumed to change linearly, which is the honest reading of a sparse series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import pairwise
+
+from catalog.scoring import (
+    SCORE_VERSION,
+    ScoreBreakdown,
+    ScoreComponent,
+    log_normalise,
+    score_breakdown,
+)
+
+__all__ = [
+    "SCORE_VERSION",
+    "Derived",
+    "ScoreBreakdown",
+    "ScoreComponent",
+    "ToolFacts",
+    "activity",
+    "damped_gain",
+    "derive",
+    "relative_growth",
+    "star_gain",
+]
+
+#: Windows (days) over which star gains are measured.
+WINDOWS = (7, 30, 90)
+#: How far the observation before a window may lie from it: the window start may be bracketed
+#: by observations that reach back at most one more window length (so a 30-day gain may be
+#: read off a series whose nearest point is up to 60 days before the window end). Further
+#: than that the figure would be a guess, and the gain is NULL.
+MAX_STRETCH = 2.0
+#: Spike damping: a stretch between two observations at most this many days long ...
+SPIKE_MAX_DAYS = 2
+#: ... counts at most this multiple of the window's typical (day-weighted median) daily gain ...
+SPIKE_FACTOR = 3.0
+#: ... where "typical" is never taken below this many stars a day.
+SPIKE_MIN_TYPICAL = 1.0
+#: Activity: a push this many days before the measurement halves the recency signal.
+PUSH_HALF_LIFE_DAYS = 90
+#: Activity: commits in the last 90 days at which the commit signal saturates.
+COMMITS_90D_CAP = 300
+
+Series = Iterable[tuple[date, int | None]]
+
+
+def _points(series: Series) -> list[tuple[int, int]]:
+    """Known observations as (day ordinal, stars), sorted, one per date (the last one wins)."""
+    by_day = {day.toordinal(): stars for day, stars in series if stars is not None}
+    return sorted(by_day.items())
+
+
+def _value_at(points: list[tuple[int, int]], day: float) -> float | None:
+    """The star count at ``day`` by linear interpolation; None outside the observed range."""
+    if not points or day < points[0][0] or day > points[-1][0]:
+        return None
+    for (d0, v0), (d1, v1) in pairwise(points):
+        if d0 <= day <= d1:
+            return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
+    return float(points[-1][1])  # a single observation on exactly ``day``
+
+
+def _window_pieces(
+    series: Series, window_days: int, end: date | None
+) -> tuple[float, list[tuple[float, float]]] | None:
+    """Stars at the window start and the (days, gain) pieces between observations inside it.
+
+    None when the series does not reach back to the window start within ``MAX_STRETCH``.
+    """
+    points = _points(series)
+    if not points:
+        return None
+    end_day = end.toordinal() if end else points[-1][0]
+    start_day = end_day - window_days
+    # The nearest observation at or before the start must be no older than the stretch allows.
+    before = [d for d, _ in points if d <= start_day]
+    if not before or before[-1] < end_day - window_days * MAX_STRETCH:
+        return None
+    start_value = _value_at(points, start_day)
+    end_value = _value_at(points, end_day)
+    if start_value is None or end_value is None:
+        return None
+    inside = [(d, float(v)) for d, v in points if start_day < d < end_day]
+    edges = [(start_day, start_value), *inside, (end_day, end_value)]
+    pieces = [(d1 - d0, v1 - v0) for (d0, v0), (d1, v1) in pairwise(edges)]
+    return start_value, [piece for piece in pieces if piece[0] > 0]
+
+
+def star_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
+    """Stars gained over the ``window_days`` ending at ``end`` (default: the last observation).
+
+    The count at the window start is interpolated between the observations around it — with
+    only one observation before the start and one at the end this is the gain over the whole
+    span scaled by ``window / span``. None (never 0) when there is no data old enough.
+    """
+    window = _window_pieces(series, window_days, end)
+    if window is None:
+        return None
+    return sum(gain for _, gain in window[1])
+
+
+def _typical_daily_gain(pieces: list[tuple[float, float]]) -> float:
+    """The day-weighted median daily gain: half of the window's days gained this much or less."""
+    rates = sorted((gain / days, days) for days, gain in pieces)
+    half = sum(days for _, days in rates) / 2
+    covered = 0.0
+    for rate, days in rates:
+        covered += days
+        if covered >= half:
+            return rate
+    return rates[-1][0]
+
+
+def damped_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
+    """``star_gain`` with one-day spikes damped: the trending measure, also used by the score.
+
+    A stretch of at most ``SPIKE_MAX_DAYS`` between two observations counts for at most
+    ``SPIKE_FACTOR`` times the window's typical daily gain (never below
+    ``SPIKE_MIN_TYPICAL`` a day). A launch-day burst or a link from a busy site thus moves a
+    tool a little, while growth sustained over the window counts in full. Longer stretches
+    (weekly samples) are never damped: a whole week of growth is not a spike. Losses are
+    never damped either.
+    """
+    window = _window_pieces(series, window_days, end)
+    if window is None:
+        return None
+    pieces = window[1]
+    if not pieces:
+        return 0.0
+    cap_rate = SPIKE_FACTOR * max(_typical_daily_gain(pieces), SPIKE_MIN_TYPICAL)
+    total = 0.0
+    for days, gain in pieces:
+        if days <= SPIKE_MAX_DAYS and gain > cap_rate * days:
+            gain = cap_rate * days
+        total += gain
+    return total
+
+
+def relative_growth(gain: float | None, start_stars: float | None) -> float | None:
+    """Gain in percent of the stars at the window start; None when either is unknown or 0."""
+    if gain is None or start_stars is None or start_stars <= 0:
+        return None
+    return 100.0 * gain / start_stars
+
+
+def _as_date(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def activity(
+    *,
+    pushed_at: date | datetime | None,
+    commits_90d: int | None,
+    as_of: date | datetime | None,
+    archived: bool = False,
+) -> float | None:
+    """0–1: how alive the repository was when it was measured.
+
+    The mean of the known signals among: push recency (1 for a push on the day of measurement,
+    halving every ``PUSH_HALF_LIFE_DAYS``) and commits in the last 90 days (log-normalised,
+    saturating at ``COMMITS_90D_CAP``). An archived repository scores 0. None when nothing is
+    known.
+    """
+    if archived:
+        return 0.0
+    signals = []
+    pushed, measured = _as_date(pushed_at), _as_date(as_of)
+    if pushed is not None and measured is not None:
+        idle_days = max((measured - pushed).days, 0)
+        signals.append(0.5 ** (idle_days / PUSH_HALF_LIFE_DAYS))
+    if commits_90d is not None:
+        signals.append(log_normalise(commits_90d, cap=COMMITS_90D_CAP))
+    return sum(signals) / len(signals) if signals else None
+
+
+@dataclass(frozen=True)
+class ToolFacts:
+    """What the rankings need to know about one tool, as plain values."""
+
+    series: tuple[tuple[date, int | None], ...] = ()  # the tool's (date, stars) snapshots
+    stars: int | None = None  # latest metrics, as of ``metrics_as_of``
+    contributors: int | None = None
+    commits_90d: int | None = None
+    pushed_at: datetime | date | None = None
+    archived: bool = False
+    metrics_as_of: datetime | date | None = None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The derived ranking fields of one tool, and the score's breakdown."""
+
+    window_end: date | None  # gains are measured over windows ending on this day
+    gains: dict[int, float | None]  # window days → stars gained (raw)
+    damped_gains: dict[int, float | None]  # window days → stars gained, spikes damped
+    growth_30d: float | None  # damped 30-day gain in % of the stars at the window start
+    activity: float | None
+    breakdown: ScoreBreakdown
+
+    @property
+    def score(self) -> float | None:
+        return self.breakdown.score
+
+
+def derive(facts: ToolFacts) -> Derived:
+    """Gains, growth, activity and score for one tool.
+
+    The windows end at the tool's latest observation (its newest snapshot, or the latest
+    metrics when those are newer), not at today: a tool last measured months ago still gets
+    honest gains *as of* that day, and the breakdown says which day that is.
+    """
+    series = list(facts.series)
+    as_of = _as_date(facts.metrics_as_of)
+    observed_then = any(day == as_of and stars is not None for day, stars in series)
+    if facts.stars is not None and as_of is not None and not observed_then:
+        series.append((as_of, facts.stars))
+    known_days = [day for day, stars in series if stars is not None]
+    window_end = max(known_days) if known_days else None
+    gains = {days: star_gain(series, window_days=days, end=window_end) for days in WINDOWS}
+    damped = {days: damped_gain(series, window_days=days, end=window_end) for days in WINDOWS}
+    start_30d = _window_start_stars(series, 30, window_end)
+    growth = relative_growth(damped[30], start_30d)
+    measured_on = max(filter(None, [as_of, window_end]), default=None)
+    alive = activity(
+        pushed_at=facts.pushed_at,
+        commits_90d=facts.commits_90d,
+        as_of=measured_on,
+        archived=facts.archived,
+    )
+    latest_stars = facts.stars
+    if latest_stars is None and known_days:
+        latest_stars = dict((d, s) for d, s in series if s is not None)[window_end]
+    breakdown = score_breakdown(
+        stars=latest_stars,
+        momentum=damped[30],
+        growth=growth,
+        activity=alive,
+        contributors=facts.contributors,
+        window_end=window_end,
+    )
+    return Derived(window_end, gains, damped, growth, alive, breakdown)
+
+
+def _window_start_stars(series: Series, window_days: int, end: date | None) -> float | None:
+    window = _window_pieces(series, window_days, end)
+    return None if window is None else window[0]
+
+
+def rank_positions(
+    entries: Iterable[tuple[int, int, float | None, int | None]],
+) -> dict[int, int]:
+    """Positions 1, 2, … within each group, by score (then stars, then key) descending.
+
+    ``entries`` are ``(key, group, score, stars)`` of the tools that may be ranked; a tool
+    without a score gets no position (it is "not ranked", not last).
+    """
+    groups: dict[int, list[tuple[float, int, int]]] = {}
+    for key, group, score, stars in entries:
+        if score is not None:
+            groups.setdefault(group, []).append(
+                (-score, -(stars if stars is not None else -1), key)
+            )
+    positions: dict[int, int] = {}
+    for members in groups.values():
+        for position, (_, _, key) in enumerate(sorted(members), start=1):
+            positions[key] = position
+    return positions

@@ -1,0 +1,136 @@
+"""The rankings writer: derived fields and ranks saved in bulk, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Tool, ToolStatus
+from catalog.ranking_updates import recompute_rankings, tool_score_breakdown
+from catalog.rankings import SCORE_VERSION
+from tests.factories import make_category, make_layer, make_snapshot, make_tool
+
+pytestmark = pytest.mark.django_db
+
+END = date(2026, 8, 17)
+
+
+def measured_tool(*, stars: int, gained_30d: int, **fields) -> Tool:
+    """A tool with snapshots 30 days apart: ``gained_30d`` stars in the last 30 days."""
+    as_of = datetime(END.year, END.month, END.day, tzinfo=UTC)
+    tool = make_tool(
+        stars=stars,
+        contributors=fields.pop("contributors", 20),
+        pushed_at=fields.pop("pushed_at", as_of - timedelta(days=3)),
+        metrics_as_of=as_of,
+        **fields,
+    )
+    make_snapshot(tool, END - timedelta(days=30), stars=stars - gained_30d)
+    make_snapshot(tool, END, stars=stars)
+    return tool
+
+
+def test_recompute_saves_gains_growth_activity_and_score():
+    tool = measured_tool(stars=1200, gained_30d=200)
+
+    assert recompute_rankings() == 1
+
+    tool.refresh_from_db()
+    assert tool.stars_gained_30d == 200
+    # The snapshot before the 7-day window is 30 days old: more than twice the window, a guess.
+    assert tool.stars_gained_7d is None
+    assert tool.stars_gained_90d is None  # no snapshot old enough
+    assert tool.growth_30d == pytest.approx(20.0)  # 200 of the 1000 stars at the start
+    assert 0 < tool.activity <= 1
+    assert 0 < tool.score <= 100
+    assert tool.score_version == SCORE_VERSION
+    assert tool.rankings_computed_at is not None
+
+
+def test_tool_without_metrics_keeps_null_fields_not_zero():
+    tool = make_tool()
+
+    recompute_rankings()
+
+    tool.refresh_from_db()
+    assert tool.stars_gained_7d is None
+    assert tool.stars_gained_30d is None
+    assert tool.growth_30d is None
+    assert tool.score is None
+    assert tool.rank_in_category is None
+
+
+def test_ranks_listed_tools_by_score_within_category_and_layer():
+    layer = make_layer()
+    agents, rag = make_category(layer=layer), make_category(layer=layer)
+    big = measured_tool(stars=50_000, gained_30d=3000, category=agents)
+    small = measured_tool(stars=300, gained_30d=5, category=agents)
+    middle = measured_tool(stars=5_000, gained_30d=400, category=rag)
+    hidden = measured_tool(stars=90_000, gained_30d=5000, category=agents, hidden=True)
+    archived = measured_tool(
+        stars=80_000, gained_30d=10, category=rag, status=ToolStatus.ARCHIVED, archived=True
+    )
+    unmeasured = make_tool(category=agents)
+
+    recompute_rankings()
+
+    def ranks(tool):
+        tool.refresh_from_db()
+        return tool.rank_in_category, tool.rank_in_layer
+
+    assert ranks(big) == (1, 1)
+    assert ranks(middle) == (1, 2)
+    assert ranks(small) == (2, 3)
+    assert ranks(hidden) == (None, None)
+    assert ranks(archived) == (None, None)
+    assert ranks(unmeasured) == (None, None)
+
+
+def test_recompute_for_some_tools_reranks_their_category():
+    category = make_category()
+    first = measured_tool(stars=10_000, gained_30d=500, category=category)
+    second = measured_tool(stars=2_000, gained_30d=50, category=category)
+    recompute_rankings()
+    assert Tool.objects.get(pk=second.pk).rank_in_category == 2
+
+    # A month later the second tool has grown twentyfold; only it is refreshed.
+    later = datetime(END.year, END.month, END.day, tzinfo=UTC) + timedelta(days=30)
+    Tool.objects.filter(pk=second.pk).update(stars=40_000, metrics_as_of=later)
+    make_snapshot(second, later.date(), stars=40_000)
+    assert recompute_rankings(tool_ids=[second.pk]) == 1
+
+    assert Tool.objects.get(pk=second.pk).rank_in_category == 1
+    assert Tool.objects.get(pk=first.pk).rank_in_category == 2
+
+
+def _queries_to_recompute(count: int) -> int:
+    category = make_category()
+    for n in range(count):
+        measured_tool(stars=1000 + n, gained_30d=n, category=category)
+    with CaptureQueriesContext(connection) as queries:
+        assert recompute_rankings() == Tool.objects.count()
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_tools():
+    few = _queries_to_recompute(3)
+    Tool.objects.all().delete()
+    many = _queries_to_recompute(30)
+
+    assert many == few
+
+
+def test_breakdown_of_a_tool_adds_up_to_its_saved_score():
+    tool = measured_tool(stars=4000, gained_30d=250)
+    recompute_rankings()
+    tool.refresh_from_db()
+
+    breakdown = tool_score_breakdown(tool)
+
+    assert breakdown.version == SCORE_VERSION
+    assert breakdown.score == pytest.approx(tool.score)
+    assert sum(c.contribution for c in breakdown.components) == pytest.approx(tool.score)
+    assert breakdown.window_end == END
