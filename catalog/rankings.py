@@ -11,6 +11,7 @@ assumed to change linearly, which is the honest reading of a sparse series.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -64,60 +65,99 @@ def _points(series: Series) -> list[tuple[int, int]]:
     return sorted(by_day.items())
 
 
-def _value_at(points: list[tuple[int, int]], day: float) -> float | None:
-    """The star count at ``day`` by linear interpolation; None outside the observed range."""
-    if not points or day < points[0][0] or day > points[-1][0]:
+def _value_at(points: list[tuple[int, int]], days: list[int], day: int) -> float | None:
+    """The star count on ``day`` by linear interpolation; None outside the observed range."""
+    if not points or day < days[0] or day > days[-1]:
         return None
-    for (d0, v0), (d1, v1) in pairwise(points):
-        if d0 <= day <= d1:
-            return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
-    return float(points[-1][1])  # a single observation on exactly ``day``
+    right = bisect_left(days, day)
+    if days[right] == day:
+        return float(points[right][1])
+    (d0, v0), (d1, v1) = points[right - 1], points[right]
+    return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
 
 
-def _window_pieces(
-    series: Series, window_days: int, end: date | None
-) -> tuple[float, list[tuple[float, float]]] | None:
-    """Stars at the window start and the (days, gain) pieces between observations inside it.
+@dataclass(frozen=True)
+class Piece:
+    """The part of the window between two consecutive observations (or a window edge)."""
 
-    None when the series does not reach back to the window start within ``MAX_STRETCH``.
+    days: int  # length of this piece inside the window
+    gain: float  # stars gained over it (interpolated at a window edge)
+    span: int  # days between the two real observations around it
+
+
+@dataclass(frozen=True)
+class WindowMeasure:
+    start_stars: float  # stars on the window's first day (interpolated when not observed)
+    pieces: tuple[Piece, ...]
+
+    @property
+    def gain(self) -> float:
+        return sum(piece.gain for piece in self.pieces)
+
+    @property
+    def damped_gain(self) -> float:
+        """The gain with short bursts capped; see ``damped_gain``."""
+        measured = [piece for piece in self.pieces if piece.days > 0]
+        if not measured:
+            return 0.0
+        cap_rate = SPIKE_FACTOR * max(_typical_daily_gain(measured), SPIKE_MIN_TYPICAL)
+        return sum(
+            min(piece.gain, cap_rate * piece.days) if piece.span <= SPIKE_MAX_DAYS else piece.gain
+            for piece in measured
+        )
+
+
+def measure_window(
+    series: Series, *, window_days: int, end: date | None = None
+) -> WindowMeasure | None:
+    """The star series over the ``window_days`` ending at ``end`` (default: last observation).
+
+    The count on the window's first day is interpolated between the observations around it;
+    the nearest observation at or before that day must lie within ``MAX_STRETCH`` window
+    lengths of ``end``. None (never a fake 0) when the data does not reach back that far, or
+    when ``end`` is after the last observation.
     """
     points = _points(series)
+    days = [day for day, _ in points]
     if not points:
         return None
-    end_day = end.toordinal() if end else points[-1][0]
+    end_day = end.toordinal() if end else days[-1]
     start_day = end_day - window_days
-    # The nearest observation at or before the start must be no older than the stretch allows.
-    before = [d for d, _ in points if d <= start_day]
-    if not before or before[-1] < end_day - window_days * MAX_STRETCH:
+    base = bisect_right(days, start_day) - 1  # the nearest observation at or before the start
+    if base < 0 or days[base] < end_day - window_days * MAX_STRETCH:
         return None
-    start_value = _value_at(points, start_day)
-    end_value = _value_at(points, end_day)
-    if start_value is None or end_value is None:
+    start_stars = _value_at(points, days, start_day)
+    end_stars = _value_at(points, days, end_day)
+    if start_stars is None or end_stars is None:
         return None
-    inside = [(d, float(v)) for d, v in points if start_day < d < end_day]
-    edges = [(start_day, start_value), *inside, (end_day, end_value)]
-    pieces = [(d1 - d0, v1 - v0) for (d0, v0), (d1, v1) in pairwise(edges)]
-    return start_value, [piece for piece in pieces if piece[0] > 0]
+    inside = [(day, float(stars)) for day, stars in points if start_day < day < end_day]
+    edges = [(start_day, start_stars), *inside, (end_day, end_stars)]
+    pieces = []
+    for (d0, v0), (d1, v1) in pairwise(edges):
+        # The real observations around this piece: the last at or before d0, the first at or
+        # after d1 (a window edge between two observations is not one).
+        left = days[bisect_right(days, d0) - 1]
+        right = days[bisect_left(days, d1)]
+        pieces.append(Piece(days=d1 - d0, gain=v1 - v0, span=right - left))
+    return WindowMeasure(start_stars=start_stars, pieces=tuple(pieces))
 
 
 def star_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
     """Stars gained over the ``window_days`` ending at ``end`` (default: the last observation).
 
-    The count at the window start is interpolated between the observations around it — with
-    only one observation before the start and one at the end this is the gain over the whole
-    span scaled by ``window / span``. None (never 0) when there is no data old enough.
+    With only one observation before the window and one at its end this is the gain over the
+    whole span scaled by ``window / span``; with observations inside the window it is exact
+    except for the interpolated first stretch. None when there is no data old enough.
     """
-    window = _window_pieces(series, window_days, end)
-    if window is None:
-        return None
-    return sum(gain for _, gain in window[1])
+    window = measure_window(series, window_days=window_days, end=end)
+    return None if window is None else window.gain
 
 
-def _typical_daily_gain(pieces: list[tuple[float, float]]) -> float:
+def _typical_daily_gain(pieces: list[Piece]) -> float:
     """The day-weighted median daily gain: half of the window's days gained this much or less."""
-    rates = sorted((gain / days, days) for days, gain in pieces)
+    rates = sorted((piece.gain / piece.days, piece.days) for piece in pieces)
     half = sum(days for _, days in rates) / 2
-    covered = 0.0
+    covered = 0
     for rate, days in rates:
         covered += days
         if covered >= half:
@@ -128,26 +168,15 @@ def _typical_daily_gain(pieces: list[tuple[float, float]]) -> float:
 def damped_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
     """``star_gain`` with one-day spikes damped: the trending measure, also used by the score.
 
-    A stretch of at most ``SPIKE_MAX_DAYS`` between two observations counts for at most
-    ``SPIKE_FACTOR`` times the window's typical daily gain (never below
-    ``SPIKE_MIN_TYPICAL`` a day). A launch-day burst or a link from a busy site thus moves a
-    tool a little, while growth sustained over the window counts in full. Longer stretches
-    (weekly samples) are never damped: a whole week of growth is not a spike. Losses are
-    never damped either.
+    Stars gained between two observations at most ``SPIKE_MAX_DAYS`` apart count for at most
+    ``SPIKE_FACTOR`` times the window's typical daily gain (the day-weighted median, never
+    taken below ``SPIKE_MIN_TYPICAL`` a day). A launch-day burst or a link from a busy site
+    thus moves a tool a little, while growth sustained over the window counts in full.
+    Longer stretches (weekly samples) are never damped — a week of growth is not a spike —
+    and neither are losses.
     """
-    window = _window_pieces(series, window_days, end)
-    if window is None:
-        return None
-    pieces = window[1]
-    if not pieces:
-        return 0.0
-    cap_rate = SPIKE_FACTOR * max(_typical_daily_gain(pieces), SPIKE_MIN_TYPICAL)
-    total = 0.0
-    for days, gain in pieces:
-        if days <= SPIKE_MAX_DAYS and gain > cap_rate * days:
-            gain = cap_rate * days
-        total += gain
-    return total
+    window = measure_window(series, window_days=window_days, end=end)
+    return None if window is None else window.damped_gain
 
 
 def relative_growth(gain: float | None, start_stars: float | None) -> float | None:
@@ -230,10 +259,11 @@ def derive(facts: ToolFacts) -> Derived:
         series.append((as_of, facts.stars))
     known_days = [day for day, stars in series if stars is not None]
     window_end = max(known_days) if known_days else None
-    gains = {days: star_gain(series, window_days=days, end=window_end) for days in WINDOWS}
-    damped = {days: damped_gain(series, window_days=days, end=window_end) for days in WINDOWS}
-    start_30d = _window_start_stars(series, 30, window_end)
-    growth = relative_growth(damped[30], start_30d)
+    windows = {days: measure_window(series, window_days=days, end=window_end) for days in WINDOWS}
+    gains = {days: window and window.gain for days, window in windows.items()}
+    damped = {days: window and window.damped_gain for days, window in windows.items()}
+    month = windows[30]
+    growth = relative_growth(damped[30], month.start_stars if month else None)
     measured_on = max(filter(None, [as_of, window_end]), default=None)
     alive = activity(
         pushed_at=facts.pushed_at,
@@ -253,11 +283,6 @@ def derive(facts: ToolFacts) -> Derived:
         window_end=window_end,
     )
     return Derived(window_end, gains, damped, growth, alive, breakdown)
-
-
-def _window_start_stars(series: Series, window_days: int, end: date | None) -> float | None:
-    window = _window_pieces(series, window_days, end)
-    return None if window is None else window[0]
 
 
 def rank_positions(

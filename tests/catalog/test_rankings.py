@@ -1,0 +1,359 @@
+"""Ranking arithmetic on hand-made star series: no database, every expected value worked out
+by hand in the comments."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from catalog import rankings
+from catalog.rankings import (
+    ToolFacts,
+    activity,
+    damped_gain,
+    derive,
+    measure_window,
+    rank_positions,
+    relative_growth,
+    star_gain,
+)
+
+END = date(2025, 6, 26)
+
+
+def days_ago(n: int) -> date:
+    return END - timedelta(days=n)
+
+
+#: Roughly weekly, with a three-week gap, a NULL value and out of order.
+IRREGULAR = [
+    (days_ago(0), 1800),
+    (days_ago(100), 1000),
+    (days_ago(93), 1070),
+    (days_ago(86), None),  # not reported that day: ignored, not read as 0
+    (days_ago(65), 1300),
+    (days_ago(35), 1500),
+    (days_ago(28), 1560),
+    (days_ago(14), 1700),
+    (days_ago(7), 1750),
+]
+
+
+def daily(values: list[int], *, last: date = END) -> list[tuple[date, int]]:
+    """A daily series ending on ``last``."""
+    return [(last - timedelta(days=len(values) - 1 - i), v) for i, v in enumerate(values)]
+
+
+def cumulative(increments: list[int], start: int = 1000) -> list[int]:
+    values = [start]
+    for increment in increments:
+        values.append(values[-1] + increment)
+    return values
+
+
+# --- Star gains over irregular series --------------------------------------------------------
+
+
+def test_seven_day_gain_uses_the_snapshot_exactly_a_week_old():
+    # 1800 today − 1750 seven days ago
+    assert star_gain(IRREGULAR, window_days=7) == 50
+
+
+def test_thirty_day_gain_interpolates_between_the_snapshots_around_the_window_start():
+    # Day −30 lies between day −35 (1500) and day −28 (1560): 1500 + 60 × 5/7 = 1542.857…
+    # so the gain is 1800 − 1542.857… = 257.142…
+    assert star_gain(IRREGULAR, window_days=30) == pytest.approx(1800 - (1500 + 60 * 5 / 7))
+
+
+def test_ninety_day_gain_skips_the_null_value_in_the_gap():
+    # Day −90 lies between day −93 (1070) and day −65 (1300), day −86 being NULL:
+    # 1070 + 230 × 3/28 = 1094.642…, so the gain is 705.357…
+    assert star_gain(IRREGULAR, window_days=90) == pytest.approx(1800 - (1070 + 230 * 3 / 28))
+
+
+def test_a_snapshot_older_than_the_window_start_scales_the_gain_to_the_window():
+    # Only day −50 (1000) and today (1500): 500 stars over 50 days → 500 × 30/50 = 300.
+    series = [(days_ago(50), 1000), (END, 1500)]
+    assert star_gain(series, window_days=30) == pytest.approx(300)
+
+
+def test_a_snapshot_more_than_two_windows_old_gives_no_gain_rather_than_a_guess():
+    # Day −61 is more than 2 × 30 days before the end: the figure would be a guess.
+    assert star_gain([(days_ago(61), 1000), (END, 1500)], window_days=30) is None
+    # Day −60 is just within the limit: 500 × 30/60 = 250.
+    assert star_gain([(days_ago(60), 1000), (END, 1500)], window_days=30) == pytest.approx(250)
+
+
+def test_a_series_shorter_than_the_window_gives_null_not_zero():
+    series = daily(cumulative([5] * 20))  # 21 days of history
+    assert star_gain(series, window_days=7) == 35
+    assert star_gain(series, window_days=30) is None
+    assert star_gain(series, window_days=90) is None
+
+
+def test_no_known_values_give_null():
+    assert star_gain([], window_days=7) is None
+    assert star_gain([(days_ago(10), None), (END, None)], window_days=7) is None
+
+
+def test_a_window_ending_after_the_last_observation_is_not_extrapolated():
+    assert star_gain(IRREGULAR, window_days=7, end=END + timedelta(days=3)) is None
+
+
+def test_a_window_can_end_on_an_earlier_day():
+    # Ending on day −7 (1750): day −14 had 1700.
+    assert star_gain(IRREGULAR, window_days=7, end=days_ago(7)) == 50
+
+
+def test_lost_stars_give_a_negative_gain():
+    assert star_gain([(days_ago(7), 900), (END, 850)], window_days=7) == -50
+
+
+# --- Spike damping ---------------------------------------------------------------------------
+
+
+def test_a_one_day_spike_is_damped_to_three_times_the_typical_day():
+    # 30 days of +10, except +5000 from day −4 to day −3. Typical day: +10, so the spike
+    # counts 3 × 10 = 30: 29 × 10 + 30 = 320 instead of 29 × 10 + 5000 = 5290.
+    increments = [10] * 30
+    increments[26] = 5000
+    series = daily(cumulative(increments))
+    assert star_gain(series, window_days=30) == 5290
+    assert damped_gain(series, window_days=30) == pytest.approx(320)
+    # The week containing the spike: 6 × 10 + 30.
+    assert star_gain(series, window_days=7) == 5060
+    assert damped_gain(series, window_days=7) == pytest.approx(90)
+
+
+def test_a_spike_on_a_flat_tool_is_capped_at_three_stars_a_day():
+    # A tool gaining nothing gets 400 stars in one day: typical 0 → floor 1/day → 3 stars.
+    series = daily(cumulative([0] * 6 + [400]))
+    assert damped_gain(series, window_days=7) == pytest.approx(3)
+
+
+def test_sustained_growth_is_not_damped():
+    # 14 quiet days then 16 days of +300: the typical day is +300, nothing exceeds 3×.
+    series = daily(cumulative([1] * 14 + [300] * 16))
+    assert damped_gain(series, window_days=30) == star_gain(series, window_days=30) == 4814
+
+
+def test_weekly_samples_are_never_damped():
+    # A big week is a week of growth, not a one-day spike.
+    series = [(days_ago(28), 0), (days_ago(21), 10), (days_ago(14), 20), (days_ago(7), 30)]
+    series.append((END, 5030))
+    assert damped_gain(series, window_days=28) == star_gain(series, window_days=28) == 5030
+
+
+def test_an_interpolated_edge_of_a_long_step_is_not_a_spike():
+    # Day −33 → day −29 is one 4-day step of +4000; the window's first day (−30) falls inside
+    # it, so the window starts with 1 interpolated day of +1000 — not a spike (the step is
+    # 4 days long) — followed by 29 quiet days of +1.
+    series = [(days_ago(33), 0), *daily(cumulative([1] * 29, start=4000))]
+    assert star_gain(series, window_days=30) == pytest.approx(1000 + 29)
+    assert damped_gain(series, window_days=30) == pytest.approx(1000 + 29)
+
+
+def test_damped_gain_is_null_when_the_gain_is():
+    assert damped_gain([(END, 10)], window_days=7) is None
+
+
+def test_measure_window_reports_the_stars_at_the_window_start():
+    window = measure_window(IRREGULAR, window_days=30)
+    assert window.start_stars == pytest.approx(1500 + 60 * 5 / 7)
+    assert [piece.days for piece in window.pieces] == [2, 14, 7, 7]
+
+
+# --- Growth and activity ---------------------------------------------------------------------
+
+
+def test_relative_growth_is_the_gain_in_percent_of_the_stars_at_the_start():
+    assert relative_growth(200, 1000) == pytest.approx(20.0)
+    assert relative_growth(-50, 1000) == pytest.approx(-5.0)
+
+
+def test_relative_growth_is_null_without_a_gain_or_from_zero_stars():
+    assert relative_growth(None, 1000) is None
+    assert relative_growth(5, 0) is None
+    assert relative_growth(5, None) is None
+
+
+def test_a_push_on_the_day_of_measurement_is_fully_active():
+    assert activity(pushed_at=END, commits_90d=None, as_of=END) == 1.0
+
+
+def test_push_recency_halves_every_ninety_days():
+    assert activity(pushed_at=days_ago(90), commits_90d=None, as_of=END) == pytest.approx(0.5)
+    assert activity(pushed_at=days_ago(180), commits_90d=None, as_of=END) == pytest.approx(0.25)
+
+
+def test_push_times_and_dates_mix():
+    pushed = datetime(2025, 6, 25, 23, 0, tzinfo=UTC)
+    as_of = datetime(2025, 6, 26, 1, 0, tzinfo=UTC)
+    # Two hours apart across midnight: one calendar day of idleness.
+    expected = 0.5 ** (1 / 90)
+    assert activity(pushed_at=pushed, commits_90d=None, as_of=as_of) == pytest.approx(expected)
+
+
+def test_activity_averages_push_recency_and_recent_commits():
+    # Recency 0.5; 300 commits saturate the commit signal at 1 → (0.5 + 1) / 2.
+    assert activity(pushed_at=days_ago(90), commits_90d=300, as_of=END) == pytest.approx(0.75)
+    # Commits alone: log(1 + 30) / log(1 + 300) = 0.6017…
+    assert activity(pushed_at=None, commits_90d=30, as_of=END) == pytest.approx(0.60170, abs=1e-4)
+
+
+def test_an_archived_repository_has_no_activity_and_nothing_known_is_null():
+    assert activity(pushed_at=END, commits_90d=500, as_of=END, archived=True) == 0.0
+    assert activity(pushed_at=None, commits_90d=None, as_of=END) is None
+    assert activity(pushed_at=END, commits_90d=None, as_of=None) is None
+
+
+# --- The composite score ---------------------------------------------------------------------
+
+
+def facts(**overrides) -> ToolFacts:
+    """A mid-sized, maintained tool: 5,000 stars, +300 over 30 days, pushed yesterday."""
+    values = {
+        "series": ((days_ago(30), 4700), (END, 5000)),
+        "stars": 5000,
+        "contributors": 40,
+        "commits_90d": 60,
+        "pushed_at": days_ago(1),
+        "metrics_as_of": END,
+    }
+    return ToolFacts(**{**values, **overrides})
+
+
+def score(**overrides) -> float:
+    return derive(facts(**overrides)).score
+
+
+def test_score_is_between_0_and_100_with_the_formula_version():
+    result = derive(facts())
+    assert 0 < result.score < 100
+    assert result.breakdown.version == rankings.SCORE_VERSION
+
+
+def test_breakdown_contributions_add_up_to_the_score():
+    breakdown = derive(facts()).breakdown
+    assert [c.name for c in breakdown.components] == [
+        "stars",
+        "momentum",
+        "growth",
+        "activity",
+        "contributors",
+    ]
+    assert sum(c.contribution for c in breakdown.components) == pytest.approx(breakdown.score)
+    for component in breakdown.components:
+        assert component.contribution == pytest.approx(
+            100 * component.weight * component.normalised
+        )
+    assert sum(c.weight for c in breakdown.components) == pytest.approx(1.0)
+
+
+def test_breakdown_shows_raw_and_normalised_values():
+    breakdown = derive(facts()).breakdown
+    parts = {c.name: c for c in breakdown.components}
+    assert parts["stars"].raw_value == 5000
+    # log(1 + 5000) / log(1 + 100000) = 0.7398…
+    assert parts["stars"].normalised == pytest.approx(0.73979, abs=1e-4)
+    assert parts["momentum"].raw_value == pytest.approx(300)
+    # log10(301) / log10(3001) = 0.7128…
+    assert parts["momentum"].normalised == pytest.approx(0.71279, abs=1e-4)
+    assert parts["growth"].raw_value == pytest.approx(300 / 4700 * 100)
+    assert parts["contributors"].raw_value == 40
+
+
+def test_a_fully_capped_tool_scores_100_and_an_idle_unknown_one_near_0():
+    giant = facts(
+        series=((days_ago(30), 100_000), (END, 200_000)),
+        stars=200_000,
+        contributors=5000,
+        commits_90d=1000,
+        pushed_at=END,
+    )
+    assert derive(giant).score == pytest.approx(100)
+    idle = facts(
+        series=((days_ago(30), 1), (END, 1)),
+        stars=1,
+        contributors=1,
+        commits_90d=0,
+        pushed_at=days_ago(3650),
+    )
+    assert derive(idle).score < 5
+
+
+def test_more_stars_more_gain_and_more_activity_score_higher():
+    assert score(stars=50_000) > score(stars=5000) > score(stars=500)
+    assert score(series=((days_ago(30), 4000), (END, 5000))) > score()
+    assert score(pushed_at=END) > score(pushed_at=days_ago(200))
+    assert score(contributors=200) > score(contributors=40)
+
+
+def test_missing_signals_are_left_out_and_named():
+    breakdown = derive(facts(series=(), contributors=None)).breakdown
+    assert breakdown.missing == ["momentum", "growth", "contributors"]
+    # The known weights (stars .30, activity .25) are renormalised to sum to 1.
+    weights = {c.name: c.weight for c in breakdown.components}
+    assert weights["stars"] == pytest.approx(0.30 / 0.55)
+    assert weights["activity"] == pytest.approx(0.25 / 0.55)
+    assert weights["momentum"] == 0
+    assert sum(c.contribution for c in breakdown.components) == pytest.approx(breakdown.score)
+
+
+def test_no_score_without_stars_or_when_too_little_is_known():
+    assert derive(ToolFacts()).score is None
+    assert derive(facts(stars=None, series=())).score is None
+    # Stars (.30) and contributors (.15) alone are under half of the formula.
+    sparse = facts(series=(), pushed_at=None, commits_90d=None)
+    assert derive(sparse).score is None
+    assert derive(sparse).breakdown.components[0].raw_value == 5000
+
+
+def test_a_one_day_spike_barely_moves_the_score():
+    steady = cumulative([10] * 30, start=5000)
+    spiked = cumulative([10] * 29 + [20_000], start=5000)
+    base = derive(facts(series=tuple(daily(steady)), stars=steady[-1])).score
+    spike = derive(facts(series=tuple(daily(spiked)), stars=spiked[-1])).score
+    sustained_values = cumulative([700] * 30, start=5000)
+    sustained = derive(facts(series=tuple(daily(sustained_values)), stars=sustained_values[-1]))
+    # The spike adds 20,000 stars (which count in full as stars) but only 30 to momentum.
+    assert spike - base < sustained.score - base
+
+
+# --- Deriving a tool's fields ----------------------------------------------------------------
+
+
+def test_windows_end_at_the_latest_observation_not_today():
+    result = derive(facts(series=((date(2021, 1, 1), 100), (date(2021, 1, 31), 160))))
+    # metrics_as_of (END) adds the tool's own latest stars as an observation.
+    assert result.window_end == END
+    stale = derive(
+        ToolFacts(series=((date(2021, 1, 1), 100), (date(2021, 1, 31), 160)), stars=None)
+    )
+    assert stale.window_end == date(2021, 1, 31)
+    assert stale.gains[30] == 60
+
+
+def test_latest_metrics_newer_than_the_snapshots_count_as_an_observation():
+    result = derive(facts(series=((days_ago(37), 4000), (days_ago(7), 4600)), stars=5000))
+    # Day −7 → today: +400 in 7 days.
+    assert result.gains[7] == pytest.approx(400)
+    # Day −30 interpolated between −37 (4000) and −7 (4600): 4000 + 600 × 7/30 = 4140.
+    assert result.gains[30] == pytest.approx(5000 - 4140)
+    assert result.growth_30d == pytest.approx(860 / 4140 * 100)
+    assert result.gains[90] is None
+
+
+# --- Ranks -----------------------------------------------------------------------------------
+
+
+def test_ranks_order_by_score_then_stars_within_each_group():
+    entries = [
+        (1, "agents", 50.0, 100),
+        (2, "agents", 70.0, 10),
+        (3, "agents", 50.0, 900),  # same score as 1, more stars → ahead of it
+        (4, "rag", 20.0, 5),
+        (5, "agents", None, 99_999),  # no score → not ranked
+    ]
+    assert rank_positions(entries) == {2: 1, 3: 2, 1: 3, 4: 1}
