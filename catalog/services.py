@@ -8,6 +8,7 @@ Bad input raises :class:`CurationError` naming the field, before anything is wri
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -20,6 +21,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from catalog.models import Category, FormerName, Suggestion, Tool
+
+logger = logging.getLogger(__name__)
 
 FULL_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
@@ -63,7 +66,7 @@ def tool_update_curated(*, tool: Tool, fields: Mapping[str, Any], user=None) -> 
         tool.save(update_fields=update_fields)
         _log(user, [(tool, _changed_message(changed))])
     if "hidden" in changed:
-        _recompute_rankings(category_ids={tool.category_id})
+        tools_rerank(tool_ids=[tool.pk])
     return tool
 
 
@@ -73,9 +76,8 @@ def tools_move_to_category(*, tools: Iterable[Tool], category: Category, user=No
     if not moving:
         return 0
     old_ids = {tool.category_id for tool in moving}
-    old_names = {
-        c.pk: str(c) for c in Category.objects.select_related("layer").filter(pk__in=old_ids)
-    }
+    old_categories = list(Category.objects.select_related("layer").filter(pk__in=old_ids))
+    old_names = {old.pk: str(old) for old in old_categories}
     ids = [tool.pk for tool in moving]
     with transaction.atomic():
         placements = Tool.secondary_categories.through.objects
@@ -92,7 +94,8 @@ def tools_move_to_category(*, tools: Iterable[Tool], category: Category, user=No
         )
         for tool in moving:
             tool.category = category
-    _recompute_rankings(category_ids=old_ids | {category.pk})
+    old_layers = {old.layer_id for old in old_categories} - {category.layer_id}
+    tools_rerank(tool_ids=ids, also_layer_ids=old_layers)
     return len(moving)
 
 
@@ -167,7 +170,7 @@ def _set_flag(*, tools: Iterable[Tool], field: str, value: bool, user) -> int:
     for tool in changing:
         setattr(tool, field, value)
     if field == "hidden":
-        _recompute_rankings(category_ids={tool.category_id for tool in changing})
+        tools_rerank(tool_ids=[tool.pk for tool in changing])
     return len(changing)
 
 
@@ -218,7 +221,7 @@ def suggestion_approve(*, suggestion: Suggestion, reviewer) -> Tool:
             _log(reviewer, [(tool, f"Added from suggestion #{suggestion.pk}.")], flag=ADDITION)
             _queue_refresh([tool.pk])
     if created:
-        _recompute_rankings(category_ids={tool.category_id})
+        tools_rerank(tool_ids=[tool.pk])
     return tool
 
 
@@ -272,22 +275,35 @@ def _create_suggested_tool(*, full_name: str, category: Category) -> Tool:
 
 
 def _queue_refresh(tool_ids: list[int]) -> None:
-    def enqueue() -> None:
-        from workers.tasks import refresh_batch
+    """After commit, queue ``refresh_batch`` for the tools. A broker that is down only logs:
+    the change is saved, and the schedule refreshes never-refreshed tools first anyway."""
 
+    def enqueue() -> None:
+        try:
+            from workers.tasks import refresh_batch
+        except ModuleNotFoundError as exc:  # the refresh pipeline is not installed
+            if exc.name != "workers.tasks":
+                raise
+            logger.warning("workers.tasks is missing; tools %s wait for the schedule", tool_ids)
+            return
         for chunk in _chunks(tool_ids, settings.GITHUB_BATCH_SIZE):
             refresh_batch.delay(tool_ids=chunk)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)
 
 
-def _recompute_rankings(*, category_ids: set[int]) -> None:
-    """Ranks within a category change when a tool enters, leaves or is hidden."""
-    from catalog.ranking_updates import recompute_rankings
+def tools_rerank(*, tool_ids: list[int], also_layer_ids: Iterable[int] = ()) -> None:
+    """Recompute the rankings of ``tool_ids`` and the ranks around them.
 
-    tool_ids = list(Tool.objects.filter(category_id__in=category_ids).values_list("pk", flat=True))
+    ``recompute_rankings`` re-ranks the layers the tools are in now; a tool that left a layer
+    names it in ``also_layer_ids`` so the tools it left behind move up.
+    """
+    from catalog.ranking_updates import recompute_rankings, recompute_ranks
+
     if tool_ids:
         recompute_rankings(tool_ids=tool_ids)
+    if also_layer_ids:
+        recompute_ranks(layer_ids=set(also_layer_ids))
 
 
 def _changed_message(fields: Iterable[str]) -> list[dict]:

@@ -1,0 +1,5 @@
+"""Django admin for curators: the taxonomy, tools and their history, refresh audits and
+suggestions. Bulk actions call ``catalog.services``, which records every change in the admin log.
+"""
+
+from catalog.admin import refresh, suggestions, taxonomy, tools  # noqa: F401  (registers)

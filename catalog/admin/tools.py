@@ -1,0 +1,203 @@
+"""Tools: curated fields editable; GitHub facts, metrics, provenance and refresh state read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+
+from catalog import services
+from catalog.admin.paging import EstimatedCountPaginator
+from catalog.admin.tool_actions import TOOL_ACTIONS
+from catalog.admin.tool_filters import CategoryFilter, LayerFilter, RefreshHealthFilter
+from catalog.models import Category, FormerName, Tool
+
+RECENT_SNAPSHOTS = 30
+
+GITHUB_FACTS = (
+    "github_id",
+    "github_node_id",
+    "description",
+    "github_homepage",
+    "license_spdx",
+    "language",
+    "topic_names",
+    "repo_created_at",
+    "pushed_at",
+    "archived",
+    "is_fork",
+    "status",
+)
+METRICS = (
+    "stars",
+    "forks",
+    "watchers",
+    "open_issues",
+    "open_pull_requests",
+    "contributors",
+    "contributors_is_lower_bound",
+    "commits_90d",
+    "release_count",
+    "last_release_at",
+    "metrics_as_of",
+)
+RANKINGS = (
+    "stars_gained_7d",
+    "stars_gained_30d",
+    "stars_gained_90d",
+    "growth_30d",
+    "activity",
+    "score",
+    "score_version",
+    "rank_in_category",
+    "rank_in_layer",
+    "rankings_computed_at",
+)
+PROVENANCE = ("source", "source_label", "also_listed_in", "added_at", "updated_at")
+REFRESH_STATE = (
+    "last_refreshed_at",
+    "last_refresh_error",
+    "consecutive_failures",
+    "contributors_refreshed_at",
+)
+
+
+class FormerNameInline(admin.TabularInline):
+    model = FormerName
+    extra = 0
+    fields = ("full_name", "recorded_at")
+    readonly_fields = ("recorded_at",)
+    verbose_name_plural = "Former names (an old owner/name still finds the tool)"
+
+
+@admin.register(Tool)
+class ToolAdmin(admin.ModelAdmin):
+    list_display = (
+        "full_name",
+        "display_name",
+        "category",
+        "stars",
+        "stars_gained_30d",
+        "score_display",
+        "status",
+        "featured",
+        "hidden",
+        "deprecated",
+    )
+    list_filter = (
+        LayerFilter,
+        CategoryFilter,
+        "status",
+        "language",
+        "license_spdx",
+        "featured",
+        "hidden",
+        "deprecated",
+        RefreshHealthFilter,
+    )
+    list_select_related = ("category__layer",)
+    list_per_page = 50
+    list_max_show_all = 500
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    ordering = (Lower("full_name"),)
+    # One column holds names, descriptions and topics (Tool.compose_search_document):
+    # no join through topics, so no duplicate rows and no DISTINCT.
+    search_fields = ("full_name", "display_name", "search_document")
+    search_help_text = "Words in the owner/name, display name, description or topics."
+    autocomplete_fields = ("category", "secondary_categories", "replaced_by")
+    actions = TOOL_ACTIONS
+    inlines = (FormerNameInline,)
+    save_on_top = True
+    readonly_fields = (
+        *GITHUB_FACTS,
+        *METRICS,
+        *RANKINGS,
+        *PROVENANCE,
+        *REFRESH_STATE,
+        "recent_snapshots",
+    )
+    fieldsets = (
+        (None, {"fields": ("full_name", "category", "secondary_categories")}),
+        (
+            "Curation",
+            {
+                "fields": (
+                    "display_name",
+                    "short_description",
+                    "homepage",
+                    ("featured", "hidden"),
+                    ("deprecated", "replaced_by"),
+                    "curator_notes",
+                )
+            },
+        ),
+        ("Where it came from", {"fields": PROVENANCE}),
+        ("Refresh", {"fields": REFRESH_STATE}),
+        ("GitHub facts (from the last refresh)", {"fields": GITHUB_FACTS}),
+        ("Metrics", {"fields": METRICS}),
+        ("Rankings", {"fields": RANKINGS}),
+        ("History", {"fields": ("recent_snapshots",)}),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Tool | None = None):
+        # The owner/name follows GitHub once the tool exists (renames are tracked by refresh).
+        readonly = super().get_readonly_fields(request, obj)
+        return ("full_name", *readonly) if obj else readonly
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tool]:
+        return super().get_queryset(request).select_related("category__layer", "replaced_by")
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        # Selected categories are shown as "Layer › Category": read their layers in the same query.
+        if db_field.name in ("category", "secondary_categories"):
+            kwargs["queryset"] = Category.objects.select_related("layer")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj: Tool, form, change: bool) -> None:
+        obj.search_document = obj.compose_search_document()
+        super().save_model(request, obj, form, change)
+        if change and {"category", "hidden"} & set(form.changed_data):
+            old = Category.objects.filter(pk=form.initial.get("category"))
+            left = set(old.values_list("layer_id", flat=True)) - {obj.category.layer_id}
+            services.tools_rerank(tool_ids=[obj.pk], also_layer_ids=left)
+
+    @admin.display(description="Score", ordering="score")
+    def score_display(self, tool: Tool) -> str:
+        return "—" if tool.score is None else f"{tool.score:.1f}"
+
+    @admin.display(description="Topics")
+    def topic_names(self, tool: Tool) -> str:
+        return ", ".join(tool.topics.order_by("name").values_list("name", flat=True)) or "—"
+
+    @admin.display(description=f"Latest {RECENT_SNAPSHOTS} snapshots")
+    def recent_snapshots(self, tool: Tool) -> str:
+        if tool.pk is None:
+            return "—"
+        columns = ("date", "stars", "forks", "watchers", "open_issues", "contributors", "source")
+        rows = tool.snapshots.order_by("-date").values_list(*columns)[:RECENT_SNAPSHOTS]
+        if not rows:
+            return "No snapshots yet."
+        # One query, rendered as a table: a NULL is "not measured" and shows as "—", never 0.
+        header = format_html_join(
+            "", "<th scope='col'>{}</th>", ((c.replace("_", " "),) for c in columns)
+        )
+        body = format_html_join(
+            "",
+            "<tr>" + "<td>{}</td>" * len(columns) + "</tr>",
+            (tuple(_cell(value) for value in row) for row in rows),
+        )
+        return format_html(
+            "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", header, body
+        )
+
+
+def _cell(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, int):
+        return intcomma(value)
+    return str(value)
