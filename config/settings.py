@@ -148,6 +148,10 @@ GITHUB_GRAPHQL_URL = env_url("GITHUB_GRAPHQL_URL", "https://api.github.com/graph
 GITHUB_BATCH_SIZE = env_int("GITHUB_BATCH_SIZE", 50, minimum=1)
 GITHUB_RATE_LIMIT_RESERVE = env_int("GITHUB_RATE_LIMIT_RESERVE", 100, minimum=0)
 GITHUB_TIMEOUT_SECONDS = env_int("GITHUB_TIMEOUT_SECONDS", 20, minimum=1)
+# Retries of a 5xx / timeout / malformed answer before giving up (short capped backoff), and the
+# longest secondary-limit Retry-After waited out in-process (longer ones defer the task).
+GITHUB_RETRIES = env_int("GITHUB_RETRIES", 3, minimum=0)
+GITHUB_MAX_INLINE_WAIT_SECONDS = env_int("GITHUB_MAX_INLINE_WAIT_SECONDS", 5, minimum=0)
 REFRESH_MAX_CONSECUTIVE_FAILURES = env_int("REFRESH_MAX_CONSECUTIVE_FAILURES", 5, minimum=1)
 
 # --- Internationalisation, static files -------------------------------------------------------

@@ -1,0 +1,246 @@
+"""The GitHub client: batched GraphQL for metrics, REST for contributors and the no-token path.
+
+Interface used by the refresh pipeline (``workers.refresh``)::
+
+    client = GitHubClient.from_settings()
+    batch = client.fetch_repositories([RepoRef(key=str(tool.id), full_name=..., node_id=...)])
+    result, requests = client.fetch_repository_rest(ref)          # without a token
+    count = client.fetch_contributor_count("owner/name", etag=tool.contributors_etag)
+
+Transport, retries and rate limits live in ``github_transport`` / ``github_governor``; the
+query and its validation in ``github_graphql`` / ``github_parse``; REST parsing in
+``github_rest``; the value types in ``github_types``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+
+from . import github_parse as p
+from .github_governor import TokenPool, backoff
+from .github_graphql import build_query, parse_answer
+from .github_rest import contributor_count, rest_facts
+from .github_transport import Malformed, Transport, message_of
+from .github_types import (
+    BatchResult,
+    ContributorCount,
+    GitHubError,
+    RateLimitExhausted,
+    RateLimitState,
+    RepoFacts,
+    RepoRef,
+    RepoResult,
+    RepoStatus,
+    RetryLater,
+)
+
+__all__ = [
+    "BatchResult",
+    "ContributorCount",
+    "GitHubClient",
+    "GitHubError",
+    "RateLimitExhausted",
+    "RateLimitState",
+    "RepoFacts",
+    "RepoRef",
+    "RepoResult",
+    "RepoStatus",
+    "RetryLater",
+    "backoff",
+]
+
+logger = logging.getLogger(__name__)
+
+NO_TOKEN_WARNING = (
+    "GITHUB_TOKENS is not set: GitHub allows only 60 REST requests an hour without a token, so "
+    "metrics are refreshed one repository at a time over REST, stalest first. Set GITHUB_TOKENS "
+    "(comma-separated personal access tokens) to refresh 50 repositories per GraphQL query."
+)
+
+
+class GitHubClient:
+    def __init__(
+        self,
+        *,
+        tokens: Sequence[str] = (),
+        api_url: str = "https://api.github.com",
+        graphql_url: str = "https://api.github.com/graphql",
+        batch_size: int = 50,
+        reserve: int = 100,
+        timeout: float = 20.0,
+        retries: int = 3,
+        max_inline_wait: float = 5.0,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.batch_size = max(1, min(100, batch_size))  # nodes(ids:) takes at most 100
+        self.clock = clock
+        self.pool = TokenPool(tokens, reserve=reserve, clock=clock)
+        self.has_token = self.pool.tokens != [""]
+        self.http = Transport(
+            pool=self.pool,
+            api_url=api_url,
+            graphql_url=graphql_url,
+            timeout=timeout,
+            retries=retries,
+            max_inline_wait=max_inline_wait,
+            sleep=sleep,
+            jitter=jitter,
+            clock=clock,
+            transport=transport,
+        )
+        if not self.has_token:
+            logger.warning(NO_TOKEN_WARNING)
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> GitHubClient:
+        options: dict[str, Any] = {
+            "tokens": settings.GITHUB_TOKENS,
+            "api_url": settings.GITHUB_API_URL,
+            "graphql_url": settings.GITHUB_GRAPHQL_URL,
+            "batch_size": settings.GITHUB_BATCH_SIZE,
+            "reserve": settings.GITHUB_RATE_LIMIT_RESERVE,
+            "timeout": settings.GITHUB_TIMEOUT_SECONDS,
+            "retries": getattr(settings, "GITHUB_RETRIES", 3),
+            "max_inline_wait": getattr(settings, "GITHUB_MAX_INLINE_WAIT_SECONDS", 5),
+        }
+        return cls(**{**options, **overrides})
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests this client has sent, retries included."""
+        return self.http.requests
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> GitHubClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def rate_limit(self, resource: str = "graphql") -> RateLimitState:
+        return self.pool.state(resource)
+
+    # --- metrics: batched GraphQL -----------------------------------------------------------------
+    def fetch_repositories(self, refs: Sequence[RepoRef]) -> BatchResult:
+        """Facts for every ref, ``batch_size`` per query. Raises RateLimitExhausted / RetryLater
+        with ``partial`` holding the results so far (refs without a result were not fetched)."""
+        if not self.has_token:
+            raise GitHubError("GraphQL needs a token; use fetch_repository_rest without one")
+        batch = BatchResult()
+        started = self.requests
+        askable = []
+        for ref in refs:
+            if ref.node_id or p.FULL_NAME.fullmatch(ref.full_name):
+                askable.append(ref)
+            else:
+                error = f"{ref.full_name!r} is not a GitHub owner/name"
+                batch.results.append(RepoResult(ref.key, RepoStatus.ERROR, error=error))
+        try:
+            for start in range(0, len(askable), self.batch_size):
+                results, points = self._fetch_chunk(askable[start : start + self.batch_size])
+                batch.results += results
+                batch.points += points
+        except (RateLimitExhausted, RetryLater) as exc:
+            exc.partial = self._finish(batch, started, "graphql")
+            raise
+        return self._finish(batch, started, "graphql")
+
+    def _fetch_chunk(self, refs: Sequence[RepoRef]) -> tuple[list[RepoResult], int]:
+        query, variables, places = build_query(refs, now=self.clock())
+        body = {"query": query, "variables": variables}
+        try:
+            response, payload, token = self.http.send(
+                "POST", self.http.graphql_url, "graphql", json=body
+            )
+        except Malformed as exc:
+            return [RepoResult(r.key, RepoStatus.ERROR, error=str(exc)) for r in refs], 0
+        data = payload.get("data") if isinstance(payload, dict) else None
+        errors = payload.get("errors") if isinstance(payload, dict) else None
+        errors = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+        if response.status_code != 200 or not isinstance(data, dict):
+            reason = "; ".join(p.text(e.get("message"), "message", 300) for e in errors[:3])
+            reason = reason or p.text(message_of(payload), "message", 300)
+            error = f"GitHub answered HTTP {response.status_code}: {reason or 'no data'}"
+            logger.error("GraphQL batch of %d failed: %s", len(refs), error)
+            return [RepoResult(r.key, RepoStatus.ERROR, error=error) for r in refs], 0
+        points = self.pool.observe_graphql(token, data.get("rateLimit"))
+        return parse_answer(refs, places, data, errors), points
+
+    def _finish(self, batch: BatchResult, started: int, resource: str) -> BatchResult:
+        batch.requests = self.requests - started
+        batch.rate_limit = self.pool.state(resource)
+        return batch
+
+    # --- REST: one repository (no-token path) and contributors --------------------------------
+    def fetch_repository_rest(self, ref: RepoRef) -> tuple[RepoResult, int]:
+        """One repository over REST (1 request, 2 after a rename); returns (result, requests)."""
+        started = self.requests
+        if not p.FULL_NAME.fullmatch(ref.full_name):
+            error = f"{ref.full_name!r} is not a GitHub owner/name"
+            return RepoResult(ref.key, RepoStatus.ERROR, error=error), 0
+        try:
+            response, payload, _moved = self.http.get(f"/repos/{ref.full_name}")
+        except Malformed as exc:
+            return RepoResult(ref.key, RepoStatus.ERROR, error=str(exc)), self.requests - started
+        result = _rest_result(ref, response, payload)
+        return result, self.requests - started
+
+    def fetch_contributor_count(self, full_name: str, *, etag: str = "") -> ContributorCount:
+        """Contributors (anonymous included) from the ``Link`` header's last page; 304 is free."""
+        started = self.requests
+        if not p.FULL_NAME.fullmatch(full_name):
+            return ContributorCount("missing")
+        headers = {"If-None-Match": etag} if etag else {}
+        path = f"/repos/{full_name}/contributors?per_page=1&anon=1"
+        try:
+            response, payload, moved = self.http.get(path, headers)
+        except Malformed:
+            return ContributorCount("computing", etag=etag, requests=self.requests - started)
+        new_name = self._name_at(moved) if moved else None
+        answer = contributor_count(response, payload, etag=etag, new_full_name=new_name)
+        return ContributorCount(**{**answer, "requests": self.requests - started})
+
+    def _name_at(self, location: str) -> str | None:
+        """The current owner/name of the repository a 301 pointed to (one more request)."""
+        match = re.search(r"/repositories/(\d+)", urlsplit(location).path)
+        if not match:
+            return None
+        _response, payload, _ = self.http.get(f"/repositories/{match.group(1)}")
+        try:
+            return p.full_name(payload.get("full_name") if isinstance(payload, dict) else None)
+        except p.Malformed:
+            return None
+
+
+def _rest_result(ref: RepoRef, response: httpx.Response, payload: Any) -> RepoResult:
+    status = response.status_code
+    if status == 200:
+        try:
+            return RepoResult(ref.key, RepoStatus.OK, facts=rest_facts(payload))
+        except p.Malformed as exc:
+            return RepoResult(
+                ref.key, RepoStatus.ERROR, error=f"malformed answer from GitHub: {exc}"
+            )
+    message = p.text(message_of(payload), "message", 300)
+    if status == 404:
+        return RepoResult(ref.key, RepoStatus.MISSING, error=message or "Not Found")
+    if status == 451:
+        return RepoResult(ref.key, RepoStatus.BLOCKED, error=message or "blocked for legal reasons")
+    if status == 403:
+        return RepoResult(ref.key, RepoStatus.FORBIDDEN, error=message or "Forbidden")
+    return RepoResult(ref.key, RepoStatus.ERROR, error=f"GitHub answered HTTP {status}: {message}")
