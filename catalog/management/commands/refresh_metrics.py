@@ -1,0 +1,115 @@
+"""``manage.py refresh_metrics``: the Celery refresh pipeline run in this process, no broker."""
+
+from __future__ import annotations
+
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
+from django.utils import timezone
+from tqdm import tqdm
+
+from catalog.models import Category, Tool
+from workers.github import NO_TOKEN_WARNING, GitHubClient
+from workers.refresh_inprocess import refresh_in_process
+from workers.refresh_runs import run_summary
+
+
+class Command(BaseCommand):
+    help = (
+        "Refresh tools' GitHub metrics now, in this process (the same pipeline the workers run). "
+        "Without options: every tool, stalest first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--tool",
+            action="append",
+            default=[],
+            metavar="OWNER/NAME",
+            help="only this tool (repeatable)",
+        )
+        parser.add_argument("--category", metavar="SLUG", help="only tools in this category")
+        parser.add_argument("--limit", type=int, metavar="N", help="at most N tools, stalest first")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="list what would be refreshed; contact GitHub for nothing",
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="when the rate limit is spent, wait for its reset and go on",
+        )
+
+    def handle(
+        self,
+        *args,
+        tool: list[str],
+        category: str | None,
+        limit: int | None,
+        dry_run: bool,
+        wait: bool,
+        **options,
+    ):
+        tool_ids = self._select(names=tool, category=category, limit=limit)
+        client = GitHubClient.from_settings()
+        if not client.has_token:
+            self.stderr.write(self.style.WARNING(NO_TOKEN_WARNING))
+        if dry_run:
+            return self._dry_run(tool_ids, client)
+        bar = tqdm(total=len(tool_ids), unit="tool", disable=not sys.stderr.isatty())
+        result = refresh_in_process(
+            tool_ids=tool_ids,
+            wait=wait,
+            client=client,
+            on_progress=bar.update,
+            on_wait=lambda until: bar.write(
+                f"Rate limit spent; waiting for the reset at {until:%H:%M:%S} UTC…"
+            ),
+        )
+        bar.close()
+        self.stdout.write(run_summary(result.run))
+        if result.left:
+            when = f"{result.reset_at:%Y-%m-%d %H:%M:%S} UTC" if result.reset_at else "later"
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Stopped at GitHub's rate limit: {result.left} tools left; the budget resets "
+                    f"at {when}. Run again then, or pass --wait."
+                )
+            )
+
+    def _select(self, *, names: list[str], category: str | None, limit: int | None) -> list[int]:
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be at least 1")
+        tools = Tool.objects.all()
+        if names:
+            ids = []
+            for name in names:
+                found = Tool.objects.by_full_name(name).values_list("pk", flat=True).first()
+                if found is None:
+                    raise CommandError(f"--tool {name}: no tool with that owner/name")
+                ids.append(found)
+            tools = tools.filter(pk__in=ids)
+        if category:
+            if not Category.objects.filter(slug=category).exists():
+                raise CommandError(f"--category {category}: no category with that slug")
+            tools = tools.filter(category__slug=category)
+        tools = tools.order_by(F("last_refreshed_at").asc(nulls_first=True), "pk").values_list(
+            "pk", flat=True
+        )
+        return list(tools[:limit] if limit else tools)
+
+    def _dry_run(self, tool_ids: list[int], client: GitHubClient) -> None:
+        tools = Tool.objects.in_bulk(tool_ids)
+        for tool_id in tool_ids:
+            tool = tools[tool_id]
+            when = timezone.localtime(tool.last_refreshed_at) if tool.last_refreshed_at else None
+            self.stdout.write(f"{tool.full_name}  (last refreshed: {when or 'never'})")
+        per_batch = settings.GITHUB_BATCH_SIZE if client.has_token else 1
+        requests = -(-len(tool_ids) // per_batch)
+        self.stdout.write(
+            f"Dry run: {len(tool_ids)} tools would be refreshed in about {requests} GitHub "
+            "requests. Nothing was fetched or written."
+        )

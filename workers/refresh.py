@@ -1,0 +1,247 @@
+"""The metrics refresh pipeline: pick the tools due, fetch them from GitHub in batches, write the
+day's snapshot and the tools' facts, recompute rankings of what changed, audit it in a RefreshRun.
+
+Celery tasks (``workers.tasks``) and ``manage.py refresh_metrics`` both run these functions; the
+tasks add queueing, the command adds a progress bar and waiting. Nothing here sleeps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from catalog.models import RefreshRun, Tool
+from workers.github import (
+    NO_TOKEN_WARNING,
+    GitHubClient,
+    GitHubError,
+    RateLimitExhausted,
+    RepoRef,
+    RetryLater,
+)
+from workers.locks import tools_claim, tools_release
+from workers.refresh_runs import RefreshTally, run_finish, run_start
+from workers.refresh_writes import tools_record_batch_error, tools_write_results
+
+logger = logging.getLogger(__name__)
+
+# Without a token GitHub allows 60 REST requests an hour; one scheduled run takes that much.
+NO_TOKEN_TOOLS_PER_RUN = 60
+
+
+@dataclass
+class BatchOutcome:
+    """What one batch did, and what is left for later."""
+
+    tally: RefreshTally = field(default_factory=RefreshTally)
+    refreshed_ids: list[int] = field(default_factory=list)
+    deferred_ids: list[int] = field(default_factory=list)
+    retry_at: datetime | None = None  # the budget resets then (RateLimitExhausted)
+    retry_after: float | None = None  # GitHub asked us to slow down (RetryLater)
+    run: RefreshRun | None = None
+
+
+def claim_ttl() -> int:
+    """A claim lasts as long as the broker waits before handing an unacked batch to another
+    worker: past that, the batch may legitimately run elsewhere."""
+    return int(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 7200))
+
+
+def run_owner(run: RefreshRun) -> str:
+    # Stable for the run (a redelivered batch resumes its claims), unique across databases' runs.
+    return f"run-{run.pk}-{run.started_at.timestamp():.6f}"
+
+
+def tools_due(
+    *, now: datetime, max_age: timedelta, retry_failing: bool = False, limit: int | None = None
+) -> list[int]:
+    """Ids of the tools to refresh, stalest first (never refreshed before everything else).
+
+    Tools that failed ``REFRESH_MAX_CONSECUTIVE_FAILURES`` times in a row wait until a curator
+    resets their count or a ``retry_failing`` run (weekly by default) tries them again.
+    """
+    ceiling = settings.REFRESH_MAX_CONSECUTIVE_FAILURES
+    failing = Q(consecutive_failures__gte=ceiling)
+    tools = Tool.objects.filter(failing if retry_failing else ~failing)
+    tools = tools.filter(Q(last_refreshed_at__isnull=True) | Q(last_refreshed_at__lt=now - max_age))
+    tools = tools.order_by(F("last_refreshed_at").asc(nulls_first=True), "pk")
+    ids = tools.values_list("pk", flat=True)
+    return list(ids[:limit] if limit is not None else ids)
+
+
+def refresh_tools(*, tools: Sequence[Tool], client: GitHubClient, now: datetime) -> BatchOutcome:
+    """Fetch ``tools`` from GitHub and write the results. Tools must have topics prefetched."""
+    by_key = {str(tool.pk): tool for tool in tools}
+    refs = [
+        RepoRef(key=k, full_name=t.full_name, node_id=t.github_node_id) for k, t in by_key.items()
+    ]
+    fetched = RefreshTally()
+    outcome = BatchOutcome()
+    try:
+        results, source = _fetch(client, refs, fetched)
+    except _Deferred as deferred:
+        results, source = deferred.results, deferred.source
+        outcome.retry_at, outcome.retry_after = deferred.retry_at, deferred.retry_after
+        fetched.errors.append(deferred.reason)
+    except GitHubError as exc:
+        tools_record_batch_error(tools=by_key.values(), error=f"GitHub: {exc}", now=now)
+        fetched.failed = len(by_key)
+        fetched.errors.append(f"whole batch failed: {exc}")
+        outcome.tally = fetched
+        return outcome
+    written, outcome.refreshed_ids = tools_write_results(
+        tools=by_key, results=results, now=now, source=source
+    )
+    answered = {result.key for result in results}
+    outcome.deferred_ids = [tool.pk for key, tool in by_key.items() if key not in answered]
+    fetched.deferred = len(outcome.deferred_ids)
+    fetched.add(written)
+    outcome.tally = fetched
+    if outcome.refreshed_ids:
+        _recompute_rankings(outcome.refreshed_ids)
+    return outcome
+
+
+class _Deferred(Exception):
+    """GitHub's budget or patience ran out: ``results`` got through, the rest waits."""
+
+    def __init__(self, *, results, source, reason, retry_at=None, retry_after=None):
+        super().__init__(reason)
+        self.results, self.source, self.reason = results, source, reason
+        self.retry_at, self.retry_after = retry_at, retry_after
+
+
+def _fetch(client: GitHubClient, refs: list[RepoRef], tally: RefreshTally) -> tuple[list, str]:
+    """Results for ``refs``: one batched GraphQL call with a token, REST one by one without."""
+    source = "github-graphql" if client.has_token else "github-rest"
+    results: list = []
+    try:
+        if client.has_token:
+            batch = client.fetch_repositories(refs)
+            tally.requests, tally.points = batch.requests, batch.points
+            tally.note_rate_limit(batch.rate_limit)
+            return batch.results, source
+        for ref in refs:  # no token: 60 REST requests an hour, one repository at a time
+            result, requests = client.fetch_repository_rest(ref)
+            tally.requests += requests
+            results.append(result)
+        tally.note_rate_limit(client.rate_limit("core"))
+        return results, source
+    except RateLimitExhausted as exc:
+        results = _partial(exc, tally) or results
+        tally.rate_limit_remaining, tally.rate_limit_reset_at = 0, exc.reset_at
+        reason = f"rate limit spent; the rest waits for the reset at {exc.reset_at:%H:%M:%S} UTC"
+        raise _Deferred(
+            results=results, source=source, reason=reason, retry_at=exc.reset_at
+        ) from exc
+    except RetryLater as exc:
+        results = _partial(exc, tally) or results
+        reason = f"GitHub asked to slow down ({exc}); retrying in {exc.retry_after:.0f} s"
+        raise _Deferred(
+            results=results, source=source, reason=reason, retry_after=exc.retry_after
+        ) from exc
+
+
+def _partial(exc: RateLimitExhausted | RetryLater, tally: RefreshTally) -> list:
+    """What a batched fetch got before GitHub stopped it (it is written; the rest waits)."""
+    if exc.partial is None:
+        return []
+    tally.requests += exc.partial.requests
+    tally.points += exc.partial.points
+    tally.note_rate_limit(exc.partial.rate_limit)
+    return exc.partial.results
+
+
+def _recompute_rankings(tool_ids: list[int]) -> None:
+    from catalog.ranking_updates import recompute_rankings
+
+    recompute_rankings(tool_ids=tool_ids)
+
+
+def refresh_batch(
+    *, tool_ids: Sequence[int], run_id: int | None = None, trigger: str = "task",
+    client: GitHubClient | None = None,
+) -> BatchOutcome:  # fmt: skip
+    """Refresh one batch as a unit of queued work: claim, fetch, write, audit, release.
+
+    Ids of deleted tools are dropped quietly. Tools another worker is refreshing right now are
+    skipped (and said so on the run). ``run_id`` names a run created when the batch was queued,
+    so a batch redelivered after its worker died fills the same run instead of a second one.
+    """
+    run = RefreshRun.objects.filter(pk=run_id).first() if run_id else None
+    if run is None:
+        if not Tool.objects.filter(pk__in=tool_ids).exists():
+            return BatchOutcome()
+        run = run_start(kind=RefreshRun.Kind.METRICS, trigger=trigger, tools_total=len(tool_ids))
+    outcome = refresh_claimed(tool_ids=tool_ids, run=run, client=client)
+    run_finish(run=run, tally=outcome.tally)
+    outcome.run = run
+    return outcome
+
+
+def refresh_claimed(
+    *, tool_ids: Sequence[int], run: RefreshRun, client: GitHubClient | None = None
+) -> BatchOutcome:
+    """Claim the tools for ``run``, refresh the ones claimed, give the claims back."""
+    owner = run_owner(run)
+    claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl())
+    try:
+        tools = list(Tool.objects.filter(pk__in=claimed).prefetch_related("topics"))
+        outcome = BatchOutcome()
+        if tools:
+            with client_or_default(client) as github:
+                outcome = refresh_tools(tools=tools, client=github, now=timezone.now())
+                if not github.has_token:
+                    outcome.tally.errors.insert(0, NO_TOKEN_WARNING)
+    finally:
+        tools_release(tool_ids=claimed, owner=owner)
+    busy = len(set(tool_ids) - set(claimed))
+    if busy:
+        outcome.tally.errors.append(f"{busy} tools skipped: another worker is refreshing them")
+    return outcome
+
+
+@contextmanager
+def client_or_default(client: GitHubClient | None) -> Iterator[GitHubClient]:
+    """The caller's client, or one from the settings that is closed afterwards."""
+    if client is not None:
+        yield client
+        return
+    with GitHubClient.from_settings() as own:
+        yield own
+
+
+def refresh_enqueue_due(
+    *, max_age_hours: float = 5, retry_failing: bool = False, trigger: str = "schedule",
+    batch_size: int | None = None,
+) -> list[tuple[int, list[int]]]:  # fmt: skip
+    """Pick the tools due and split them into batches, each with its run, claimed for it.
+
+    Returns (run id, tool ids) per batch; the caller queues them. Tools still claimed by an
+    earlier, unfinished batch are left to it, so a slow backlog is never queued twice.
+    """
+    limit = None if settings.GITHUB_TOKENS else NO_TOKEN_TOOLS_PER_RUN
+    now = timezone.now()
+    due = tools_due(
+        now=now, max_age=timedelta(hours=max_age_hours), retry_failing=retry_failing, limit=limit
+    )
+    size = batch_size or settings.GITHUB_BATCH_SIZE
+    batches = []
+    for start in range(0, len(due), size):
+        chunk = due[start : start + size]
+        run = run_start(kind=RefreshRun.Kind.METRICS, trigger=trigger, tools_total=len(chunk))
+        claimed = tools_claim(tool_ids=chunk, owner=run_owner(run), ttl=claim_ttl())
+        if not claimed:
+            run.delete()
+            continue
+        if len(claimed) < len(chunk):
+            RefreshRun.objects.filter(pk=run.pk).update(tools_total=len(claimed))
+        batches.append((run.pk, claimed))
+    return batches

@@ -1,0 +1,163 @@
+"""The weekly contributors pass: GraphQL has no contributor count, so this is one REST request per
+repository, sent with the stored ETag (a 304 costs no rate limit and keeps the stored value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolStatus
+from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
+from workers.locks import tools_claim, tools_release
+from workers.refresh import BatchOutcome, claim_ttl, client_or_default, run_owner
+from workers.refresh_runs import run_finish, run_start
+
+CONTRIBUTORS_BATCH_SIZE = 100
+# GitHub answers 202 while it computes; ask again a little later rather than in a loop.
+COMPUTING_RETRY_SECONDS = 120
+
+
+def contributors_due(*, now: datetime, max_age: timedelta, limit: int | None = None) -> list[int]:
+    """Tools whose contributor count is older than ``max_age``, stalest first."""
+    tools = Tool.objects.filter(status__in=[ToolStatus.ACTIVE, ToolStatus.ARCHIVED])
+    stale = Q(contributors_refreshed_at__isnull=True) | Q(
+        contributors_refreshed_at__lt=now - max_age
+    )
+    tools = tools.filter(stale).order_by(F("contributors_refreshed_at").asc(nulls_first=True), "pk")
+    ids = tools.values_list("pk", flat=True)
+    return list(ids[:limit] if limit is not None else ids)
+
+
+def refresh_contributors_batch(
+    *, tool_ids: Sequence[int], run_id: int | None = None, trigger: str = "task",
+    client: GitHubClient | None = None,
+) -> BatchOutcome:  # fmt: skip
+    run = RefreshRun.objects.filter(pk=run_id).first() if run_id else None
+    if run is None:
+        if not Tool.objects.filter(pk__in=tool_ids).exists():
+            return BatchOutcome()
+        run = run_start(
+            kind=RefreshRun.Kind.CONTRIBUTORS, trigger=trigger, tools_total=len(tool_ids)
+        )
+    owner = run_owner(run)
+    claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl(), kind="contributors")
+    try:
+        tools = list(Tool.objects.filter(pk__in=claimed).order_by("pk"))
+        with client_or_default(client) as github:
+            outcome = refresh_contributors_of(tools=tools, client=github, now=timezone.now())
+    finally:
+        tools_release(tool_ids=claimed, owner=owner, kind="contributors")
+    run_finish(run=run, tally=outcome.tally)
+    outcome.run = run
+    return outcome
+
+
+def refresh_contributors_of(
+    *, tools: Sequence[Tool], client: GitHubClient, now: datetime
+) -> BatchOutcome:
+    outcome = BatchOutcome()
+    tally = outcome.tally
+    for index, tool in enumerate(tools):
+        try:
+            count = client.fetch_contributor_count(tool.full_name, etag=tool.contributors_etag)
+        except RateLimitExhausted as exc:
+            outcome.retry_at = tally.rate_limit_reset_at = exc.reset_at
+            tally.rate_limit_remaining = 0
+            tally.errors.append(f"rate limit spent; the rest waits for {exc.reset_at:%H:%M} UTC")
+            outcome.deferred_ids += [t.pk for t in tools[index:]]
+            break
+        except RetryLater as exc:
+            outcome.retry_after = exc.retry_after
+            tally.errors.append(f"GitHub asked to slow down ({exc})")
+            outcome.deferred_ids += [t.pk for t in tools[index:]]
+            break
+        except GitHubError as exc:
+            tally.failed += 1
+            tally.errors.append(f"{tool.full_name}: contributors: {exc}")
+            continue
+        tally.requests += count.requests
+        _apply_count(tool, count, now=now, outcome=outcome)
+    tally.deferred = len(outcome.deferred_ids)
+    tally.note_rate_limit(client.rate_limit("core"))
+    return outcome
+
+
+def _apply_count(tool: Tool, count, *, now: datetime, outcome: BatchOutcome) -> None:
+    tally = outcome.tally
+    if count.status == "not_modified":
+        tally.not_modified += 1
+        Tool.objects.filter(pk=tool.pk).update(contributors_refreshed_at=now)
+        return
+    if count.status == "computing":
+        outcome.deferred_ids.append(tool.pk)
+        outcome.retry_after = max(outcome.retry_after or 0, COMPUTING_RETRY_SECONDS)
+        return
+    if count.status == "too_large":  # GitHub will not count them: keep ours, flag it
+        tally.ok += 1
+        Tool.objects.filter(pk=tool.pk).update(
+            contributors_is_lower_bound=True, contributors_refreshed_at=now
+        )
+        return
+    if count.status in ("missing", "blocked"):
+        tally.missing += 1
+        tally.errors.append(f"{tool.full_name}: contributors: repository {count.status}")
+        return
+    if count.count is None:
+        tally.failed += 1
+        tally.errors.append(f"{tool.full_name}: contributors: GitHub gave no count")
+        return
+    with transaction.atomic():
+        if count.status == "moved" and count.new_full_name:
+            tally.renamed += _rename(tool, count.new_full_name, tally)
+        Tool.objects.filter(pk=tool.pk).update(
+            contributors=count.count,
+            contributors_is_lower_bound=count.is_lower_bound,
+            contributors_etag=count.etag[:200],
+            contributors_refreshed_at=now,
+        )
+        MetricSnapshot.objects.update_or_create(
+            tool=tool, date=now.date(), defaults={"contributors": count.count}
+        )
+    tally.ok += 1
+
+
+def _rename(tool: Tool, new_full_name: str, tally) -> int:
+    """GitHub redirected (301) the old name: follow it unless another tool holds the new name."""
+    if new_full_name.lower() == tool.full_name.lower():
+        return 0
+    if Tool.objects.by_full_name(new_full_name).exclude(pk=tool.pk).exists():
+        tally.errors.append(
+            f"{tool.full_name}: moved to {new_full_name}, a name another tool holds"
+        )
+        return 0
+    FormerName.objects.filter(tool=tool, full_name__iexact=new_full_name).delete()
+    FormerName.objects.bulk_create(
+        [FormerName(tool=tool, full_name=tool.full_name)], ignore_conflicts=True
+    )
+    tool.full_name = new_full_name
+    tool.search_document = tool.compose_search_document()
+    tool.save(update_fields=["full_name", "search_document", "updated_at"])
+    return 1
+
+
+def refresh_contributors_enqueue_due(
+    *, max_age_days: float = 7, trigger: str = "schedule"
+) -> list[tuple[int, list[int]]]:
+    """Batches (run id, tool ids) of tools whose contributor count is due, claimed for their run."""
+    due = contributors_due(now=timezone.now(), max_age=timedelta(days=max_age_days))
+    batches = []
+    for start in range(0, len(due), CONTRIBUTORS_BATCH_SIZE):
+        chunk = due[start : start + CONTRIBUTORS_BATCH_SIZE]
+        run = run_start(kind=RefreshRun.Kind.CONTRIBUTORS, trigger=trigger, tools_total=len(chunk))
+        owner = run_owner(run)
+        claimed = tools_claim(tool_ids=chunk, owner=owner, ttl=claim_ttl(), kind="contributors")
+        if not claimed:
+            run.delete()
+            continue
+        batches.append((run.pk, claimed))
+    return batches

@@ -1,0 +1,93 @@
+"""Celery tasks: each takes ids, calls one function, and decides only about queueing.
+
+Every task is ``acks_late`` with ``reject_on_worker_lost`` (settings): a batch whose worker dies
+goes back to the queue and another worker finishes it. The time limits are explicit: a batch is
+one GraphQL query (or 100 REST requests for contributors) plus a few bulk writes — seconds,
+with the client's own retries at most a few minutes. Past the soft limit something hangs; the
+hard limit frees the worker slot well before Redis's visibility timeout (2 h) would hand the
+same batch to a second worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+
+from workers import refresh
+from workers import refresh_contributors as contributors
+
+logger = logging.getLogger(__name__)
+
+BATCH_LIMITS = {"soft_time_limit": 5 * 60, "time_limit": 6 * 60}
+PERIODIC_LIMITS = {"soft_time_limit": 2 * 60, "time_limit": 3 * 60}  # a few queries, then queueing
+MAX_BACKOFF_SECONDS = 30 * 60
+RESET_MARGIN = timedelta(seconds=5)  # GitHub's clocks and ours differ a little
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **PERIODIC_LIMITS)
+def refresh_due(max_age_hours: float = 5, retry_failing: bool = False) -> int:
+    batches = refresh.refresh_enqueue_due(max_age_hours=max_age_hours, retry_failing=retry_failing)
+    for run_id, tool_ids in batches:
+        _enqueue_on_commit(refresh_batch, tool_ids=tool_ids, run_id=run_id)
+    return sum(len(tool_ids) for _, tool_ids in batches)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8, **BATCH_LIMITS)
+def refresh_batch(self, tool_ids: list[int], run_id: int | None = None) -> int:
+    outcome = refresh.refresh_batch(tool_ids=tool_ids, run_id=run_id)
+    _continue_later(self, outcome)
+    return len(outcome.refreshed_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **PERIODIC_LIMITS)
+def refresh_contributors(max_age_days: float = 7) -> int:
+    batches = contributors.refresh_contributors_enqueue_due(max_age_days=max_age_days)
+    for run_id, tool_ids in batches:
+        _enqueue_on_commit(refresh_contributors_batch, tool_ids=tool_ids, run_id=run_id)
+    return sum(len(tool_ids) for _, tool_ids in batches)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8, **BATCH_LIMITS)
+def refresh_contributors_batch(self, tool_ids: list[int], run_id: int | None = None) -> int:
+    outcome = contributors.refresh_contributors_batch(tool_ids=tool_ids, run_id=run_id)
+    _continue_later(self, outcome)
+    return outcome.tally.ok
+
+
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=10 * 60, time_limit=11 * 60
+)
+def recompute_rankings(tool_ids: list[int] | None = None) -> int:
+    # Whole-catalog recomputes are bulk SQL over every tool: minutes at most, hence 10.
+    from catalog.ranking_updates import recompute_rankings as recompute
+
+    return recompute(tool_ids=tool_ids)
+
+
+def _enqueue_on_commit(task, **kwargs) -> None:
+    transaction.on_commit(lambda: task.apply_async(kwargs=kwargs))
+
+
+def _continue_later(task, outcome: refresh.BatchOutcome) -> None:
+    """Queue what GitHub's limits left over: at the budget's reset, or after a backoff."""
+    if not outcome.deferred_ids:
+        return
+    if task.app.conf.task_always_eager:  # no broker: the next schedule or command picks them up
+        logger.warning("%d tools deferred; no broker to queue them on", len(outcome.deferred_ids))
+        return
+    kwargs = {"tool_ids": outcome.deferred_ids}
+    if outcome.retry_at is not None:  # budget spent: a fresh task at the reset, not a retry
+        task.apply_async(kwargs=kwargs, eta=outcome.retry_at + RESET_MARGIN)
+        return
+    countdown = backoff_seconds(retry_after=outcome.retry_after or 60, attempt=task.request.retries)
+    raise task.retry(kwargs=kwargs, countdown=countdown)
+
+
+def backoff_seconds(*, retry_after: float, attempt: int) -> float:
+    """GitHub's Retry-After, doubled per attempt, capped, with jitter so workers spread out."""
+    base = min(retry_after * 2**attempt, MAX_BACKOFF_SECONDS)
+    return base + random.uniform(0, base / 10)
