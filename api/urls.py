@@ -1,6 +1,25 @@
+"""Everything under /api/: the versioned endpoints, the OpenAPI schema and its two viewers."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api.views import leaderboards, taxonomy, tools
 
 app_name = "api"
 
-urlpatterns: list = [
-    # Filled by the REST API work (issue 4): everything lives under /api/v1/.
+TOOL = "v1/tools/<str:owner>/<str:name>/"
+
+urlpatterns = [
+    path("v1/layers/", taxonomy.LayerList.as_view(), name="layer-list"),
+    path("v1/categories/", taxonomy.CategoryList.as_view(), name="category-list"),
+    path("v1/tools/", tools.ToolList.as_view(), name="tool-list"),
+    path(TOOL, tools.ToolDetail.as_view(), name="tool-detail"),
+    path(f"{TOOL}history/", tools.ToolHistory.as_view(), name="tool-history"),
+    path("v1/rankings/", leaderboards.Rankings.as_view(), name="rankings"),
+    path("v1/trending/", leaderboards.Trending.as_view(), name="trending"),
+    path("v1/compare/", leaderboards.Compare.as_view(), name="compare"),
+    path("v1/stats/", taxonomy.Stats.as_view(), name="stats"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

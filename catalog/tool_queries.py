@@ -21,9 +21,9 @@ from catalog.models import Category, Layer, Tool, ToolStatus
 Q_MAX_LENGTH = 200
 MAX_VALUES = 20  # values of one multi-valued parameter (category, topic, …)
 
-# Public ordering key → (model field, label). Every key also exists with a leading "-"
+# Public ordering key → (model field, label). Every key also exists in ORDERINGS with a "-"
 # (descending). NULLs (not measured) always sort last; ties fall back to the tool id.
-_ORDER_FIELDS: dict[str, tuple[str, str]] = {
+ORDER_FIELDS: dict[str, tuple[str, str]] = {
     "stars": ("stars", "Stars"),
     "gained_7d": ("stars_gained_7d", "Stars gained in 7 days"),
     "gained_30d": ("stars_gained_30d", "Stars gained in 30 days"),
@@ -38,7 +38,7 @@ _ORDER_FIELDS: dict[str, tuple[str, str]] = {
     "name": ("full_name", "Name"),
 }
 ORDERINGS: dict[str, str] = {}
-for _key, (_field, _label) in _ORDER_FIELDS.items():
+for _key, (_field, _label) in ORDER_FIELDS.items():
     ORDERINGS[_key] = f"{_label}, ascending"
     ORDERINGS[f"-{_key}"] = f"{_label}, descending"
 ORDERINGS["relevance"] = "Best match for q (needs q)"
@@ -280,7 +280,7 @@ def _ordered(queryset: QuerySet[Tool], ordering: str) -> QuerySet[Tool]:
     if ordering == "relevance":
         return queryset.order_by(F("relevance").desc(nulls_last=True), "id")
     descending = ordering.startswith("-")
-    field = _ORDER_FIELDS[ordering.lstrip("-")][0]
+    field = ORDER_FIELDS[ordering.lstrip("-")][0]
     if field == "full_name":
         key = Lower("full_name")
         key = key.desc() if descending else key.asc()

@@ -1,0 +1,95 @@
+"""HTTP caching for the read endpoints: ETag, Last-Modified, 304 and Cache-Control.
+
+The catalog only changes when a refresh, a rankings run, an import or a curator writes, and
+each of those moves a timestamp on the tools (``updated_at``, ``metrics_as_of``,
+``rankings_computed_at``, ``last_refreshed_at``), changes how many tools there are, or leaves
+an admin-log entry (taxonomy edits). Two small aggregate queries over those give a version of
+the whole catalog; the validator of a response is that version plus the exact URL and the
+media type. A matching ``If-None-Match`` (or, without one, ``If-Modified-Since``) is answered
+304 before any of the real work is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.admin.models import LogEntry
+from django.db.models import Count, Max
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from api.errors import NotModified
+from catalog.models import Tool
+
+#: Seconds a client or shared cache may reuse a response before revalidating it.
+CACHE_MAX_AGE = 60
+
+
+@dataclass(frozen=True)
+class CatalogVersion:
+    tag: str
+    last_modified: datetime | None
+
+
+def catalog_version() -> CatalogVersion:
+    """A fingerprint of everything the API serves, in two aggregate queries."""
+    tools = Tool.objects.aggregate(
+        count=Count("id"),
+        updated=Max("updated_at"),
+        measured=Max("metrics_as_of"),
+        ranked=Max("rankings_computed_at"),
+        refreshed=Max("last_refreshed_at"),
+    )
+    log = LogEntry.objects.aggregate(last=Max("id"), at=Max("action_time"))
+    parts = [*tools.values(), log["last"]]
+    stamps = [v for v in (*tools.values(), log["at"]) if isinstance(v, datetime)]
+    return CatalogVersion(tag="|".join(map(str, parts)), last_modified=max(stamps, default=None))
+
+
+def _etag(version: CatalogVersion, request) -> str:
+    renderer = getattr(request, "accepted_media_type", "") or ""
+    seed = "\n".join([version.tag, request.get_full_path(), renderer])
+    return 'W/"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
+
+
+def _matches(header: str, etag: str) -> bool:
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+class ConditionalGetMixin:
+    """For read-only API views: validators on 200s, 304 when the client is up to date."""
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return
+        version = catalog_version()
+        self._validators = {"ETag": _etag(version, request)}
+        if version.last_modified is not None:
+            self._validators["Last-Modified"] = http_date(version.last_modified.timestamp())
+        if self._is_fresh(request, version):
+            raise NotModified(self._cache_headers(request))
+
+    def _is_fresh(self, request, version: CatalogVersion) -> bool:
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match:
+            return _matches(if_none_match, self._validators["ETag"])
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        if since is None or version.last_modified is None:
+            return False
+        return int(version.last_modified.timestamp()) <= since
+
+    def _cache_headers(self, request) -> dict[str, str]:
+        scope = "private" if request.user.is_authenticated else "public"
+        return {**self._validators, "Cache-Control": f"{scope}, max-age={CACHE_MAX_AGE}"}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "_validators", None) and response.status_code in (200, 304):
+            for name, value in self._cache_headers(request).items():
+                response[name] = value
+            patch_vary_headers(response, ["Accept"])
+        return response

@@ -1,0 +1,130 @@
+"""Page-number pagination with strict input: a malformed or oversized ``page_size`` is a 400 and
+a page past the end a 404, each naming the parameter, instead of being quietly corrected.
+
+CSV exports use the same parameters with a larger default and cap, so a whole catalog usually
+fits in one file; the ``Link`` header points at the next page when it does not.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from api.errors import NotFound, ParameterError
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+CSV_PAGE_SIZE = 10_000
+
+
+class _CountOnce(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return super().count
+
+
+def _positive(request, name: str, *, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParameterError(name, f"{raw!r} is not a whole number") from None
+    if value < 1:
+        raise ParameterError(name, "must be at least 1")
+    if maximum is not None and value > maximum:
+        raise ParameterError(name, f"must be at most {maximum}")
+    return value
+
+
+def _is_csv(request) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    return getattr(renderer, "format", None) == "csv"
+
+
+class Pagination(PageNumberPagination):
+    page_size = PAGE_SIZE
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_param = "page_size"
+    django_paginator_class = _CountOnce
+
+    def get_page_size(self, request) -> int:
+        if _is_csv(request):
+            return _positive(request, "page_size", default=CSV_PAGE_SIZE, maximum=CSV_PAGE_SIZE)
+        return _positive(request, "page_size", default=PAGE_SIZE, maximum=MAX_PAGE_SIZE)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        number = _positive(request, "page", default=1)
+        paginator = self.django_paginator_class(queryset, size)
+        pages = max(1, math.ceil(paginator.count / size))
+        if number > pages:
+            raise NotFound(
+                "page", f"there are only {pages} page(s) of {size}", allowed=[f"1-{pages}"]
+            )
+        self.page = paginator.page(number)
+        self.size, self.pages = size, pages
+        return list(self.page)
+
+    def get_paginated_response(self, data) -> Response:
+        headers = {"X-Total-Count": str(self.page.paginator.count)}
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for url, rel in ((self.get_next_link(), "next"), (self.get_previous_link(), "prev"))
+            if url
+        ]
+        if links:
+            headers["Link"] = ", ".join(links)
+        body = {
+            "count": self.page.paginator.count,
+            "page": self.page.number,
+            "pages": self.pages,
+            "page_size": self.size,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        }
+        return Response(body, headers=headers)
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        url = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["count", "page", "pages", "page_size", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 2480, "description": "Matching tools."},
+                "page": {"type": "integer", "example": 1},
+                "pages": {"type": "integer", "example": 50},
+                "page_size": {"type": "integer", "example": PAGE_SIZE},
+                "next": {**url, "example": "https://strata.example/api/v1/tools/?page=2"},
+                "previous": url,
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "description": "Page number, from 1. A page past the end is a 404.",
+                "schema": {"type": "integer", "minimum": 1, "example": 1},
+            },
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "description": (
+                    f"Items per page: default {PAGE_SIZE}, at most {MAX_PAGE_SIZE} "
+                    f"(CSV: default and at most {CSV_PAGE_SIZE})."
+                ),
+                "schema": {"type": "integer", "minimum": 1, "maximum": CSV_PAGE_SIZE},
+            },
+        ]

@@ -1,0 +1,67 @@
+"""What every read view shares: HTTP caching, JSON errors even for CSV requests, the
+documented error responses, and the 301 from a former (or differently cased) tool name.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpResponseBase, HttpResponsePermanentRedirect
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import generics
+from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
+
+from api.caching import ConditionalGetMixin
+from api.errors import ErrorSerializer, NotFound
+from api.renderers import CSVRenderer
+from catalog import selectors
+from catalog.models import Tool
+
+_ERROR = OpenApiResponse(ErrorSerializer, description="Error naming the parameter at fault.")
+BAD_REQUEST = {400: _ERROR, 429: OpenApiResponse(ErrorSerializer, description="Throttled.")}
+NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="Unknown tool or page.")}
+REDIRECT = {301: OpenApiResponse(description="A former name: moved to the canonical URL.")}
+
+
+class ReadView(ConditionalGetMixin, generics.GenericAPIView):
+    """A cacheable read endpoint; no pagination unless a subclass asks for it."""
+
+    pagination_class = None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
+        if response.status_code >= 300 and isinstance(
+            getattr(response, "accepted_renderer", None), CSVRenderer
+        ):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
+
+
+class CSVExportMixin:
+    """``?format=csv`` beside JSON and the browsable API."""
+
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    csv_columns: list[str] | None = None
+
+    def csv_rows(self, data):
+        if isinstance(data, dict):
+            return data.get("results", [])
+        return data or []
+
+
+def found_tool(request, owner: str, name: str, *, route: str) -> Tool | HttpResponseBase:
+    """The listed tool ``owner/name``; a redirect when named by a former name or other case."""
+    found = selectors.tool_by_name(f"{owner}/{name}")
+    if found is None:
+        raise NotFound("tool", f"no tool named {owner}/{name} in the catalog")
+    tool, canonical = found
+    if canonical:
+        return tool
+    url = reverse(f"api:{route}", kwargs={"owner": tool.owner, "name": tool.repo_name})
+    if request.query_params:
+        url += "?" + urlencode(list(request.query_params.lists()), doseq=True)
+    return HttpResponsePermanentRedirect(url)

@@ -1,0 +1,224 @@
+"""Leaderboards (rankings by any metric), trending tools and side-by-side comparison."""
+
+from __future__ import annotations
+
+from django.db.models import prefetch_related_objects
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.errors import NotFound, ParameterError
+from api.filters import (
+    FORMAT,
+    LAYER,
+    SINGLE_CATEGORY,
+    TOOL_FILTERS,
+    bounded_int,
+    choice,
+    single_date,
+    tool_query,
+)
+from api.renderers import serializer_columns
+from api.serializers import RankedToolSerializer, ToolSerializer
+from api.views.base import BAD_REQUEST, NOT_FOUND, CSVExportMixin, ReadView
+from catalog import selectors
+from catalog.tool_queries import ORDER_FIELDS, tool_list
+
+#: Leaderboard metrics: every ordering key except the name; best (largest / newest) first.
+RANKING_METRICS = [key for key in ORDER_FIELDS if key != "name"]
+MAX_LIMIT = 200
+MAX_COMPARE = 10
+
+
+def _limit(request) -> int:
+    return bounded_int(request.query_params, "limit", default=50, low=1, high=MAX_LIMIT)
+
+
+LIMIT = OpenApiParameter(
+    "limit",
+    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+    description=f"How many tools, 1–{MAX_LIMIT}; default 50.",
+)
+
+
+def _ranked(tools: list, *, gain_field: str | None = None) -> list:
+    prefetch_related_objects(tools, "topics")
+    for position, tool in enumerate(tools, start=1):
+        tool.rank = position
+        if gain_field:
+            tool.gain = getattr(tool, gain_field)
+    return tools
+
+
+class TrendingToolSerializer(RankedToolSerializer):
+    gain = serializers.IntegerField(read_only=True, help_text="Spike-damped stars gained.")
+
+    class Meta(RankedToolSerializer.Meta):
+        fields = ["rank", "gain", *ToolSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["rankings"])
+class Rankings(CSVExportMixin, ReadView):
+    """The leaderboard by one metric, best first; tools without a value for it are left out."""
+
+    serializer_class = RankedToolSerializer
+    csv_columns = serializer_columns(RankedToolSerializer())
+    csv_filename = "strata-rankings"
+
+    @extend_schema(
+        summary="Leaderboard by a metric",
+        parameters=[
+            OpenApiParameter(
+                "by",
+                OpenApiTypes.STR,
+                enum=RANKING_METRICS,
+                description="The metric to rank by, largest (or newest) first. Default `score`.",
+            ),
+            LIMIT,
+            *TOOL_FILTERS,
+            FORMAT,
+        ],
+        responses={
+            200: inline_serializer(
+                "Leaderboard",
+                {
+                    "by": serializers.CharField(),
+                    "label": serializers.CharField(),
+                    "results": RankedToolSerializer(many=True),
+                },
+            ),
+            **BAD_REQUEST,
+        },
+    )
+    def get(self, request):
+        by = choice(request.query_params, "by", allowed=RANKING_METRICS, default="score")
+        limit = _limit(request)
+        query = tool_query(request.query_params, ordering=f"-{by}")
+        field, label = ORDER_FIELDS[by]
+        tools = list(tool_list(query=query).filter(**{f"{field}__isnull": False})[:limit])
+        results = self.get_serializer(_ranked(tools), many=True).data
+        return Response({"by": by, "label": label, "results": results})
+
+
+@extend_schema(tags=["rankings"])
+class Trending(CSVExportMixin, ReadView):
+    """Largest spike-damped star gains over a window; tools without enough history left out."""
+
+    serializer_class = TrendingToolSerializer
+    csv_columns = serializer_columns(TrendingToolSerializer())
+    csv_filename = "strata-trending"
+
+    @extend_schema(
+        summary="Trending tools",
+        parameters=[
+            OpenApiParameter(
+                "window",
+                OpenApiTypes.STR,
+                enum=list(selectors.TRENDING_WINDOWS),
+                description="Gain over the last 7, 30 or 90 days. Default `30d`.",
+            ),
+            LAYER,
+            SINGLE_CATEGORY,
+            LIMIT,
+            FORMAT,
+        ],
+        responses={
+            200: inline_serializer(
+                "TrendingList",
+                {"window": serializers.CharField(), "results": TrendingToolSerializer(many=True)},
+            ),
+            **BAD_REQUEST,
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        windows = list(selectors.TRENDING_WINDOWS)
+        window = choice(params, "window", allowed=windows, default="30d")
+        limit = _limit(request)
+        place = {key: params[key] for key in ("layer", "category") if params.get(key)}
+        query = tool_query(place)  # validates the slugs, naming the allowed ones
+        if len(query.categories) > 1:
+            raise ParameterError("category", "give one category only")
+        tools = selectors.trending(
+            window=window,
+            layer=query.layer,
+            category=query.categories[0] if query.categories else None,
+            limit=limit,
+        )
+        gain_field = selectors.TRENDING_WINDOWS[window]
+        results = self.get_serializer(_ranked(tools, gain_field=gain_field), many=True).data
+        return Response({"window": window, "results": results})
+
+
+class ComparedToolSerializer(ToolSerializer):
+    series = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        read_only=True,
+        help_text="One value per entry of `dates`; null where not measured that day.",
+    )
+
+    class Meta(ToolSerializer.Meta):
+        fields = [*ToolSerializer.Meta.fields, "series"]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["tools"])
+class Compare(ReadView):
+    """Two to ten tools side by side, with their histories aligned on the same dates."""
+
+    serializer_class = ComparedToolSerializer
+
+    @extend_schema(
+        summary="Compare tools",
+        parameters=[
+            OpenApiParameter(
+                "tools",
+                OpenApiTypes.STR,
+                required=True,
+                description=f"2–{MAX_COMPARE} tools as owner/name, comma-separated.",
+                examples=[],
+            ),
+            OpenApiParameter(
+                "metric",
+                OpenApiTypes.STR,
+                enum=list(selectors.HISTORY_METRICS),
+                description="Which history to align. Default `stars`.",
+            ),
+            OpenApiParameter("since", OpenApiTypes.DATE, description="First day, YYYY-MM-DD."),
+        ],
+        responses={
+            200: inline_serializer(
+                "Comparison",
+                {
+                    "metric": serializers.CharField(),
+                    "dates": serializers.ListField(child=serializers.DateField()),
+                    "tools": ComparedToolSerializer(many=True),
+                },
+            ),
+            **BAD_REQUEST,
+            **NOT_FOUND,
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        names = [part.strip() for part in params.get("tools", "").split(",") if part.strip()]
+        if not MAX_COMPARE >= len(names) >= 2:
+            raise ParameterError("tools", f"give 2 to {MAX_COMPARE} tools as owner/name,owner/name")
+        metric = choice(params, "metric", allowed=list(selectors.HISTORY_METRICS), default="stars")
+        since = single_date(params, "since")
+        tools = []
+        for full_name in names:
+            found = selectors.tool_by_name(full_name) if "/" in full_name else None
+            if found is None:
+                raise NotFound("tools", f"no tool named {full_name} in the catalog")
+            if any(tool.pk == found[0].pk for tool in tools):
+                raise ParameterError("tools", f"{full_name} is listed twice")
+            tools.append(found[0])
+        dates, series = selectors.compare_series(tools=tools, metric=metric, since=since)
+        prefetch_related_objects(tools, "topics")
+        for tool in tools:
+            tool.series = series[tool.pk]
+        data = self.get_serializer(tools, many=True).data
+        return Response({"metric": metric, "dates": dates, "tools": data})

@@ -1,0 +1,203 @@
+"""Tools: the filtered list, one tool (read, and curator writes), and its metric history."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.errors import NotFound, ParameterError
+from api.filters import FORMAT, ORDERING, TOOL_FILTERS, choice, single_date, tool_query
+from api.pagination import Pagination
+from api.renderers import serializer_columns
+from api.serializers import CuratedToolSerializer, ToolDetailSerializer, ToolSerializer
+from api.views.base import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    REDIRECT,
+    CSVExportMixin,
+    ReadView,
+    found_tool,
+)
+from catalog import selectors, services
+from catalog.models import FormerName, Tool
+from catalog.tool_queries import tool_list
+
+
+@extend_schema(tags=["tools"])
+class ToolList(CSVExportMixin, ReadView):
+    """Tools matching every filter given, sorted by ``ordering``, a page at a time."""
+
+    serializer_class = ToolSerializer
+    pagination_class = Pagination
+    csv_columns = serializer_columns(ToolSerializer())
+    csv_filename = "strata-tools"
+
+    def get_queryset(self):
+        return tool_list(query=tool_query(self.request.query_params)).prefetch_related("topics")
+
+    @extend_schema(
+        summary="List and search tools",
+        parameters=[*TOOL_FILTERS, ORDERING, FORMAT],
+        responses={200: ToolSerializer(many=True), **BAD_REQUEST, **NOT_FOUND},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def _placement_ranks(tool: Tool) -> dict:
+    public = Q(hidden=False, status="active")
+    counts = Tool.objects.aggregate(
+        category=Count("id", filter=public & Q(category_id=tool.category_id)),
+        layer=Count("id", filter=public & Q(category__layer_id=tool.category.layer_id)),
+    )
+    return {
+        "category": {"rank": tool.rank_in_category, "of": counts["category"]},
+        "layer": {"rank": tool.rank_in_layer, "of": counts["layer"]},
+    }
+
+
+def _detail(tool: Tool, request) -> dict:
+    from catalog.ranking_updates import tool_score_breakdown
+
+    tool.score_breakdown = tool_score_breakdown(tool)
+    tool.ranks = _placement_ranks(tool)
+    return ToolDetailSerializer(tool, context={"request": request}).data
+
+
+def _tool_for_curators(owner: str, name: str) -> Tool:
+    """Any tool, hidden ones included, by its name or a former name (no redirect for writes)."""
+    tools = Tool.objects.with_placement()
+    tool = tools.by_full_name(f"{owner}/{name}").first()
+    if tool is None:
+        former = FormerName.objects.filter(full_name__iexact=f"{owner}/{name}").first()
+        tool = tools.get(pk=former.tool_id) if former else None
+    if tool is None:
+        raise NotFound("tool", f"no tool named {owner}/{name} in the catalog")
+    return tool
+
+
+@extend_schema(tags=["tools"])
+class ToolDetail(ReadView):
+    """One tool in full, with its score breakdown and ranks; staff may PATCH curated fields."""
+
+    serializer_class = CuratedToolSerializer
+
+    @extend_schema(
+        summary="One tool",
+        responses={200: ToolDetailSerializer, **REDIRECT, **NOT_FOUND, **BAD_REQUEST},
+    )
+    def get(self, request, owner: str, name: str):
+        tool = found_tool(request, owner, name, route="tool-detail")
+        if not isinstance(tool, Tool):
+            return tool
+        return Response(_detail(tool, request))
+
+    @extend_schema(
+        summary="Curate a tool (staff token)",
+        description=(
+            "Change curated fields, move the tool to another category, hide or feature it. "
+            "Needs `Authorization: Token <key>` of a staff user. Only the fields listed are "
+            "writable; any other field is a 400."
+        ),
+        request=CuratedToolSerializer,
+        responses={
+            200: ToolDetailSerializer,
+            **BAD_REQUEST,
+            **NOT_FOUND,
+            401: BAD_REQUEST[400],
+            403: BAD_REQUEST[400],
+        },
+    )
+    def patch(self, request, owner: str, name: str):
+        tool = _tool_for_curators(owner, name)
+        writes = CuratedToolSerializer(data=request.data, partial=True)
+        writes.is_valid(raise_exception=True)
+        fields = dict(writes.validated_data)
+        category = fields.pop("category", None)
+        try:
+            with transaction.atomic():
+                if fields:
+                    services.tool_update_curated(tool=tool, fields=fields, user=request.user)
+                if category is not None:
+                    services.tools_move_to_category(
+                        tools=[tool], category=category, user=request.user
+                    )
+        except services.CurationError as error:
+            raise ParameterError(error.field, error.message) from None
+        tool = Tool.objects.with_placement().prefetch_related("former_names").get(pk=tool.pk)
+        return Response(_detail(tool, request))
+
+
+@extend_schema(tags=["tools"])
+class ToolHistory(CSVExportMixin, ReadView):
+    """A tool's daily values of one metric, oldest first; a day without a value is null."""
+
+    csv_columns = ["date", "value"]
+
+    def csv_rows(self, data):
+        return data["points"]
+
+    def csv_filename(self, request) -> str:
+        owner, name = self.kwargs["owner"], self.kwargs["name"]
+        return f"{owner}-{name}-{request.query_params.get('metric') or 'stars'}"
+
+    @extend_schema(
+        summary="A tool's metric history",
+        parameters=[
+            OpenApiParameter(
+                "metric",
+                OpenApiTypes.STR,
+                enum=list(selectors.HISTORY_METRICS),
+                description="Which metric. Default `stars`.",
+            ),
+            OpenApiParameter("since", OpenApiTypes.DATE, description="First day, YYYY-MM-DD."),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD."),
+            FORMAT,
+        ],
+        responses={
+            200: inline_serializer(
+                "History",
+                {
+                    "tool": serializers.CharField(),
+                    "metric": serializers.CharField(),
+                    "since": serializers.DateField(allow_null=True),
+                    "until": serializers.DateField(allow_null=True),
+                    "points": inline_serializer(
+                        "HistoryPoint",
+                        {
+                            "date": serializers.DateField(),
+                            "value": serializers.IntegerField(allow_null=True),
+                        },
+                        many=True,
+                    ),
+                },
+            ),
+            **REDIRECT,
+            **NOT_FOUND,
+            **BAD_REQUEST,
+        },
+    )
+    def get(self, request, owner: str, name: str):
+        params = request.query_params
+        metric = choice(params, "metric", allowed=list(selectors.HISTORY_METRICS), default="stars")
+        since, until = single_date(params, "since"), single_date(params, "until")
+        if since and until and since > until:
+            raise ParameterError("since", "must not be after until")
+        tool = found_tool(request, owner, name, route="tool-history")
+        if not isinstance(tool, Tool):
+            return tool
+        points = selectors.tool_history(tool=tool, metric=metric, since=since, until=until)
+        return Response(
+            {
+                "tool": tool.full_name,
+                "metric": metric,
+                "since": since,
+                "until": until,
+                "points": [{"date": day, "value": value} for day, value in points],
+            }
+        )

@@ -1,0 +1,158 @@
+"""GET /api/v1/tools/: filters, ordering, items, pagination, CSV and bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.tool_queries import ORDERINGS, Q_MAX_LENGTH
+from tests.factories import make_category, make_tool
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/tools/"
+
+
+def names(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["full_name"] for item in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["crew/crew", "qdrant/qdrant", "tiny/swarm", "chroma-core/chroma"]),
+        ({"layer": "data"}, ["qdrant/qdrant", "chroma-core/chroma"]),
+        ({"category": "agent-frameworks,llms"}, ["crew/crew", "tiny/swarm"]),
+        ({"language": "python"}, ["crew/crew", "chroma-core/chroma"]),
+        (
+            {"license": "permissive", "ordering": "-stars"},
+            ["crew/crew", "qdrant/qdrant", "chroma-core/chroma"],
+        ),  # noqa: E501
+        ({"topic": "llm"}, ["crew/crew"]),
+        ({"status": "archived"}, ["old/retired"]),
+        ({"featured": "false", "stars_min": "1000", "stars_max": "26000"}, ["qdrant/qdrant"]),
+        ({"gained_30d_min": "600"}, ["crew/crew", "qdrant/qdrant"]),
+        ({"pushed_after": "2026-11-01", "created_after": "2021-01-01"}, ["crew/crew"]),
+        ({"q": "similarity"}, ["qdrant/qdrant"]),
+        (
+            {"ordering": "-gained_7d"},
+            ["crew/crew", "qdrant/qdrant", "tiny/swarm", "chroma-core/chroma"],
+        ),  # noqa: E501
+        ({"ordering": "name"}, ["chroma-core/chroma", "crew/crew", "qdrant/qdrant", "tiny/swarm"]),
+    ],
+)
+def test_the_list_applies_the_shared_filters_and_orderings(api, catalog, params, expected):
+    assert names(api.get(URL, params)) == expected
+
+
+def test_an_item_carries_identity_placement_metrics_rankings_status_and_links(api, catalog):
+    item = api.get(URL, {"q": "crew"}).json()["results"][0]
+    assert item["full_name"] == "crew/crew" and item["owner"] == "crew"
+    assert item["layer"] == {"slug": "models", "name": "Models"}
+    assert item["category"] == {"slug": "agent-frameworks", "name": "Agent frameworks"}
+    assert item["topics"] == ["agents", "llm"]
+    assert (item["stars"], item["stars_gained_30d"], item["score"]) == (30000, 1500, 81.0)
+    assert (item["rank_in_category"], item["rank_in_layer"]) == (1, 1)
+    assert item["status"] == "active" and item["metrics_as_of"] == "2026-11-28T00:00:00Z"
+    assert item["links"]["github"] == "https://github.com/crew/crew"
+    assert item["links"]["detail"] == "http://testserver/api/v1/tools/crew/crew/"
+    assert item["links"]["history"] == "http://testserver/api/v1/tools/crew/crew/history/"
+
+
+def test_an_unmeasured_tool_shows_null_metrics_not_zero(api, catalog):
+    item = api.get(URL, {"q": "chroma"}).json()["results"][0]
+    assert item["stars"] is None and item["stars_gained_30d"] is None and item["score"] is None
+
+
+def test_pages_default_to_50_and_take_up_to_200(api, catalog):
+    category = make_category("bulk")
+    for n in range(205):
+        make_tool(f"bulk/t{n:03}", category=category, stars=n)
+    first = api.get(URL, {"category": "bulk"}).json()
+    assert (first["count"], first["page_size"], first["pages"]) == (205, 50, 5)
+    assert len(first["results"]) == 50 and first["next"].endswith("page=2")
+    big = api.get(URL, {"category": "bulk", "page_size": 200, "page": 2, "ordering": "stars"})
+    assert [item["stars"] for item in big.json()["results"]] == [200, 201, 202, 203, 204]
+    assert big["X-Total-Count"] == "205" and 'rel="prev"' in big["Link"]
+
+
+def test_csv_export_has_the_same_filters_and_one_row_per_tool(api, catalog):
+    response = api.get(URL, {"layer": "data", "format": "csv", "ordering": "-stars"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="strata-tools.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["full_name"] for row in rows] == ["qdrant/qdrant", "chroma-core/chroma"]
+    assert rows[0]["category.slug"] == "vector-databases" and rows[0]["stars"] == "25000"
+    assert rows[1]["stars"] == ""  # not measured: empty, never 0
+
+
+def test_an_empty_csv_still_has_its_header(api, catalog):
+    response = api.get(URL, {"stars_min": "999999", "format": "csv"})
+    header = response.content.decode().splitlines()
+    assert header[0].startswith("full_name,owner,name,") and len(header) == 1
+
+
+def test_csv_cells_cannot_smuggle_spreadsheet_formulas(api, catalog):
+    make_tool("evil/csv", category=catalog["qdrant"].category, description="=HYPERLINK(1)")
+    response = api.get(URL, {"q": "evil", "format": "csv"})
+    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["description"] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "parameter"),
+    [
+        ({"layer": "nope"}, 400, "layer"),
+        ({"category": "llms,nope"}, 400, "category"),
+        ({"status": "gone"}, 400, "status"),
+        ({"ordering": "-secret"}, 400, "ordering"),
+        ({"stars_min": "many"}, 400, "stars_min"),
+        ({"stars_max": "-3"}, 400, "stars_max"),
+        ({"gained_30d_min": "1e9"}, 400, "gained_30d_min"),
+        ({"pushed_after": "2026-02-30"}, 400, "pushed_after"),
+        ({"created_after": "last year"}, 400, "created_after"),
+        ({"featured": "perhaps"}, 400, "featured"),
+        ({"q": "x" * (Q_MAX_LENGTH + 1)}, 400, "q"),
+        ({"page": "9"}, 404, "page"),
+        ({"page": "zero"}, 400, "page"),
+        ({"page": "0"}, 400, "page"),
+        ({"page_size": "201"}, 400, "page_size"),
+        ({"page_size": "lots"}, 400, "page_size"),
+        ({"ordering": "sideways", "format": "csv"}, 400, "ordering"),
+    ],
+)
+def test_bad_input_is_a_json_error_naming_the_parameter(api, catalog, params, status, parameter):
+    response = api.get(URL, params)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == status and body["parameter"] == parameter
+    assert body["detail"].startswith(f"{parameter}: ")
+
+
+def test_an_unknown_value_lists_what_is_allowed(api, catalog):
+    assert api.get(URL, {"ordering": "-secret"}).json()["allowed"] == list(ORDERINGS)
+    allowed = api.get(URL, {"layer": "nope"}).json()["allowed"]
+    assert sorted(allowed) == ["data", "models"]
+
+
+def test_the_list_runs_the_same_number_of_queries_for_any_page_size(api, catalog):
+    category = make_category("bulk")
+    for n in range(120):
+        tool = make_tool(f"bulk/t{n:03}", category=category, stars=n)
+        tool.topics.add(*catalog["crew"].topics.all())
+
+    def queries(**params) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(URL, params).status_code == 200
+        return len(captured)
+
+    small = queries(page_size=2, category="bulk")
+    assert small == queries(page_size=100, category="bulk")
+    assert small == queries(page_size=100, category="bulk", format="csv")
