@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import re
 import shutil
+import sqlite3
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -274,21 +279,30 @@ def test_if_empty_imports_into_an_empty_catalog_and_then_does_nothing(catalog_di
     assert not Tool.objects.filter(full_name="late/comer").exists()
 
 
-def test_the_command_exits_non_zero_naming_the_bad_cell(catalog_dir, capsys):
-    from django.core.management import ManagementUtility
-
+def test_the_command_exits_non_zero_naming_the_bad_cell(catalog_dir, tmp_path):
+    """End to end in a separate process with its own SQLite file: the exit status and the
+    message a user sees, and an untouched database afterwards."""
     tools_csv = catalog_dir / "ai_tools.csv"
     tools_csv.write_text(tools_csv.read_text() + "foo/bar,nowhere,serving,,,,\n")
+    database = tmp_path / "cli.sqlite3"
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"}
+    env.pop("REDIS_URL", None)
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--skip-checks", "-v0"], env=env, check=True)
 
-    with pytest.raises(SystemExit) as exit_info:
-        argv = ["manage.py", "import_catalog", str(catalog_dir), "--skip-checks"]
-        ManagementUtility(argv).execute()
+    result = subprocess.run(
+        [*manage, "import_catalog", str(catalog_dir), "--skip-checks"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
-    assert exit_info.value.code != 0
-    error = capsys.readouterr().err
-    assert 'ai_tools.csv line 6, field "layer": unknown layer "nowhere"' in error
-    assert "Nothing was imported." in error
-    assert not Tool.objects.exists()
+    assert result.returncode != 0
+    assert 'ai_tools.csv line 6, field "layer": unknown layer "nowhere"' in result.stderr
+    assert "Nothing was imported." in result.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from catalog_tool").fetchone() == (0,)
+        assert db.execute("select count(*) from catalog_layer").fetchone() == (0,)
 
 
 def test_command_error_for_a_bad_row_is_a_command_error(catalog_dir):
