@@ -52,12 +52,12 @@ class ToolList(CSVExportMixin, ReadView):
 def _placement_ranks(tool: Tool) -> dict:
     public = Q(hidden=False, status="active")
     counts = Tool.objects.aggregate(
-        category=Count("id", filter=public & Q(category_id=tool.category_id)),
-        layer=Count("id", filter=public & Q(category__layer_id=tool.category.layer_id)),
+        in_category=Count("id", filter=public & Q(category_id=tool.category_id)),
+        in_layer=Count("id", filter=public & Q(category__layer_id=tool.category.layer_id)),
     )
     return {
-        "category": {"rank": tool.rank_in_category, "of": counts["category"]},
-        "layer": {"rank": tool.rank_in_layer, "of": counts["layer"]},
+        "category": {"rank": tool.rank_in_category, "of": counts["in_category"]},
+        "layer": {"rank": tool.rank_in_layer, "of": counts["in_layer"]},
     }
 
 

@@ -32,7 +32,7 @@ def names(response) -> list[str]:
         (
             {"license": "permissive", "ordering": "-stars"},
             ["crew/crew", "qdrant/qdrant", "chroma-core/chroma"],
-        ),  # noqa: E501
+        ),
         ({"topic": "llm"}, ["crew/crew"]),
         ({"status": "archived"}, ["old/retired"]),
         ({"featured": "false", "stars_min": "1000", "stars_max": "26000"}, ["qdrant/qdrant"]),
@@ -42,7 +42,7 @@ def names(response) -> list[str]:
         (
             {"ordering": "-gained_7d"},
             ["crew/crew", "qdrant/qdrant", "tiny/swarm", "chroma-core/chroma"],
-        ),  # noqa: E501
+        ),
         ({"ordering": "name"}, ["chroma-core/chroma", "crew/crew", "qdrant/qdrant", "tiny/swarm"]),
     ],
 )
