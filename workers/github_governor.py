@@ -35,7 +35,7 @@ def _int(value: Any) -> int | None:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return number if 0 <= number <= 10**9 else None
+    return number if 0 <= number <= 10**11 else None  # epoch seconds fit too
 
 
 def _epoch(value: Any) -> datetime | None:

@@ -114,7 +114,7 @@ class Transport:
                 transient += 1
                 if status == 200 and transient > self.retries:
                     raise Malformed("GitHub sent malformed JSON")
-                reason = f"GitHub answered HTTP {status}" if parsed else "malformed JSON"
+                reason = "malformed JSON" if status == 200 else f"GitHub answered HTTP {status}"
                 self._transient(transient, reason)
                 continue
             if status == 401:
@@ -137,7 +137,7 @@ class Transport:
 
     def _transient(self, attempt: int, reason: str) -> None:
         if attempt > self.retries:
-            raise RetryLater(backoff(attempt, base=15, cap=600, jitter=self.jitter()), reason)
+            raise RetryLater(backoff(attempt - 1, base=15, cap=600, jitter=self.jitter()), reason)
         logger.warning("%s; retry %d of %d", reason, attempt, self.retries)
         self.sleep(backoff(attempt - 1, base=0.5, cap=8, jitter=self.jitter()))
 

@@ -56,6 +56,7 @@ class FakeGitHub:
             self.repos: list[FakeRepo] = []
             self.tokens: set[str] | None = None  # None: any token is accepted
             self.budgets: dict[tuple[str, str], Budget] = {}
+            self._default_budgets: dict[str, Budget] = {}
             self.faults: list[Fault] = []
             self.requests: list[LoggedRequest] = []
             self.latency = 0.0  # seconds added to every answer
@@ -135,23 +136,33 @@ class FakeGitHub:
         *,
         limit: int = 5000,
         reset_at: datetime | int | None = None,
-        token: str = "",
+        token: str | None = None,
         resource: str = "graphql",
     ) -> Budget:
-        """The rate budget of one token ("" = unauthenticated) for "graphql" or "core"."""
+        """The rate budget for "graphql" or "core": of one token, of "" (unauthenticated), or
+        by default (``token=None``) of every token, each token getting its own copy."""
         if isinstance(reset_at, datetime):
             reset_at = int(reset_at.timestamp())
+        budget = Budget(limit, remaining, reset_at or int(time.time()) + 3600)
         with self._lock:
-            budget = Budget(limit, remaining, reset_at or int(time.time()) + 3600)
-            self.budgets[(token, resource)] = budget
+            if token is None:
+                self._default_budgets[resource] = budget
+                for key in [k for k in self.budgets if k[1] == resource and k[0]]:
+                    del self.budgets[key]
+            else:
+                self.budgets[(token, resource)] = budget
             return budget
 
     def budget(self, token: str = "", resource: str = "graphql") -> Budget:
         with self._lock:
             key = (token, resource)
             if key not in self.budgets:
-                limit = 5000 if token else (_UNAUTHENTICATED_LIMIT if resource == "core" else 0)
-                self.budgets[key] = Budget(limit, limit, int(time.time()) + 3600)
+                default = self._default_budgets.get(resource) if token else None
+                if default is not None:
+                    self.budgets[key] = Budget(default.limit, default.remaining, default.reset_at)
+                else:
+                    limit = 5000 if token else (_UNAUTHENTICATED_LIMIT if resource == "core" else 0)
+                    self.budgets[key] = Budget(limit, limit, int(time.time()) + 3600)
             return self.budgets[key]
 
     def inject(self, kind: str, *, path: str = "", times: int = 1, **params: Any) -> Fault:
@@ -214,6 +225,9 @@ class FakeGitHub:
     def _take_fault(self, route: str) -> Fault | None:
         for fault in self.faults:
             if fault.times > 0 and route.startswith(fault.path):
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 fault.times -= 1
                 return fault
         return None

@@ -84,12 +84,14 @@ class Fault:
     kind: "status" (``status`` with a short text body, e.g. 502/504), "timeout" (answer only
     after ``seconds``), "malformed_json", "secondary_limit" (``status`` 403 or 429, optional
     ``retry_after``), "rate_limited" (GraphQL 200 with a RATE_LIMITED error; ``remaining``
-    overrides the X-RateLimit-Remaining header).
+    overrides the X-RateLimit-Remaining header). ``after`` lets that many matching requests
+    through first.
     """
 
     kind: str
     path: str = ""
     times: int = 1
+    after: int = 0
     status: int = 0
     retry_after: int | None = None
     seconds: float = 0.0
