@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 
 from catalog import rankings
 from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
@@ -294,3 +294,26 @@ def trending(
         tool.trending_gain = round(damped) if damped is not None else getattr(tool, gain)
     candidates.sort(key=lambda t: (-t.trending_gain, -(t.stars or 0), t.pk))
     return candidates[:limit]
+
+
+def tools_by_names(names: list[str]) -> dict[str, Tool]:
+    """Listed tools for several ``owner/name`` strings (any case, or a former name), keyed by
+    the lower-cased name asked for; names not found are absent. Two queries at most."""
+    wanted = {name.strip().lower() for name in names if name.strip()}
+    found: dict[str, Tool] = {
+        tool.full_name.lower(): tool
+        for tool in Tool.objects.listed()
+        .with_placement()
+        .alias(name_lower=Lower("full_name"))
+        .filter(name_lower__in=wanted)
+    }
+    missing = wanted - found.keys()
+    if missing:
+        formers = (
+            FormerName.objects.alias(name_lower=Lower("full_name"))
+            .filter(name_lower__in=missing, tool__hidden=False)
+            .select_related("tool__category__layer")
+        )
+        for former in formers:
+            found[former.full_name.lower()] = former.tool
+    return found

@@ -1,0 +1,95 @@
+"""Forms for the public pages: the search filters (rendered; parsing is tool_queries') and
+the tool suggestion."""
+
+from __future__ import annotations
+
+from django import forms
+
+from catalog.models import Category, Layer, ToolStatus
+from catalog.tool_queries import ANY_STATUS, ORDERINGS, PERMISSIVE
+
+
+def _grouped_categories() -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for category in Category.objects.select_related("layer").order_by(
+        "layer__position", "layer__slug", "position", "slug"
+    ):
+        groups.setdefault(category.layer.name, []).append((category.slug, category.name))
+    return list(groups.items())
+
+
+class SearchForm(forms.Form):
+    """Only draws the search filters; ``catalog.tool_queries`` parses and applies them."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    layer = forms.ChoiceField(label="Layer", required=False)
+    category = forms.ChoiceField(label="Category", required=False)
+    language = forms.ChoiceField(label="Language", required=False)
+    license = forms.ChoiceField(label="Licence", required=False)
+    topic = forms.CharField(label="Topic", required=False, max_length=100)
+    status = forms.ChoiceField(label="Status", required=False)
+    stars_min = forms.IntegerField(label="Stars at least", required=False, min_value=0)
+    stars_max = forms.IntegerField(label="Stars at most", required=False, min_value=0)
+    pushed_after = forms.DateField(
+        label="Active since",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Last push on or after this day",
+    )
+    ordering = forms.ChoiceField(label="Sort by", required=False)
+
+    def __init__(self, *args, languages: list[str], licenses: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        any_choice = [("", "Any")]
+        self.fields["layer"].choices = any_choice + list(
+            Layer.objects.order_by("position", "slug").values_list("slug", "name")
+        )
+        self.fields["category"].choices = any_choice + _grouped_categories()
+        self.fields["language"].choices = any_choice + [(value, value) for value in languages]
+        self.fields["license"].choices = (
+            any_choice
+            + [(PERMISSIVE, "Any permissive licence")]
+            + [(value, value) for value in licenses]
+        )
+        self.fields["status"].choices = (
+            [("", "Active (default)")]
+            + [(value, label) for value, label in ToolStatus.choices if value != "active"]
+            + [(ANY_STATUS, "Any status")]
+        )
+        self.fields["ordering"].choices = [("", "Best match / best overall")] + [
+            (key, label) for key, label in ORDERINGS.items() if key != "relevance"
+        ]
+        self.fields["stars_min"].widget.attrs.update(inputmode="numeric")
+        self.fields["stars_max"].widget.attrs.update(inputmode="numeric")
+        self.fields["q"].widget.attrs.update(type="search", placeholder="name, description, topic")
+
+
+class SuggestionForm(forms.Form):
+    repository = forms.CharField(
+        label="Repository",
+        max_length=300,
+        help_text="owner/name, or the repository's GitHub URL",
+        widget=forms.TextInput(
+            attrs={"placeholder": "owner/name or https://github.com/owner/name"}
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label="Category it belongs in",
+        queryset=Category.objects.select_related("layer").order_by(
+            "layer__position", "layer__slug", "position", "slug"
+        ),
+        empty_label="Choose a category",
+    )
+    reason = forms.CharField(
+        label="Why it belongs in Strata",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    # A field people never see; bots that fill every field give themselves away.
+    website = forms.CharField(label="Leave this field empty", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: f"{c.layer.name} › {c.name}"
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")

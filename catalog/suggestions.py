@@ -1,0 +1,117 @@
+"""The public side of suggestions: a visitor proposes a GitHub repository for the catalog.
+
+``suggestion_submit`` checks the name and what we already know about it, then records a
+pending ``Suggestion`` for curators (``catalog.services`` approves or rejects it). A per-client
+limit keeps one address from flooding the moderation queue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.functions import Lower
+
+from catalog.models import Category, FormerName, Suggestion, Tool
+
+# GitHub's rules: owners are letters, digits and single hyphens (at most 39 characters);
+# repository names are letters, digits, '.', '-' and '_' (at most 100), never '.' or '..'.
+_OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
+_REPO = r"[A-Za-z0-9._-]{1,100}"
+_FULL_NAME = re.compile(rf"^({_OWNER})/({_REPO})$")
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?github\.com/", re.IGNORECASE)
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+class SuggestionError(ValueError):
+    """Why a suggestion was not recorded; ``code`` tells the page what to show."""
+
+    def __init__(self, code: str, message: str, *, tool: Tool | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.tool = tool
+
+
+def parse_repository(text: str) -> str:
+    """``owner/name`` from what a visitor typed: owner/name or a github.com URL."""
+    value = _URL_PREFIX.sub("", (text or "").strip())
+    value = value.split("?", 1)[0].split("#", 1)[0].strip("/")
+    parts = value.split("/")
+    if len(parts) > 2:  # a URL into the repository: …/owner/name/tree/main
+        value = "/".join(parts[:2])
+    value = value.removesuffix(".git")
+    match = _FULL_NAME.match(value)
+    if match is None or match.group(2) in {".", ".."}:
+        raise SuggestionError(
+            "invalid",
+            "Give the repository as owner/name (for example qdrant/qdrant) or as its GitHub URL.",
+        )
+    return value
+
+
+def suggestion_submit(*, repository: str, category: Category, reason: str = "") -> Suggestion:
+    """Record a pending suggestion, or raise ``SuggestionError`` saying why not.
+
+    Refused: a malformed name (``invalid``); a tool already in the catalog under this name or a
+    former one (``listed``, with the tool, or ``known`` when curators hid it); a suggestion of
+    the same repository still waiting for review (``pending``).
+    """
+    full_name = parse_repository(repository)
+    lower = full_name.lower()
+    tool = Tool.objects.by_full_name(full_name).first()
+    if tool is None:
+        former = (
+            FormerName.objects.alias(name_lower=Lower("full_name"))
+            .filter(name_lower=lower)
+            .select_related("tool")
+            .first()
+        )
+        tool = former.tool if former else None
+    if tool is not None and tool.hidden:
+        raise SuggestionError("known", f"{full_name} is already known to our curators.")
+    if tool is not None:
+        raise SuggestionError("listed", f"{tool.full_name} is already in the catalog.", tool=tool)
+    pending = Suggestion.objects.alias(name_lower=Lower("full_name")).filter(
+        name_lower=lower, status=Suggestion.Status.PENDING
+    )
+    if pending.exists():
+        raise SuggestionError(
+            "pending", f"{full_name} has already been suggested and is waiting for review."
+        )
+    return Suggestion.objects.create(
+        full_name=full_name, category=category, reason=(reason or "").strip()
+    )
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """``"5/hour"`` → 5 per 3600 seconds (periods: second, minute, hour, day)."""
+        count, _, period = text.partition("/")
+        try:
+            return cls(int(count), _PERIODS[period.strip().lower()])
+        except (ValueError, KeyError):
+            raise ValueError(
+                f"SUGGEST_RATE_LIMIT={text!r}: use <number>/<second|minute|hour|day>"
+            ) from None
+
+
+def suggestion_rate_limited(*, client: str) -> bool:
+    """Count one attempt from ``client``; True when it is over ``SUGGEST_RATE_LIMIT``."""
+    limit = RateLimit.parse(getattr(settings, "SUGGEST_RATE_LIMIT", "5/hour"))
+    key = f"suggest-rate:{client}"
+    if cache.add(key, 1, timeout=limit.seconds):
+        return limit.count < 1
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=limit.seconds)
+        attempts = 1
+    return attempts > limit.count

@@ -1,0 +1,94 @@
+"""Template filters for showing metrics: compact numbers, signed gains, unmeasured values."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+
+register = template.Library()
+
+NOT_MEASURED = "not yet measured"
+
+
+@register.filter
+def compact(value: int | float | None) -> str:
+    """12345 → "12.3k", 2_400_000 → "2.4M"; None → "—"."""
+    if value is None or value == "":
+        return "—"
+    number = float(value)
+    sign = "-" if number < 0 else ""
+    number = abs(number)
+    for limit, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if number >= limit:
+            scaled = f"{number / limit:.1f}".removesuffix(".0")
+            return f"{sign}{scaled}{suffix}"
+    return f"{sign}{int(number)}" if number.is_integer() else f"{sign}{number:.1f}"
+
+
+@register.filter
+def signed(value: int | float | None) -> str:
+    """A gain with its sign (+1.2k, −30); None (not enough history) → "—"."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return f"+{compact(value)}"
+    if value < 0:
+        return f"−{compact(-value)}"
+    return "0"
+
+
+@register.filter
+def stars(value: int | None):
+    """The star count, or the words "not yet measured" (never 0) for an unmeasured tool."""
+    if value is None:
+        return format_html('<span class="unmeasured">{}</span>', NOT_MEASURED)
+    return format_html('<span title="{} stars">★ {}</span>', f"{value:,}", compact(value))
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}%"
+
+
+@register.filter
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+@register.simple_tag(takes_context=True)
+def url_with(context, **changes) -> str:
+    """The current URL's query string with some parameters replaced (None or "" removes)."""
+    request = context["request"]
+    params: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    if "page" not in changes:
+        params.pop("page", None)  # a new filter or order starts again at page 1
+    encoded = params.urlencode(safe="/,")
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def http_url(value: str | None) -> str:
+    """The URL when it is http(s); empty otherwise (no javascript: links from GitHub data)."""
+    value = (value or "").strip()
+    return value if value.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key)
+
+
+@register.filter
+def owner_part(full_name: str) -> str:
+    return full_name.split("/", 1)[0]
+
+
+@register.filter
+def name_part(full_name: str) -> str:
+    return full_name.split("/", 1)[-1]

@@ -1,0 +1,109 @@
+"""Compare 2–10 tools: their star histories in one chart and their metrics side by side."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from catalog import charts, selectors
+from catalog.models import Tool
+
+MIN_TOOLS, MAX_TOOLS = 2, 10
+
+#: Rows of the metric table: (label, attribute, format) — format names a template filter.
+ROWS = [
+    ("Stars", "stars", "number"),
+    ("Gained in 7 days", "stars_gained_7d", "signed"),
+    ("Gained in 30 days", "stars_gained_30d", "signed"),
+    ("Gained in 90 days", "stars_gained_90d", "signed"),
+    ("Growth in 30 days", "growth_30d", "percent"),
+    ("Score", "score", "score"),
+    ("Rank in category", "rank_in_category", "rank"),
+    ("Forks", "forks", "number"),
+    ("Open issues", "open_issues", "number"),
+    ("Contributors", "contributors", "number"),
+    ("Commits, 90 days", "commits_90d", "number"),
+    ("Last push", "pushed_at", "date"),
+    ("Created", "repo_created_at", "date"),
+    ("Language", "language", "text"),
+    ("Licence", "license_spdx", "text"),
+    ("Status", "status", "text"),
+    ("Metrics as of", "metrics_as_of", "date"),
+]
+
+
+def _names(request: HttpRequest) -> list[str]:
+    """Tool names from ``?tools=a/b,c/d`` (repeated parameters too) plus ``?add=``, in order,
+    without duplicates (ignoring case)."""
+    raw = request.GET.getlist("tools") + request.GET.getlist("add")
+    names: dict[str, str] = {}
+    for value in raw:
+        for part in value.replace(" ", ",").split(","):
+            part = part.strip().strip("/")
+            if part.startswith("https://github.com/"):
+                part = part.removeprefix("https://github.com/")
+            if part:
+                names.setdefault(part.lower(), part)
+    return list(names.values())
+
+
+def compare_url(names: list[str]) -> str:
+    query = urlencode({"tools": ",".join(names)}, safe="/,") if names else ""
+    return reverse("catalog:compare") + (f"?{query}" if query else "")
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    names = _names(request)
+    found = selectors.tools_by_names(names)
+    tools: list[Tool] = []
+    for name in names:
+        tool = found.get(name.lower())
+        if tool is not None and tool not in tools:
+            tools.append(tool)
+    unknown = [name for name in names if name.lower() not in found]
+    canonical = [tool.full_name for tool in tools]
+    too_many = len(canonical) > MAX_TOOLS
+    wants_clean = "add" in request.GET or len(request.GET.getlist("tools")) > 1
+    if not unknown and not too_many and (wants_clean or canonical != names):
+        return redirect(compare_url(canonical))
+    context = {
+        "tools": tools,
+        "unknown": unknown,
+        "max_tools": MAX_TOOLS,
+        "tools_param": ",".join(canonical),
+        "remove_links": [
+            (tool, compare_url([name for name in canonical if name != tool.full_name]))
+            for tool in tools
+        ],
+    }
+    status = 200
+    if too_many:
+        context["error"] = f"tools: compare at most {MAX_TOOLS} tools at a time."
+        status = 400
+    elif unknown:
+        context["error"] = "Not in the catalog: " + ", ".join(unknown) + "."
+        status = 404 if not tools else 200
+    if MIN_TOOLS <= len(tools) <= MAX_TOOLS:
+        dates, series = selectors.compare_series(tools=tools)
+        context["chart"] = charts.line_chart(
+            [
+                charts.Series(
+                    tool.full_name,
+                    [
+                        (day, value)
+                        for day, value in zip(dates, series[tool.pk], strict=True)
+                        if value is not None
+                    ],
+                )
+                for tool in tools
+            ],
+            title="Stars over time: " + ", ".join(canonical),
+        )
+        context["rows"] = [
+            {"label": label, "format": fmt, "values": [getattr(tool, attr) for tool in tools]}
+            for label, attr, fmt in ROWS
+        ]
+    return render(request, "catalog/compare.html", context, status=status)

@@ -1,0 +1,90 @@
+"""The search page: filters, sort and pagination, all held in the URL.
+
+Filtering, searching and ordering go through ``catalog.tool_queries`` — the same code the
+REST API runs — so a search URL and an API URL with the same parameters list the same tools.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from catalog import selectors
+from catalog.forms import SearchForm
+from catalog.tool_queries import ORDERINGS, ToolQueryError, parse_tool_query, tool_list
+from catalog.views.common import attach_sparklines, paginate
+
+FILTER_LABELS = {
+    "layer": "Layer",
+    "category": "Category",
+    "language": "Language",
+    "license": "Licence",
+    "topic": "Topic",
+    "status": "Status",
+    "featured": "Featured",
+    "stars_min": "Stars at least",
+    "stars_max": "Stars at most",
+    "gained_30d_min": "30-day gain at least",
+    "pushed_after": "Active since",
+    "created_after": "Created since",
+}
+
+
+def _choices() -> dict[str, list[str]]:
+    tools = selectors.public_tools()
+    return {
+        "languages": list(
+            tools.exclude(language="")
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        ),
+        "licenses": list(
+            tools.exclude(license_spdx="")
+            .order_by("license_spdx")
+            .values_list("license_spdx", flat=True)
+            .distinct()
+        ),
+    }
+
+
+def _active_filters(request: HttpRequest, params: dict[str, str]) -> list[dict[str, str]]:
+    """Each filter in use, with a link to the same search without it (to loosen it)."""
+    filters = []
+    for key, label in FILTER_LABELS.items():
+        if key in params:
+            rest = request.GET.copy()
+            rest.pop(key, None)
+            rest.pop("page", None)
+            filters.append(
+                {"label": label, "value": params[key], "without": "?" + rest.urlencode(safe="/,")}
+            )
+    return filters
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    blanks = [key for key, value in request.GET.items() if value.strip() == ""]
+    if blanks:  # a submitted form sends empty fields: keep the shareable URL short
+        clean = request.GET.copy()
+        for key in blanks:
+            clean.pop(key)
+        return redirect(f"{request.path}?{clean.urlencode(safe='/,')}".rstrip("?"))
+    form = SearchForm(request.GET or None, **_choices())
+    context = {"form": form, "orderings": ORDERINGS}
+    try:
+        query = parse_tool_query(request.GET)
+    except ToolQueryError as error:
+        field = FILTER_LABELS.get(error.field, error.field)
+        message = f"{field}: {error.message}."
+        if error.allowed:
+            message += " Allowed: " + ", ".join(error.allowed[:20]) + "."
+        context.update(error=message, error_field=error.field)
+        return render(request, "catalog/search.html", context, status=400)
+    page = paginate(request, tool_list(query=query))
+    attach_sparklines(page.object_list)
+    context.update(
+        page=page,
+        query=query,
+        filters=_active_filters(request, query.to_params()),
+    )
+    return render(request, "catalog/search.html", context)

@@ -1,0 +1,74 @@
+"""State of open-source AI: the survey's analyses from live data, drawn as SVG charts."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from catalog import charts
+from catalog.models import Category, Layer
+from catalog.stats import survey_stats
+
+TOP_BREAKDOWN = 6
+
+
+def _years_chart(data: dict, layer_names: dict[str, str]):
+    rows = data["tools_by_creation_year"]["layers"]
+    years = sorted({item["year"] for row in rows for item in row["years"] if item["year"]})
+    series = [
+        (
+            layer_names[row["layer"]],
+            [next((i["tools"] for i in row["years"] if i["year"] == y), 0) for y in years],
+        )
+        for row in rows
+    ]
+    return charts.stacked_columns(
+        [str(year) for year in years], series, title="Tools per layer by the year they were created"
+    )
+
+
+def _breakdown_charts(data: dict, layer_names: dict[str, str], key: str, noun: str) -> list:
+    result = []
+    for row in data["licenses_and_languages"]:
+        entries = row[key]
+        top = [(item["name"] or "not stated", item["tools"]) for item in entries[:TOP_BREAKDOWN]]
+        rest = sum(item["tools"] for item in entries[TOP_BREAKDOWN:])
+        if rest:
+            top.append(("others", rest))
+        title = f"{noun} in {layer_names[row['layer']]}"
+        result.append({"title": title, "svg": charts.bar_chart(top, title=title, width=480)})
+    return result
+
+
+def stats(request: HttpRequest) -> HttpResponse:
+    data = survey_stats()
+    layer_names = dict(Layer.objects.values_list("slug", "name"))
+    category_names = dict(Category.objects.values_list("slug", "name"))
+    concentration = sorted(
+        (item for item in data["star_concentration"] if item["top_share_of_stars"] is not None),
+        key=lambda item: -item["top_share_of_stars"],
+    )
+    stalled = data["stalled_last_7_days"]
+    context = {
+        "data": data,
+        "years_chart": _years_chart(data, layer_names),
+        "concentration_chart": charts.bar_chart(
+            [(category_names[i["category"]], 100 * i["top_share_of_stars"]) for i in concentration],
+            title="Share of each category's stars held by its top 10% of tools",
+            unit="%",
+        ),
+        "stalled": stalled,
+        "stalled_chart": charts.bar_chart(
+            [
+                (layer_names[i["layer"]], 100 * i["share"])
+                for i in stalled["layers"]
+                if i["share"] is not None
+            ],
+            title="Share of tools that gained no stars in the last 7 days, per layer",
+            unit="%",
+        ),
+        "licence_charts": _breakdown_charts(data, layer_names, "licenses", "Licences"),
+        "language_charts": _breakdown_charts(data, layer_names, "languages", "Languages"),
+        "layer_names": layer_names,
+    }
+    return render(request, "catalog/stats.html", context)

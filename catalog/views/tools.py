@@ -1,0 +1,83 @@
+"""A tool's own page and its README badge."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_safe
+
+from catalog import badges, charts, selectors
+from catalog.ranking_updates import tool_score_breakdown
+
+#: The histories drawn on the tool page, metric → chart title.
+CHARTED = {"stars": "Stars", "forks": "Forks", "open_issues": "Open issues"}
+BADGE_MAX_AGE = 60 * 60
+
+
+def _found_or_404(owner: str, name: str):
+    found = selectors.tool_by_name(f"{owner}/{name}")
+    if found is None:
+        raise Http404("No tool by that name is in the catalog")
+    return found
+
+
+@require_safe
+def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
+    tool, canonical = _found_or_404(owner, name)
+    if not canonical:
+        return redirect(tool, permanent=True)
+    histories = {metric: selectors.tool_history(tool=tool, metric=metric) for metric in CHARTED}
+    chart_list = [
+        {
+            "metric": metric,
+            "title": title,
+            "svg": charts.line_chart(
+                [charts.Series(title, histories[metric])],
+                title=f"{title} of {tool.full_name} over time",
+                width=420,
+                height=220,
+            ),
+            "rows": [row for row in histories[metric] if row[1] is not None][-30:][::-1],
+        }
+        for metric, title in CHARTED.items()
+    ]
+    peers = selectors.public_tools().aggregate(
+        in_category=Count("id", filter=Q(category_id=tool.category_id)),
+        in_layer=Count("id", filter=Q(category__layer_id=tool.category.layer_id)),
+    )
+    context = {
+        "tool": tool,
+        "charts": chart_list,
+        "breakdown": tool_score_breakdown(tool),
+        "peers": peers,
+        "former_names": list(tool.former_names.all()),
+        "topics": list(tool.topics.all()),
+        "badge_url": request.build_absolute_uri(
+            reverse("catalog:badge", kwargs={"owner": tool.owner, "name": tool.repo_name})
+        ),
+    }
+    return render(request, "catalog/tool_detail.html", context)
+
+
+@require_safe
+def badge(request: HttpRequest, owner: str, name: str) -> HttpResponse:
+    """``#3 in Vector search · ★ 12.3k`` as an SVG, cacheable by browsers and CDNs."""
+    tool, canonical = _found_or_404(owner, name)
+    if not canonical:
+        url = reverse("catalog:badge", kwargs={"owner": tool.owner, "name": tool.repo_name})
+        return redirect(url, permanent=True)
+    svg = badges.tool_badge(tool)
+    etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:32] + '"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,52 @@
+"""The home page is the landscape: layers → categories → leading tools."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.catalog.web.conftest import many_tools
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_layers_categories_and_their_leading_tools(client, catalog):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Infrastructure") < page.index("Vector search") < page.index("Applications")
+    assert page.index("qdrant") < page.index("milvus")  # by score within the category
+    assert reverse("catalog:category-detail", args=["vector-search"]) in page
+    assert catalog.qdrant.get_absolute_url() in page
+    assert "★ 22k" in page and "+300" in page and "80.5" in page
+
+
+def test_layer_totals_add_up_their_categories(client, catalog):
+    page = client.get("/").content.decode()
+
+    assert "3 tools · ★ 92k in total" in page  # qdrant + milvus + vllm
+    assert "2 tools · ★ 25k in total" in page  # crewAI (+ the unmeasured newcomer)
+
+
+def test_a_tool_not_yet_measured_says_so_instead_of_zero(client, catalog):
+    page = client.get("/").content.decode()
+
+    fresh = page[page.index("newcomer/fresh") :][:400]
+    assert "not yet measured" in fresh
+    assert "★ 0" not in fresh
+
+
+def test_home_runs_the_same_number_of_queries_whatever_the_catalog_size(
+    client, catalog, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    many_tools(catalog.vectors, 40)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/")
+
+    assert len(large) == len(small) <= 6

@@ -1,0 +1,145 @@
+"""The search page: filters, sort and pagination, all held in a shareable URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Topic
+from tests.catalog.web.conftest import many_tools
+from tests.factories import make_tool
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response) -> list[str]:
+    """Full names of the tools in the results table, in order."""
+    table = response.content.decode().split('<table class="tools">', 1)
+    if len(table) == 1:
+        return []
+    return re.findall(r'<a href="/tools/([^/]+/[^/]+)/">', table[1].split("</table>")[0])
+
+
+@pytest.fixture
+def extras(catalog):
+    rag = Topic.objects.create(name="rag")
+    catalog.qdrant.topics.add(rag)
+    make_tool("old/archived-store", category=catalog.vectors, status="archived", stars=5)
+    return catalog
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"layer": "applications"}, ["crewAIInc/crewAI", "newcomer/fresh"]),
+        ({"category": "vector-search"}, ["qdrant/qdrant", "milvus-io/milvus"]),
+        ({"language": "Rust"}, ["qdrant/qdrant"]),
+        ({"license": "MIT"}, ["crewAIInc/crewAI"]),
+        ({"topic": "rag"}, ["qdrant/qdrant"]),
+        ({"status": "archived"}, ["old/archived-store"]),
+        ({"stars_min": "26000"}, ["vllm-project/vllm", "milvus-io/milvus"]),
+        ({"stars_max": "23000"}, ["qdrant/qdrant", "old/archived-store"][:1]),
+        (
+            {"pushed_after": "2025-06-01"},
+            ["vllm-project/vllm", "qdrant/qdrant", "crewAIInc/crewAI"],
+        ),
+        ({"q": "vector"}, None),  # relevance order differs between databases; see below
+        (
+            {"ordering": "-gained_30d"},
+            [
+                "vllm-project/vllm",
+                "crewAIInc/crewAI",
+                "qdrant/qdrant",
+                "milvus-io/milvus",
+                "newcomer/fresh",
+            ],
+        ),
+    ],
+)
+def test_each_filter_is_applied_and_kept_in_the_form(client, extras, params, expected):
+    response = client.get("/search/", params)
+
+    assert response.status_code == 200
+    if expected is None:
+        assert sorted(listed(response)) == ["milvus-io/milvus", "qdrant/qdrant"]
+    else:
+        assert listed(response) == expected
+    page = response.content.decode()
+    for key, value in params.items():
+        shown = f'name="{key}" value="{value}"' in page or re.search(
+            rf'<select name="{key}"[^>]*>.*?value="{re.escape(value)}" selected', page, re.S
+        )
+        assert shown, f"{key}={value} is not shown in the form"
+
+
+def test_filters_combine_and_stay_in_the_pagination_links(client, catalog):
+    many_tools(catalog.vectors, 30)
+
+    response = client.get(
+        "/search/", {"q": "vector", "category": "vector-search", "ordering": "-stars"}
+    )
+
+    page = response.content.decode()
+    assert "Page 1 of 2" in page
+    next_link = re.search(r'href="(\?[^"]*)" rel="next"', page).group(1)
+    assert "q=vector" in next_link and "category=vector-search" in next_link
+    assert "ordering=-stars" in next_link and "page=2" in next_link
+    second = client.get("/search/" + next_link.replace("&amp;", "&"))
+    assert len(listed(second)) == 32 - 25
+
+
+def test_empty_form_fields_are_dropped_from_the_shareable_url(client, catalog):
+    response = client.get("/search/", {"q": "vector", "layer": "", "stars_min": ""})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/search/?q=vector"
+
+
+def test_an_invalid_parameter_gives_a_friendly_message_not_an_error(client, catalog):
+    response = client.get("/search/", {"stars_min": "lots"})
+
+    assert response.status_code == 400
+    assert "Stars at least: &#x27;lots&#x27; is not a whole number." in response.content.decode()
+    assert 'id="search-form"' in response.content.decode()  # the form is there to fix it
+
+
+def test_an_unknown_ordering_lists_the_allowed_ones(client, catalog):
+    response = client.get("/search/", {"ordering": "popularity"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "unknown value &#x27;popularity&#x27;" in page and "-gained_30d" in page
+
+
+def test_no_results_suggests_loosening_each_filter(client, catalog):
+    response = client.get("/search/", {"q": "vector", "language": "COBOL"})
+
+    page = response.content.decode()
+    assert "No tools match “vector”" in page
+    assert 'href="?q=vector">Remove the filter Language: COBOL' in page
+    assert "search without words" in page
+
+
+def test_results_have_a_star_sparkline_and_can_be_picked_for_compare(client, catalog):
+    page = client.get("/search/", {"category": "vector-search"}).content.decode()
+
+    assert page.count('<svg class="spark"') == 2
+    assert 'aria-label="Stars of qdrant/qdrant over the last 90 days"' in page
+    assert 'name="tools" value="qdrant/qdrant" form="compare-form"' in page
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "vector", "ordering": "-gained_30d"}])
+def test_search_runs_the_same_number_of_queries_for_5_and_50_results(client, catalog, params):
+    many_tools(catalog.vectors, 5)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get("/search/", {**params, "category": "vector-search"})
+    assert len(listed(response)) == 7
+    many_tools(catalog.serving, 50)
+    with CaptureQueriesContext(connection) as lots:
+        response = client.get("/search/", {**params, "layer": "infrastructure"})
+    assert len(listed(response)) == 25
+
+    assert len(lots) == len(few) <= 12
