@@ -34,6 +34,7 @@ __all__ = [
     "activity",
     "damped_gain",
     "derive",
+    "momentum",
     "relative_growth",
     "star_gain",
 ]
@@ -51,6 +52,12 @@ SPIKE_MAX_DAYS = 2
 SPIKE_FACTOR = 3.0
 #: ... where "typical" is never taken below this many stars a day.
 SPIKE_MIN_TYPICAL = 1.0
+#: Momentum (the score's trend signal) is the damped 30-day gain; when the series does not
+#: cover that window it is the average over the most recent span it does cover — at least
+#: this many days ...
+MOMENTUM_MIN_SPAN = 7
+#: ... and at most this many — scaled to 30 days.
+MOMENTUM_MAX_SPAN = 365
 #: Activity: a push this many days before the measurement halves the recency signal.
 PUSH_HALF_LIFE_DAYS = 90
 #: Activity: commits in the last 90 days at which the commit signal saturates.
@@ -179,6 +186,47 @@ def damped_gain(series: Series, *, window_days: int, end: date | None = None) ->
     return None if window is None else window.damped_gain
 
 
+@dataclass(frozen=True)
+class Momentum:
+    """The damped star gain per 30 days, and what it was measured over."""
+
+    per_30_days: float
+    start_stars: float  # stars at the start of the span measured
+    span_days: int  # 30 for the regular window; otherwise the span averaged over
+
+    @property
+    def growth(self) -> float | None:
+        """``per_30_days`` in percent of the stars at the start of the span."""
+        return relative_growth(self.per_30_days, self.start_stars)
+
+
+def momentum(series: Series, *, end: date | None = None) -> Momentum | None:
+    """The score's trend signal: the damped gain over the 30 days ending at ``end``.
+
+    When the series does not cover that window (sparse or short history), the average over the
+    most recent span it does cover, scaled to 30 days: from the latest observation at least 30
+    days before ``end`` when that is no older than ``MOMENTUM_MAX_SPAN`` days, or else from the
+    earliest observation at least ``MOMENTUM_MIN_SPAN`` days before ``end``. None when there is
+    no such observation: one snapshot says nothing about a trend.
+    """
+    window = measure_window(series, window_days=30, end=end)
+    if window is not None:
+        return Momentum(window.damped_gain, window.start_stars, 30)
+    days = [day for day, _ in _points(series)]
+    if not days:
+        return None
+    end_day = end.toordinal() if end else days[-1]
+    usable = [d for d in days if end_day - MOMENTUM_MAX_SPAN <= d <= end_day - MOMENTUM_MIN_SPAN]
+    if not usable:
+        return None
+    older = [d for d in usable if d <= end_day - 30]
+    span = end_day - (older[-1] if older else usable[0])
+    window = measure_window(series, window_days=span, end=end)
+    if window is None:  # ``end`` lies after the last observation
+        return None
+    return Momentum(window.damped_gain * 30 / span, window.start_stars, span)
+
+
 def relative_growth(gain: float | None, start_stars: float | None) -> float | None:
     """Gain in percent of the stars at the window start; None when either is unknown or 0."""
     if gain is None or start_stars is None or start_stars <= 0:
@@ -237,6 +285,7 @@ class Derived:
     gains: dict[int, float | None]  # window days → stars gained (raw)
     damped_gains: dict[int, float | None]  # window days → stars gained, spikes damped
     growth_30d: float | None  # damped 30-day gain in % of the stars at the window start
+    momentum: Momentum | None  # the score's trend signal
     activity: float | None
     breakdown: ScoreBreakdown
 
@@ -274,15 +323,17 @@ def derive(facts: ToolFacts) -> Derived:
     latest_stars = facts.stars
     if latest_stars is None and known_days:
         latest_stars = dict((d, s) for d, s in series if s is not None)[window_end]
+    trend = momentum(series, end=window_end)
     breakdown = score_breakdown(
         stars=latest_stars,
-        momentum=damped[30],
-        growth=growth,
+        momentum=trend and trend.per_30_days,
+        growth=trend and trend.growth,
         activity=alive,
         contributors=facts.contributors,
         window_end=window_end,
+        trend_span_days=trend and trend.span_days,
     )
-    return Derived(window_end, gains, damped, growth, alive, breakdown)
+    return Derived(window_end, gains, damped, growth, trend, alive, breakdown)
 
 
 def rank_positions(

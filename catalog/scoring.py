@@ -42,14 +42,15 @@ class Signal:
 #: old giants), activity says whether anyone still maintains it, and contributors how many
 #: people stand behind it. See docs/score.md.
 SIGNALS = (
-    Signal("stars", "Stars", 0.30, 100_000),
-    Signal("momentum", "Stars gained in 30 days (spike-damped)", 0.20, 3_000),
-    Signal("growth", "30-day growth (% of stars)", 0.10, 25),
-    Signal("activity", "Activity (recent pushes and commits)", 0.25, None),
-    Signal("contributors", "Contributors", 0.15, 500),
+    Signal("stars", "Stars", 0.30, 200_000),
+    Signal("momentum", "Stars gained per 30 days (spike-damped)", 0.25, 10_000),
+    Signal("growth", "Growth per 30 days (% of stars)", 0.10, 25),
+    Signal("activity", "Activity (recent pushes and commits)", 0.20, None),
+    Signal("contributors", "Contributors", 0.15, 1_000),
 )
-#: No score unless the known signals carry at least this share of the nominal weight.
-MIN_KNOWN_WEIGHT = 0.5
+#: No score without these: without a measured star trend a "composite" would only restate
+#: popularity. Other missing signals are left out and the known weights renormalised.
+REQUIRED = ("stars", "momentum")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class ScoreComponent:
     contribution: float  # points of the 0–100 score (0 when not measured)
     nominal_weight: float = 0.0
     cap: float | None = None
+    note: str = ""  # how the raw value was measured, or why it is missing
 
     @property
     def missing(self) -> bool:
@@ -71,7 +73,7 @@ class ScoreComponent:
 @dataclass(frozen=True)
 class ScoreBreakdown:
     version: str
-    score: float | None  # None when too little is known (see MIN_KNOWN_WEIGHT)
+    score: float | None  # None when a required signal is missing (see REQUIRED)
     components: list[ScoreComponent]
     window_end: date | None = None  # the day the gains' windows end (latest observation)
 
@@ -88,6 +90,20 @@ def _normalise(signal: Signal, raw: float) -> float:
     return log_normalise(raw, cap=signal.cap)
 
 
+def _note(name: str, value: float | None, trend_span_days: int | None) -> str:
+    """How a component was measured, or why it was not."""
+    trend = name in ("momentum", "growth")
+    if value is None:
+        if trend and trend_span_days is None:
+            return "not measured: too little star history"
+        return "not measured: no stars at the start" if name == "growth" else "not measured"
+    if not trend:
+        return ""
+    if trend_span_days == 30:
+        return "over the last 30 days"
+    return f"average over the last {trend_span_days} days, scaled to 30"
+
+
 def score_breakdown(
     *,
     stars: float | None,
@@ -96,11 +112,13 @@ def score_breakdown(
     activity: float | None,
     contributors: float | None,
     window_end: date | None = None,
+    trend_span_days: int | None = None,
 ) -> ScoreBreakdown:
     """The 0–100 score as a weighted mean of capped, log-normalised signals, and its parts.
 
-    Unknown signals are left out and the weights of the known ones renormalised to sum to 1;
-    the breakdown names the missing ones. The contributions add up to the score exactly.
+    No score (None) when a ``REQUIRED`` signal is unknown. Other unknown signals are left out
+    and the weights of the known ones renormalised to sum to 1; the breakdown names the
+    missing ones. The contributions add up to the score exactly.
     """
     raw = {
         "stars": stars,
@@ -109,8 +127,10 @@ def score_breakdown(
         "activity": activity,
         "contributors": contributors,
     }
+    if momentum is None:
+        trend_span_days = None
+    scored = all(raw[name] is not None for name in REQUIRED)
     known_weight = sum(s.weight for s in SIGNALS if raw[s.name] is not None)
-    scored = stars is not None and known_weight >= MIN_KNOWN_WEIGHT
     components = []
     for signal in SIGNALS:
         value = raw[signal.name]
@@ -127,6 +147,7 @@ def score_breakdown(
                 contribution=contribution,
                 nominal_weight=signal.weight,
                 cap=signal.cap,
+                note=_note(signal.name, value, trend_span_days),
             )
         )
     score = sum(c.contribution for c in components) if scored else None

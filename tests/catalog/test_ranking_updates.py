@@ -106,12 +106,61 @@ def test_recompute_for_some_tools_reranks_their_category():
     assert Tool.objects.get(pk=first.pk).rank_in_category == 2
 
 
+def sparse_tool(*, stars: int, **fields) -> Tool:
+    """A tool last seen in a snapshot 200 days before its latest metrics: no 30-day window."""
+    as_of = datetime(END.year, END.month, END.day, tzinfo=UTC)
+    tool = make_tool(stars=stars, pushed_at=as_of, metrics_as_of=as_of, **fields)
+    make_snapshot(tool, END - timedelta(days=200), stars=stars - 400)
+    return tool
+
+
+def test_sparse_history_still_gives_a_score_from_the_longer_span():
+    tool = sparse_tool(stars=2400)
+
+    recompute_rankings()
+
+    tool.refresh_from_db()
+    assert tool.stars_gained_30d is None  # the 30-day gain cannot be read off this series
+    assert tool.score is not None  # but the trend over 200 days can: 400 × 30/200 = 60
+    parts = {c.name: c for c in tool_score_breakdown(tool).components}
+    assert parts["momentum"].raw_value == pytest.approx(60)
+    assert parts["momentum"].note == "average over the last 200 days, scaled to 30"
+
+
+def test_a_one_day_spike_is_damped_in_the_saved_gains():
+    as_of = datetime(END.year, END.month, END.day, tzinfo=UTC)
+    tool = make_tool(stars=1300, metrics_as_of=as_of)
+    for n in range(8):  # +10 a day for a week, then +230 on the last day
+        make_snapshot(tool, END - timedelta(days=8 - n), stars=1000 + 10 * n)
+    make_snapshot(tool, END, stars=1300)
+
+    recompute_rankings()
+
+    tool.refresh_from_db()
+    # Typical day +10 → the last day counts 30: 6 × 10 + 30 = 90, not 6 × 10 + 230 = 290.
+    assert tool.stars_gained_7d == 90
+
+
+def test_recompute_of_no_or_unknown_tools_changes_nothing():
+    tool = measured_tool(stars=1200, gained_30d=200)
+
+    assert recompute_rankings(tool_ids=[]) == 0
+    assert recompute_rankings(tool_ids=[tool.pk + 1000]) == 0
+
+    tool.refresh_from_db()
+    assert tool.score is None
+    assert tool.rankings_computed_at is None
+
+
 def _queries_to_recompute(count: int) -> int:
+    """Queries to recompute ``count`` tools of each kind: measured, sparse, unmeasured."""
     category = make_category()
     for n in range(count):
         measured_tool(stars=1000 + n, gained_30d=n, category=category)
+        sparse_tool(stars=2000 + n, category=category)
+        make_tool(category=category)
     with CaptureQueriesContext(connection) as queries:
-        assert recompute_rankings() == Tool.objects.count()
+        assert recompute_rankings() == 3 * count
     return len(queries)
 
 

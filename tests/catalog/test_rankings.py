@@ -255,19 +255,25 @@ def test_breakdown_shows_raw_and_normalised_values():
     breakdown = derive(facts()).breakdown
     parts = {c.name: c for c in breakdown.components}
     assert parts["stars"].raw_value == 5000
-    # log(1 + 5000) / log(1 + 100000) = 0.7398…
-    assert parts["stars"].normalised == pytest.approx(0.73979, abs=1e-4)
+    # log(1 + 5000) / log(1 + 200000) = 0.6977…
+    assert parts["stars"].normalised == pytest.approx(0.69780, abs=1e-4)
     assert parts["momentum"].raw_value == pytest.approx(300)
-    # log10(301) / log10(3001) = 0.7128…
-    assert parts["momentum"].normalised == pytest.approx(0.71279, abs=1e-4)
+    assert parts["momentum"].note == "over the last 30 days"
+    # log10(301) / log10(10001) = 0.6196…
+    assert parts["momentum"].normalised == pytest.approx(0.61964, abs=1e-4)
+    # 300 of the 4700 stars at the start: 6.38 %; log(7.383) / log(26) = 0.6136…
     assert parts["growth"].raw_value == pytest.approx(300 / 4700 * 100)
-    assert parts["contributors"].raw_value == 40
+    assert parts["growth"].normalised == pytest.approx(0.61360, abs=1e-4)
+    # Pushed a day before measurement: 0.5 ** (1/90); log(1 + 60) / log(1 + 300) = 0.7203…
+    assert parts["activity"].raw_value == pytest.approx((0.5 ** (1 / 90) + 0.72034) / 2, abs=1e-4)
+    # log(1 + 40) / log(1 + 1000) = 0.5376…
+    assert parts["contributors"].normalised == pytest.approx(0.53760, abs=1e-4)
 
 
 def test_a_fully_capped_tool_scores_100_and_an_idle_unknown_one_near_0():
     giant = facts(
-        series=((days_ago(30), 100_000), (END, 200_000)),
-        stars=200_000,
+        series=((days_ago(30), 100_000), (END, 300_000)),
+        stars=300_000,
         contributors=5000,
         commits_90d=1000,
         pushed_at=END,
@@ -291,23 +297,61 @@ def test_more_stars_more_gain_and_more_activity_score_higher():
 
 
 def test_missing_signals_are_left_out_and_named():
-    breakdown = derive(facts(series=(), contributors=None)).breakdown
-    assert breakdown.missing == ["momentum", "growth", "contributors"]
-    # The known weights (stars .30, activity .25) are renormalised to sum to 1.
+    breakdown = derive(facts(contributors=None, commits_90d=None, pushed_at=None)).breakdown
+    assert breakdown.missing == ["activity", "contributors"]
+    # The known nominal weights (stars .30, momentum .25, growth .10) are renormalised.
     weights = {c.name: c.weight for c in breakdown.components}
-    assert weights["stars"] == pytest.approx(0.30 / 0.55)
-    assert weights["activity"] == pytest.approx(0.25 / 0.55)
-    assert weights["momentum"] == 0
+    assert weights["stars"] == pytest.approx(0.30 / 0.65)
+    assert weights["momentum"] == pytest.approx(0.25 / 0.65)
+    assert weights["growth"] == pytest.approx(0.10 / 0.65)
+    assert weights["activity"] == weights["contributors"] == 0
+    parts = {c.name: c for c in breakdown.components}
+    assert parts["contributors"].contribution == 0
+    assert parts["contributors"].note == "not measured"
     assert sum(c.contribution for c in breakdown.components) == pytest.approx(breakdown.score)
 
 
-def test_no_score_without_stars_or_when_too_little_is_known():
+def test_no_score_without_stars_or_a_star_trend():
     assert derive(ToolFacts()).score is None
     assert derive(facts(stars=None, series=())).score is None
-    # Stars (.30) and contributors (.15) alone are under half of the formula.
-    sparse = facts(series=(), pushed_at=None, commits_90d=None)
-    assert derive(sparse).score is None
-    assert derive(sparse).breakdown.components[0].raw_value == 5000
+    # One observation says nothing about a trend: a popularity figure is not a composite.
+    single = derive(facts(series=(), metrics_as_of=END))
+    assert single.score is None
+    assert single.breakdown.missing == ["momentum", "growth"]
+    parts = {c.name: c for c in single.breakdown.components}
+    assert parts["stars"].raw_value == 5000  # what is known is still shown
+    assert parts["momentum"].note == "not measured: too little star history"
+    assert all(c.contribution == 0 for c in single.breakdown.components)
+
+
+def test_momentum_falls_back_to_the_latest_longer_span_scaled_to_30_days():
+    # Snapshots 200 and 285 days old, none since: the 30-day window cannot be measured, so the
+    # score averages over the 200 days since the latest snapshot older than 30 days:
+    # (5000 − 4000) × 30/200 = 150 per 30 days, from 4000 stars: 3.75 %.
+    series = ((days_ago(285), 3500), (days_ago(200), 4000))
+    result = derive(facts(series=series, stars=5000))
+    assert result.gains == {7: None, 30: None, 90: None}
+    assert result.momentum.span_days == 200
+    assert result.momentum.per_30_days == pytest.approx(150)
+    parts = {c.name: c for c in result.breakdown.components}
+    assert parts["momentum"].raw_value == pytest.approx(150)
+    assert parts["momentum"].note == "average over the last 200 days, scaled to 30"
+    assert parts["growth"].raw_value == pytest.approx(3.75)
+    assert result.score is not None
+
+
+def test_momentum_of_a_young_tool_is_measured_from_its_first_week():
+    # Twelve days of history: +20 a day → 240 in 12 days → 600 per 30 days.
+    result = derive(facts(series=tuple(daily(cumulative([20] * 12))), stars=None))
+    assert result.momentum.span_days == 12
+    assert result.momentum.per_30_days == pytest.approx(600)
+    # Six days are not enough to call it a trend.
+    assert derive(facts(series=tuple(daily(cumulative([20] * 6))), stars=None)).score is None
+
+
+def test_momentum_does_not_reach_back_more_than_a_year():
+    series = ((days_ago(400), 1000),)
+    assert rankings.momentum((*series, (END, 2000))) is None
 
 
 def test_a_one_day_spike_barely_moves_the_score():
