@@ -2,4 +2,4 @@
 suggestions. Bulk actions call ``catalog.services``, which records every change in the admin log.
 """
 
-from catalog.admin import refresh, suggestions, taxonomy, tools  # noqa: F401  (registers)
+from catalog.admin import history, refresh, suggestions, taxonomy, tools  # noqa: F401

@@ -14,6 +14,7 @@ from catalog.admin.paging import EstimatedCountPaginator
 from catalog.admin.tool_actions import TOOL_ACTIONS
 from catalog.admin.tool_filters import CategoryFilter, LayerFilter, RefreshHealthFilter
 from catalog.models import Category, FormerName, Tool
+from catalog.ranking_updates import tool_score_breakdown
 
 RECENT_SNAPSHOTS = 30
 
@@ -86,6 +87,7 @@ class ToolAdmin(admin.ModelAdmin):
         "featured",
         "hidden",
         "deprecated",
+        "consecutive_failures",
     )
     list_filter = (
         LayerFilter,
@@ -119,6 +121,7 @@ class ToolAdmin(admin.ModelAdmin):
         *PROVENANCE,
         *REFRESH_STATE,
         "recent_snapshots",
+        "score_breakdown",
     )
     fieldsets = (
         (None, {"fields": ("full_name", "category", "secondary_categories")}),
@@ -139,7 +142,7 @@ class ToolAdmin(admin.ModelAdmin):
         ("Refresh", {"fields": REFRESH_STATE}),
         ("GitHub facts (from the last refresh)", {"fields": GITHUB_FACTS}),
         ("Metrics", {"fields": METRICS}),
-        ("Rankings", {"fields": RANKINGS}),
+        ("Rankings", {"fields": (*RANKINGS, "score_breakdown")}),
         ("History", {"fields": ("recent_snapshots",)}),
     )
 
@@ -168,6 +171,28 @@ class ToolAdmin(admin.ModelAdmin):
     @admin.display(description="Score", ordering="score")
     def score_display(self, tool: Tool) -> str:
         return "—" if tool.score is None else f"{tool.score:.1f}"
+
+    @admin.display(description="Score breakdown (computed now)")
+    def score_breakdown(self, tool: Tool) -> str:
+        if tool.pk is None:
+            return "—"
+        breakdown = tool_score_breakdown(tool)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (c.label, _cell(c.raw_value), f"{c.weight:.2f}", f"{c.contribution:.1f}")
+                for c in breakdown.components
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th scope='col'>signal</th><th scope='col'>value</th>"
+            "<th scope='col'>weight</th><th scope='col'>points</th></tr></thead>"
+            "<tbody>{}</tbody></table><p>Formula {}: score {}</p>",
+            rows,
+            breakdown.version,
+            _cell(None if breakdown.score is None else f"{breakdown.score:.1f}"),
+        )
 
     @admin.display(description="Topics")
     def topic_names(self, tool: Tool) -> str:
@@ -200,4 +225,6 @@ def _cell(value) -> str:
         return "—"
     if isinstance(value, int):
         return intcomma(value)
+    if isinstance(value, float):
+        return intcomma(round(value, 2))
     return str(value)

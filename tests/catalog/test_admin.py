@@ -3,7 +3,9 @@ and list pages run a fixed number of queries however many rows they show."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -28,8 +30,14 @@ from tests.factories import make_category, make_layer, make_snapshot, make_tool
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The admin_client's superuser needs a password; a fast hash keeps setup quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
-def catalog():
+def catalog(django_user_model):
     """A small catalog with one of everything the admin shows."""
     layer = make_layer("models", name="Models")
     category = make_category("llm-serving", layer=layer, name="LLM serving")
@@ -70,6 +78,7 @@ def catalog():
         "run": run,
         "suggestion": suggestion,
         "snapshot": MetricSnapshot.objects.filter(tool=tool).first(),
+        "curator": django_user_model.objects.create_user("curator", is_staff=True),
     }
 
 
@@ -88,6 +97,25 @@ PAGES = [
     (RefreshRun, "run", False),
     (Suggestion, "suggestion", False),
 ]
+
+
+def test_the_admin_log_is_browsable_and_read_only(admin_client, catalog):
+    from catalog import services
+
+    services.tools_set_featured(tools=[catalog["tool"]], featured=True, user=catalog["curator"])
+    url = reverse("admin:admin_logentry_changelist")
+
+    response = admin_client.get(url)
+
+    assert response.status_code == 200
+    assert "acme/engine" in response.text and "Changed Featured." in response.text
+    entry = LogEntry.objects.get()
+    assert (
+        admin_client.get(reverse("admin:admin_logentry_change", args=[entry.pk])).status_code == 200
+    )
+    assert (
+        admin_client.get(reverse("admin:admin_logentry_delete", args=[entry.pk])).status_code == 403
+    )
 
 
 @pytest.mark.parametrize(("model", "key", "can_add"), PAGES)
@@ -128,6 +156,7 @@ def test_the_tool_page_shows_provenance_refresh_state_topics_and_recent_snapshot
     # metrics are read-only: no input for stars
     assert 'name="stars"' not in text
     assert 'name="display_name"' in text
+    assert "Score breakdown" in text and "Formula " in text
 
 
 def test_the_tool_page_lists_at_most_the_latest_30_snapshots(admin_client):
@@ -139,7 +168,7 @@ def test_the_tool_page_lists_at_most_the_latest_30_snapshots(admin_client):
 
     text = admin_client.get(admin_url(Tool, "change", tool.pk)).text
 
-    assert text.count("<tr><td>") == 30
+    assert text.count("<tr><td>2026-") == 30
     assert "<td>2026-02-09</td>" in text  # the newest day (day 39)
     assert "<td>2026-01-11</td>" in text  # the 30th newest (day 10)
     assert "<td>2026-01-10</td>" not in text  # day 9 is older than the latest 30
@@ -547,3 +576,30 @@ def test_the_snapshot_changelist_runs_the_same_queries_for_5_and_50_rows(admin_c
 
     assert MetricSnapshot.objects.count() == 50
     assert few == many
+
+
+# --- Curation survives a re-import ----------------------------------------------------------
+
+
+def test_curation_done_in_the_admin_survives_a_reimport(admin_client, tmp_path):
+    from catalog.importer import catalog_import
+
+    source = Path(__file__).parent / "import_fixtures" / "csv_catalog"
+    shutil.copytree(source, tmp_path / "catalog")
+    catalog_import(paths=[tmp_path / "catalog"])
+    tool = Tool.objects.get(full_name="acme/serve")
+    target = Category.objects.get(slug="vector-search")
+
+    post_action(admin_client, "move_to_category", [tool], apply="Move", category=target.pk)
+    post_action(admin_client, "feature", [tool])
+    post_action(admin_client, "hide", [tool])
+    post_action(admin_client, "mark_deprecated", [tool], apply="Mark")
+    catalog_import(paths=[tmp_path / "catalog"])
+
+    tool.refresh_from_db()
+    assert (tool.category, tool.featured, tool.hidden, tool.deprecated) == (
+        target,
+        True,
+        True,
+        True,
+    )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from catalog import services
 from catalog.models import FormerName, Suggestion, Tool
+from catalog.ranking_updates import recompute_rankings
 from catalog.services import CurationError
-from tests.factories import make_category, make_layer, make_tool
+from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +35,10 @@ def queued(monkeypatch):
 
 
 def log_messages(obj) -> list[str]:
-    return [
-        entry.get_change_message()
-        for entry in LogEntry.objects.filter(object_id=str(obj.pk)).order_by("pk")
-    ]
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+    return [entry.get_change_message() for entry in entries.order_by("pk")]
 
 
 # --- Moving tools ---------------------------------------------------------------------------
@@ -59,14 +63,20 @@ def test_moving_tools_changes_their_category_and_logs_where_they_came_from(curat
     assert LogEntry.objects.get(object_id=str(b.pk)).user == curator
 
 
+def measured_tool(category, stars: int):
+    """A tool with a month of star history, so the rankings give it a score and ranks."""
+    now = timezone.now()
+    tool = make_tool(category=category, stars=stars, metrics_as_of=now)
+    make_snapshot(tool, (now - timedelta(days=40)).date(), stars=stars // 2)
+    make_snapshot(tool, now.date(), stars=stars)
+    return tool
+
+
 def test_moving_reranks_both_the_category_left_and_the_one_joined():
     old = make_category(layer=make_layer())
     new = make_category(layer=make_layer())
-    leader = make_tool(category=old, stars=9000, commits_90d=50)
-    follower = make_tool(category=old, stars=500, commits_90d=5)
-    incumbent = make_tool(category=new, stars=100, commits_90d=1)
-    from catalog.ranking_updates import recompute_rankings
-
+    leader, follower = measured_tool(old, 9000), measured_tool(old, 500)
+    incumbent = measured_tool(new, 100)
     recompute_rankings()
     assert Tool.objects.get(pk=follower.pk).rank_in_category == 2
 
@@ -112,11 +122,9 @@ def test_featuring_changes_only_tools_not_yet_featured_and_logs_each(curator):
 
 def test_hiding_a_tool_takes_it_out_of_the_public_ranks():
     category = make_category()
-    top = make_tool(category=category, score=80.0, stars=10)
-    second = make_tool(category=category, score=40.0, stars=5)
-    from catalog.ranking_updates import recompute_ranks
-
-    recompute_ranks()
+    top, second = measured_tool(category, 8000), measured_tool(category, 400)
+    recompute_rankings()
+    assert Tool.objects.get(pk=second.pk).rank_in_category == 2
 
     assert services.tools_set_hidden(tools=[top], hidden=True) == 1
 
