@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +63,25 @@ def _error(message: str, **extra: Any) -> dict[str, Any]:
 
 def prepare(query: str, variables: dict[str, Any]) -> Prepared | list[dict[str, Any]]:
     """Parse, validate and cost a query; a list of GitHub-style errors when GitHub would refuse."""
-    schema = github_schema()
+    checked = _parse_and_validate(query)
+    if isinstance(checked, list):
+        return checked
+    counter = _CostCounter(github_schema(), checked, variables or {})
+    counter.run()
+    if counter.problems:
+        return [_error(message) for message in counter.problems]
+    return Prepared(checked, max(1, round(counter.requests / 100)), counter.requests)
+
+
+@lru_cache(maxsize=256)
+def _parse_and_validate(query: str) -> Any:
+    """The parsed document, or GitHub-style errors. Same text, same verdict: cached."""
     try:
         document = parse(query)
     except GraphQLSyntaxError as exc:
         locations = [{"line": loc.line, "column": loc.column} for loc in exc.locations or []]
         return [_error(f"Parse error: {exc.message}", locations=locations)]
-    problems = validate(schema, document)
+    problems = validate(github_schema(), document)
     if problems:
         return [
             _error(
@@ -78,11 +90,7 @@ def prepare(query: str, variables: dict[str, Any]) -> Prepared | list[dict[str, 
             )
             for p in problems
         ]
-    counter = _CostCounter(schema, document, variables or {})
-    counter.run()
-    if counter.problems:
-        return [_error(message) for message in counter.problems]
-    return Prepared(document, max(1, round(counter.requests / 100)), counter.requests)
+    return document
 
 
 class _CostCounter:

@@ -191,7 +191,7 @@ class FakeGitHub:
         lowered = {k.lower(): v for k, v in headers.items()}
         scheme, _, credential = lowered.get("authorization", "").partition(" ")
         token = credential.strip() if scheme.lower() in {"bearer", "token"} else ""
-        entry = LoggedRequest(method, raw_path, dict(headers), token)
+        entry = LoggedRequest(method, raw_path, lowered, token)
         with self._lock:
             self.requests.append(entry)
             route = path[len("/api/v3") :] if path.startswith("/api/v3/") else path

@@ -102,7 +102,7 @@ class Fault:
 class LoggedRequest:
     method: str
     path: str  # as received, query string included
-    headers: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
     token: str
     status: int = 0
     resource: str = ""  # "core" | "graphql" | "" (not counted)
