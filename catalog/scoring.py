@@ -81,6 +81,15 @@ class ScoreBreakdown:
     def missing(self) -> list[str]:
         return [component.name for component in self.components if component.missing]
 
+    @property
+    def reason(self) -> str:
+        """Why there is no score ("" when there is one), in words for the tool page."""
+        if self.score is not None:
+            return ""
+        if "stars" in self.missing:
+            return "not measured yet"
+        return "needs a star trend: two star counts at least a week apart, within a year"
+
 
 def _normalise(signal: Signal, raw: float) -> float:
     if signal.cap is None:

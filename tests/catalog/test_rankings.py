@@ -322,6 +322,9 @@ def test_no_score_without_stars_or_a_star_trend():
     assert parts["stars"].raw_value == 5000  # what is known is still shown
     assert parts["momentum"].note == "not measured: too little star history"
     assert all(c.contribution == 0 for c in single.breakdown.components)
+    assert single.breakdown.reason.startswith("needs a star trend")
+    assert derive(ToolFacts()).breakdown.reason == "not measured yet"
+    assert derive(facts()).breakdown.reason == ""
 
 
 def test_momentum_falls_back_to_the_latest_longer_span_scaled_to_30_days():
