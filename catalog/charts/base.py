@@ -1,0 +1,67 @@
+"""What every chart shares: colours, ids, coordinates and number formats."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from catalog.templatetags.strata import compact
+
+#: Distinct colours that keep 3:1 contrast against white (WCAG non-text contrast).
+PALETTE = (
+    "#1f5fbf",
+    "#c2410c",
+    "#15803d",
+    "#7e22ce",
+    "#b91c1c",
+    "#0e7490",
+    "#a16207",
+    "#be185d",
+    "#4d7c0f",
+    "#475569",
+)
+chart_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: Sequence[tuple[date, int | float | None]]
+
+
+def path_data(coords: Sequence[tuple[float, float] | None]) -> str:
+    """An SVG path through the points; a None starts a new segment (a gap in the data)."""
+    parts: list[str] = []
+    pen_down = False
+    for point in coords:
+        if point is None:
+            pen_down = False
+            continue
+        x, y = point
+        parts.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
+        pen_down = True
+    return " ".join(parts)
+
+
+def rounded(value: float) -> float:
+    """A coordinate rounded for the markup (format_html turns arguments into text first)."""
+    return round(value, 1)
+
+
+def ticks(low: float, high: float, count: int = 4) -> list[float]:
+    if high <= low:
+        return [low]
+    step = (high - low) / count
+    return [low + step * i for i in range(count + 1)]
+
+
+def number(value: float) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}"
+    return compact(int(value))
+
+
+def shorten(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"

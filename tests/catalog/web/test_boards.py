@@ -1,0 +1,89 @@
+"""Layer and category leaderboards, and trending."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.catalog.web.conftest import many_tools
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    body = response.content.decode().split("<tbody>")[-1]
+    return re.findall(r'<a href="/tools/([^/]+/[^/]+)/">', body.split("</tbody>")[0])
+
+
+def test_layer_page_lists_its_categories_with_totals_and_a_leaderboard(client, catalog):
+    response = client.get("/layers/infrastructure/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Infrastructure</h1>" in page
+    assert 'href="/categories/vector-search/">Vector search</a>' in page
+    assert '<td class="num">52k</td>' in page  # vector search's stars in total
+    assert '<td class="num">+225</td>' in page  # its median 30-day gain (300 and 150)
+    assert names(response) == ["vllm-project/vllm", "qdrant/qdrant", "milvus-io/milvus"]
+
+
+def test_category_leaderboard_sorts_by_the_chosen_ordering(client, catalog):
+    by_score = client.get("/categories/vector-search/")
+    by_stars = client.get("/categories/vector-search/", {"ordering": "-stars"})
+
+    assert names(by_score) == ["qdrant/qdrant", "milvus-io/milvus"]
+    assert names(by_stars) == ["milvus-io/milvus", "qdrant/qdrant"]
+    assert 'href="?ordering=-stars" aria-current="true">Most stars' in by_stars.content.decode()
+
+
+def test_leaderboard_with_a_bad_ordering_explains_instead_of_failing(client, catalog):
+    response = client.get("/categories/vector-search/", {"ordering": "hype"})
+
+    assert response.status_code == 400
+    assert "Cannot sort by that: unknown value &#x27;hype&#x27;" in response.content.decode()
+
+
+def test_unknown_layer_or_category_is_not_found(client, catalog):
+    assert client.get("/layers/nope/").status_code == 404
+    assert client.get("/categories/nope/").status_code == 404
+
+
+def test_leaderboard_queries_do_not_grow_with_its_length(client, catalog):
+    many_tools(catalog.vectors, 3)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/categories/vector-search/")
+    many_tools(catalog.serving, 60)
+    with CaptureQueriesContext(connection) as lots:
+        client.get("/categories/serving/")
+
+    assert len(lots) == len(few)
+
+
+def test_trending_ranks_by_the_gain_over_the_chosen_window(client, catalog):
+    week = client.get("/trending/", {"window": "7d"})
+    month = client.get("/trending/")
+
+    assert week.status_code == month.status_code == 200
+    assert names(week)[0] == "vllm-project/vllm"
+    assert names(week) == names(month)[: len(names(week))]
+    assert "newcomer/fresh" not in names(month)  # no history: left out, not shown as 0
+    assert 'aria-current="true">30 days' in month.content.decode()
+
+
+def test_trending_within_a_category(client, catalog):
+    response = client.get("/trending/", {"window": "30d", "category": "vector-search"})
+
+    assert names(response) == ["qdrant/qdrant", "milvus-io/milvus"]
+    assert '<td class="num gain-up">+210</td>' in response.content.decode()  # 7 a day for 30 days
+
+
+def test_trending_with_an_unknown_window_explains(client, catalog):
+    response = client.get("/trending/", {"window": "1y", "layer": "nope"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "window: &#x27;1y&#x27; is not a window; use 7d, 30d or 90d" in page
+    assert "layer: there is no layer &#x27;nope&#x27;" in page

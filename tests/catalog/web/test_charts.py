@@ -1,0 +1,83 @@
+"""The server-side SVG charts and the number formats pages use."""
+
+from __future__ import annotations
+
+from datetime import date
+from xml.etree import ElementTree
+
+import pytest
+
+from catalog import charts
+from catalog.templatetags.strata import compact, signed
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(markup: str) -> ElementTree.Element:
+    return ElementTree.fromstring(str(markup))
+
+
+def test_line_chart_draws_one_path_per_series_scaled_into_the_plot():
+    series = [
+        charts.Series("a/one", [(date(2025, 1, 1), 10), (date(2025, 1, 11), 110)]),
+        charts.Series("b/<two>", [(date(2025, 1, 6), 50)]),
+    ]
+
+    svg = parse(charts.line_chart(series, title="Stars & more", width=300, height=120))
+
+    paths = svg.findall(f"{SVG}path")
+    assert [p.findtext(f"{SVG}title") for p in paths] == ["a/one", "b/<two>"]
+    assert paths[0].get("d") == "M56.0,92.0 L288.0,12.0"  # min at bottom left, max top right
+    assert svg.findtext(f"{SVG}title") == "Stars & more"
+    assert "from 2025-01-01 to 2025-01-11, between 10 and 110" in svg.findtext(f"{SVG}desc")
+
+
+def test_line_chart_without_values_says_so():
+    markup = charts.line_chart([charts.Series("x", [(date(2025, 1, 1), None)])], title="Forks")
+
+    assert "No history for Forks yet" in markup
+
+
+def test_sparkline_spaces_points_by_date_and_skips_missing_values():
+    points = [(date(2025, 1, 1), 1), (date(2025, 1, 2), None), (date(2025, 1, 5), 5)]
+
+    svg = parse(charts.sparkline(points, label="Stars", width=42, height=24))
+
+    assert svg.find(f"{SVG}path").get("d") == "M1.0,22.0 L41.0,2.0"
+    assert svg.get("aria-label") == "Stars"
+
+
+def test_sparkline_needs_two_points():
+    assert "no history yet" in charts.sparkline([(date(2025, 1, 1), 3)], label="x")
+
+
+def test_bar_chart_labels_each_bar_with_its_value():
+    svg = parse(charts.bar_chart([("MIT", 30), ("Apache-2.0", 15.5)], title="t", unit="%"))
+
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert texts == ["MIT", "30%", "Apache-2.0", "15.5%"]
+    widths = [float(r.get("width")) for r in svg.iter(f"{SVG}rect")]
+    assert widths[0] == pytest.approx(2 * widths[1], rel=0.05)
+
+
+def test_stacked_columns_stack_series_per_label():
+    svg = parse(charts.stacked_columns(["2023", "2024"], [("A", [1, 2]), ("B", [3, 0])], title="t"))
+
+    segments = [
+        r.findtext(f"{SVG}title")
+        for r in svg.iter(f"{SVG}rect")
+        if r.find(f"{SVG}title") is not None
+    ]
+    assert segments == ["A, 2023: 1", "B, 2023: 3", "A, 2024: 2"]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(None, "—"), (0, "0"), (999, "999"), (1000, "1k"), (12_345, "12.3k"), (2_400_000, "2.4M")],
+)
+def test_compact_numbers(value, text):
+    assert compact(value) == text
+
+
+def test_signed_gains():
+    assert [signed(v) for v in (1200, -30, 0, None)] == ["+1.2k", "−30", "0", "—"]

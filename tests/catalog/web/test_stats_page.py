@@ -1,0 +1,56 @@
+"""State of open-source AI: the survey's analyses from live data, as SVG charts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.catalog.web.conftest import many_tools
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dated(catalog):
+    for tool, year in [(catalog.qdrant, 2020), (catalog.milvus, 2019), (catalog.crew, 2023)]:
+        tool.repo_created_at = datetime(year, 5, 1, tzinfo=UTC)
+        tool.save()
+    return catalog
+
+
+def test_stats_page_draws_each_analysis(client, dated):
+    response = client.get("/stats/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Tools per layer by the year they were created" in page
+    assert "<title>Infrastructure, 2020: 1</title>" in page  # a stacked column's segment
+    assert "<title>Applications, 2023: 1</title>" in page
+    assert "Share of each category&#x27;s stars held by its top 10% of tools" in page
+    assert "Share of tools that gained no stars in the last 7 days, per layer" in page
+    assert "Licences in Infrastructure" in page and ">Apache-2.0</text>" in page
+    assert "Languages in Applications" in page and ">Python</text>" in page
+    newest = page.split("Newest entrants", 1)[1]
+    assert newest.index("crewAIInc/crewAI") < newest.index("qdrant/qdrant")
+
+
+def test_stalled_share_counts_only_measured_tools(client, dated):
+    dated.milvus.stars_gained_7d = 0
+    dated.milvus.save()
+
+    page = client.get("/stats/").content.decode()
+
+    assert "<strong>25%</strong> of 4 measured tools gained no stars in the last 7 days" in page
+
+
+def test_stats_page_queries_do_not_grow_with_the_catalog(client, dated):
+    with CaptureQueriesContext(connection) as small:
+        client.get("/stats/")
+    many_tools(dated.serving, 40)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/stats/")
+
+    assert len(large) == len(small)

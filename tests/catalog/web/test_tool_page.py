@@ -1,0 +1,155 @@
+"""A tool's page: metrics with their as-of time, history charts, score, ranks and badges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import FormerName, Topic
+from tests.factories import make_snapshot, make_tool
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tool_page_shows_metrics_with_their_as_of_time(client, catalog):
+    response = client.get("/tools/qdrant/qdrant/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>qdrant</h1>" in page
+    assert "Vector search engine for the next generation of AI" in page
+    assert '<time datetime="2025-06-30T12:00:00+00:00">30 Jun 2025, 12:00 UTC</time>' in page
+    assert "<dd>22,000</dd>" in page
+    assert "<dd>+300</dd>" in page  # 30-day gain
+    assert "#1 of 2" in page  # rank in its category, of the category's tools
+    assert "#1 of 3" in page  # rank in its layer
+    assert 'href="https://github.com/qdrant/qdrant"' in page
+
+
+def test_tool_page_draws_stars_forks_and_issues_charts_from_snapshots(client, catalog):
+    page = client.get("/tools/qdrant/qdrant/").content.decode()
+
+    assert page.count('<svg class="chart"') == 3
+    for title in ("Stars", "Forks", "Open issues"):
+        assert f"{title} of qdrant/qdrant over time" in page
+    assert '<path class="line" d="M' in page
+    assert "from 2025-05-21 to 2025-06-30, between 21.7k and 22k" in page
+    assert '<td>2025-06-30</td><td class="num">21,980</td>' in page  # the data table
+
+
+def test_a_history_gap_breaks_the_line_instead_of_dropping_to_zero(client, catalog):
+    tool = make_tool(category=catalog.agents, stars=50)
+    for day, stars in [(1, 10), (2, None), (3, 30), (4, 40)]:
+        make_snapshot(tool, datetime(2025, 1, day, tzinfo=UTC).date(), stars=stars)
+
+    page = client.get(tool.get_absolute_url()).content.decode()
+
+    stars_path = page.split('<path class="line" d="', 1)[1].split('"', 1)[0]
+    assert stars_path.count("M") == 2  # two segments around the missing day
+
+
+def test_score_breakdown_lists_each_component_and_the_formula_version(client, catalog):
+    from catalog.ranking_updates import tool_score_breakdown
+
+    breakdown = tool_score_breakdown(catalog.qdrant)
+    page = client.get("/tools/qdrant/qdrant/").content.decode()
+
+    assert f"formula {breakdown.version}" in page
+    for component in breakdown.components:
+        assert component.label in page
+
+
+def test_a_tool_not_yet_measured_says_so(client, catalog):
+    page = client.get("/tools/newcomer/fresh/").content.decode()
+
+    assert "not yet been measured" in page
+    assert "No history for Stars of newcomer/fresh over time yet" in page
+    assert "<dd>0</dd>" not in page
+
+
+def test_status_badges_archived_renamed_and_deprecated_with_replacement(client, catalog):
+    tool = catalog.milvus
+    tool.status = "archived"
+    tool.deprecated = True
+    tool.replaced_by = catalog.qdrant
+    tool.save()
+    FormerName.objects.create(tool=tool, full_name="zilliz/milvus-old")
+
+    page = client.get("/tools/milvus-io/milvus/").content.decode()
+
+    assert "Archived on GitHub" in page
+    assert "Renamed (formerly zilliz/milvus-old)" in page
+    assert 'Deprecated: use <a href="/tools/qdrant/qdrant/">qdrant</a> instead' in page
+
+
+def test_a_missing_repository_is_labelled(client, catalog):
+    catalog.crew.status = "missing"
+    catalog.crew.save()
+
+    page = client.get("/tools/crewAIInc/crewAI/").content.decode()
+
+    assert "Missing on GitHub (deleted or private)" in page
+
+
+def test_last_refresh_and_last_error_are_shown(client, catalog):
+    catalog.vllm.last_refresh_error = "GitHub answered 502 Bad Gateway"
+    catalog.vllm.consecutive_failures = 2
+    catalog.vllm.save()
+
+    page = client.get("/tools/vllm-project/vllm/").content.decode()
+
+    assert "30 Jun 2025, 12:00 UTC" in page
+    assert "GitHub answered 502 Bad Gateway (2 failed refreshes in a row)" in page
+
+
+def test_homepage_link_only_for_web_addresses(client, catalog):
+    catalog.qdrant.homepage = "https://qdrant.tech"
+    catalog.qdrant.save()
+    catalog.milvus.github_homepage = "javascript:alert(1)"
+    catalog.milvus.save()
+
+    assert 'href="https://qdrant.tech"' in client.get("/tools/qdrant/qdrant/").content.decode()
+    assert "javascript:" not in client.get("/tools/milvus-io/milvus/").content.decode()
+
+
+def test_a_former_name_redirects_permanently_to_the_current_page(client, catalog):
+    FormerName.objects.create(tool=catalog.qdrant, full_name="qdrant-old/engine")
+
+    response = client.get("/tools/qdrant-old/engine/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/tools/qdrant/qdrant/"
+
+
+def test_another_spelling_of_the_name_redirects_to_the_canonical_url(client, catalog):
+    response = client.get("/tools/QDRANT/Qdrant/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/tools/qdrant/qdrant/"
+
+
+def test_unknown_and_hidden_tools_are_not_found(client, catalog):
+    catalog.milvus.hidden = True
+    catalog.milvus.save()
+
+    assert client.get("/tools/nobody/nothing/").status_code == 404
+    assert client.get("/tools/milvus-io/milvus/").status_code == 404
+
+
+def test_tool_page_offers_compare_and_topic_links(client, catalog):
+    catalog.qdrant.topics.add(Topic.objects.create(name="vector-database"))
+
+    page = client.get("/tools/qdrant/qdrant/").content.decode()
+
+    assert 'href="/compare/?tools=qdrant/qdrant">Add to compare' in page
+    assert 'href="/search/?topic=vector-database">vector-database</a>' in page
+
+
+def test_tool_page_runs_a_fixed_number_of_queries(client, catalog):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/tools/qdrant/qdrant/")
+
+    assert len(queries) <= 10
