@@ -6,24 +6,21 @@ rate budgets, queue faults, and read the request log. See ``tests/fakegithub/__i
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
 from dataclasses import fields as dataclass_fields
-from datetime import UTC, datetime
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import graphql_api, rest
 from . import recordings as rec
-from .resolvers import access_error, node_error, repository_object
+from . import rest
+from .graphql_endpoint import answer_graphql, limited_message
 from .rest import Answer
+from .rest_routes import answer_rest
 from .state import Budget, FakeRepo, Fault, LoggedRequest, node_id_for
 
-_REPO_PATH = re.compile(r"/repos/([^/]+)/([^/]+?)(/contributors)?/?")
-_ID_PATH = re.compile(r"/repositories/(\d+)(/contributors)?/?")
 _UNAUTHENTICATED_LIMIT = 60
 
 
@@ -100,7 +97,7 @@ class FakeGitHub:
         return [self.add_repo(f"{owner}/tool-{i}", **values) for i in range(count)]
 
     def repo(self, full_name: str) -> FakeRepo:
-        found = self._find(full_name)
+        found = self.find(full_name)
         if found is None:
             raise KeyError(full_name)
         return found
@@ -210,9 +207,11 @@ class FakeGitHub:
                 entry.fault = fault.kind
                 answer = self._fault_answer(fault, token)
             elif route == "/graphql" and method == "POST":
-                answer = self._graphql(body, token, entry)
+                answer = answer_graphql(self, body, token, entry)
             elif method == "GET":
-                answer = self._rest(route, dict(parse_qsl(query_string)), lowered, token, entry)
+                answer = answer_rest(
+                    self, route, dict(parse_qsl(query_string)), lowered, token, entry
+                )
             else:
                 answer = rest.not_found(self.budget(token, "core"))
             if fault is not None and fault.kind == "timeout":
@@ -245,11 +244,11 @@ class FakeGitHub:
             headers = rest.rate_headers(budget, "graphql")
             if fault.remaining is not None:
                 headers["X-RateLimit-Remaining"] = str(fault.remaining)
-            payload = {"errors": [{"type": "RATE_LIMITED", "message": _limited_message(token)}]}
+            payload = {"errors": [{"type": "RATE_LIMITED", "message": limited_message(token)}]}
             return rest.json_answer(200, payload, rec.GRAPHQL_200, **headers)
         raise ValueError(f"unknown fault kind {fault.kind!r}")
 
-    def _find(self, full_name: str) -> FakeRepo | None:
+    def find(self, full_name: str) -> FakeRepo | None:
         wanted = full_name.lower()
         for repo in self.repos:
             if repo.full_name.lower() == wanted:
@@ -258,159 +257,6 @@ class FakeGitHub:
             if wanted in (n.lower() for n in repo.former_names):
                 return repo
         return None
-
-    # --- REST -----------------------------------------------------------------------------------
-    def _rest(
-        self, route: str, params: dict[str, str], headers: dict[str, str], token: str, entry: Any
-    ) -> Answer:
-        core = self.budget(token, "core")
-        if route == "/rate_limit":
-            return rest.rate_limit_overview(core, self.budget(token, "graphql"))
-        by_name, by_id = _REPO_PATH.fullmatch(route), _ID_PATH.fullmatch(route)
-        if core.remaining <= 0:
-            return rest.primary_limit(core, "core")
-        entry.resource = "core"
-        repo, suffix = None, ""
-        if by_name:
-            label = f"{by_name.group(1)}/{by_name.group(2)}"
-            repo, suffix = self._find(label), by_name.group(3) or ""
-            if repo is not None and repo.full_name.lower() != label.lower():
-                return self._charge(entry, core, self._moved(repo, suffix, params, core))
-        elif by_id:
-            wanted, suffix = int(by_id.group(1)), by_id.group(2) or ""
-            repo = next((r for r in self.repos if r.database_id == wanted), None)
-        if repo is None or repo.access == "missing":
-            return self._charge(entry, core, rest.not_found(core))
-        if repo.access == "blocked":
-            return self._charge(entry, core, rest.blocked(repo, core))
-        if repo.access == "forbidden":
-            return self._charge(entry, core, rest.forbidden("Resource not accessible", core))
-        if suffix:
-            return self._contributors(repo, params, headers, core, entry)
-        payload = rest.repository_json(repo, self.api_url)
-        tag = rest.etag(payload)
-        if headers.get("if-none-match") == tag:
-            return rest.not_modified(tag, core, "core")
-        answer = rest.json_answer(200, payload, rec.REPOSITORY_200, ETag=tag)
-        return self._charge(entry, core, answer)
-
-    def _contributors(self, repo, params, headers, core, entry) -> Answer:
-        if repo.contributors_state == "computing":
-            return self._charge(entry, core, rest.computing(core))
-        if repo.contributors_state == "too_large":
-            message = (
-                "The history or contributor list is too large to list contributors for this "
-                "repository via the API."
-            )
-            return self._charge(entry, core, rest.forbidden(message, core))
-        answer, tag = rest.contributors_page(repo, params, core, self.api_url)
-        if headers.get("if-none-match") == tag:
-            return rest.not_modified(tag, core, "core")
-        return self._charge(entry, core, answer)
-
-    def _moved(self, repo: FakeRepo, suffix: str, params: dict[str, str], core: Budget) -> Answer:
-        base = self.redirect_base or self.api_url
-        location = f"{base}/repositories/{repo.database_id}{suffix}"
-        if params:
-            location += "?" + "&".join(f"{k}={v}" for k, v in params.items())
-        return rest.moved(location, core)
-
-    def _charge(self, entry: LoggedRequest, budget: Budget, answer: Answer) -> Answer:
-        budget.remaining -= 1
-        entry.cost = 1
-        for key, value in rest.rate_headers(budget, "core").items():
-            answer.headers[key] = value
-        return answer
-
-    # --- GraphQL ----------------------------------------------------------------------------------
-    def _graphql(self, body: bytes, token: str, entry: LoggedRequest) -> Answer:
-        if not token:
-            payload = {
-                "message": "This endpoint requires you to be authenticated.",
-                "documentation_url": "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
-            }
-            return rest.json_answer(401, payload, rec.GRAPHQL_200)
-        try:
-            request = json.loads(body)
-            entry.query = str(request["query"])
-            variables = request.get("variables") or {}
-        except (ValueError, KeyError, TypeError):
-            payload = {
-                "message": "Problems parsing JSON",
-                "documentation_url": "https://docs.github.com/graphql",
-            }
-            return rest.json_answer(400, payload, rec.GRAPHQL_200)
-        entry.variables = variables
-        budget = self.budget(token, "graphql")
-        prepared = graphql_api.prepare(entry.query, variables)
-        if isinstance(prepared, list):
-            headers = rest.rate_headers(budget, "graphql")
-            return rest.json_answer(200, {"errors": prepared}, rec.GRAPHQL_200, **headers)
-        if budget.remaining < prepared.cost:
-            payload = {"errors": [{"type": "RATE_LIMITED", "message": _limited_message(token)}]}
-            headers = {**rest.rate_headers(budget, "graphql"), "X-RateLimit-Remaining": "0"}
-            return rest.json_answer(200, payload, rec.GRAPHQL_200, **headers)
-        budget.remaining -= prepared.cost
-        entry.resource, entry.cost = "graphql", prepared.cost
-        rate_limit = {
-            "cost": prepared.cost,
-            "limit": budget.limit,
-            "remaining": budget.remaining,
-            "used": budget.used,
-            "nodeCount": prepared.node_requests,
-            "resetAt": datetime.fromtimestamp(budget.reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        answer = graphql_api.run(prepared, variables, self._root(rate_limit))
-        self._corrupt(answer.get("data"))
-        headers = rest.rate_headers(budget, "graphql")
-        return rest.json_answer(200, answer, rec.GRAPHQL_200, **headers)
-
-    def _root(self, rate_limit: dict[str, Any]) -> dict[str, Any]:
-        def repository(_info, owner: str, name: str, followRenames: bool = True, **_):
-            label = f"{owner}/{name}"
-            repo = self._find(label)
-            if repo is not None and not followRenames and repo.full_name.lower() != label.lower():
-                repo = None
-            error = access_error(repo, label)
-            if error is not None:
-                raise error
-            return repository_object(repo)
-
-        def node(info, global_id: str, index: int = 0, sink: list | None = None):
-            repo = next((r for r in self.repos if r.node_id == global_id), None)
-            error = access_error(repo, global_id)
-            if error is None:
-                return repository_object(repo)
-            if sink is None:
-                raise error
-            sink.append(node_error(info, index, error, global_id))
-            return None
-
-        def nodes(info, ids: list[str], **_):
-            sink = info.context["errors"]
-            return [node(info, gid, i, sink) for i, gid in enumerate(ids)]
-
-        return {
-            "repository": repository,
-            "node": lambda info, id, **_: node(info, id),
-            "nodes": nodes,
-            "rateLimit": lambda _info, **_: rate_limit,
-        }
-
-    def _corrupt(self, data: Any) -> None:
-        """Write each repository's ``corrupt`` values over its answer: GitHub sending garbage."""
-        if not isinstance(data, dict):
-            return
-        items = [v for v in data.values() if isinstance(v, dict)]
-        items += [i for v in data.values() if isinstance(v, list) for i in v if isinstance(i, dict)]
-        for item in items:
-            repo = next((r for r in self.repos if r.node_id == item.get("id")), None)
-            if repo is not None and repo.corrupt:
-                item.update(repo.corrupt)
-
-
-def _limited_message(token: str) -> str:
-    return f"API rate limit exceeded for user ID {abs(hash(token)) % 10_000_000}."
 
 
 class _Handler(BaseHTTPRequestHandler):
