@@ -1,0 +1,205 @@
+"""A tool's star history as plain values: gains over windows, spike damping and momentum.
+
+A star *series* is a sequence of ``(date, stars)`` observations in any order; ``stars`` may be
+None (not reported that day) and dates may be irregular. Between two observations the count is
+assumed to change linearly, which is the honest reading of a sparse series. Every constant
+here is part of ``catalog.scoring.SCORE_VERSION``: change one and bump the version.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+
+#: Windows (days) over which star gains are measured.
+WINDOWS = (7, 30, 90)
+#: How far the observation before a window may lie from it: the window start may be bracketed
+#: by observations that reach back at most one more window length (so a 30-day gain may be
+#: read off a series whose nearest point is up to 60 days before the window end). Further
+#: than that the figure would be a guess, and the gain is NULL.
+MAX_STRETCH = 2.0
+#: Spike damping: a stretch between two observations at most this many days long ...
+SPIKE_MAX_DAYS = 2
+#: ... counts at most this multiple of the window's typical (day-weighted median) daily gain ...
+SPIKE_FACTOR = 3.0
+#: ... where "typical" is never taken below this many stars a day.
+SPIKE_MIN_TYPICAL = 1.0
+#: Momentum (the score's trend signal) is the damped 30-day gain; when the series does not
+#: cover that window it is the average over the most recent span it does cover — at least
+#: this many days ...
+MOMENTUM_MIN_SPAN = 7
+#: ... and at most this many — scaled to 30 days.
+MOMENTUM_MAX_SPAN = 365
+
+Series = Iterable[tuple[date, int | None]]
+
+
+def _points(series: Series) -> list[tuple[int, int]]:
+    """Known observations as (day ordinal, stars), sorted, one per date (the last one wins)."""
+    by_day = {day.toordinal(): stars for day, stars in series if stars is not None}
+    return sorted(by_day.items())
+
+
+def _value_at(points: list[tuple[int, int]], days: list[int], day: int) -> float | None:
+    """The star count on ``day`` by linear interpolation; None outside the observed range."""
+    if not points or day < days[0] or day > days[-1]:
+        return None
+    right = bisect_left(days, day)
+    if days[right] == day:
+        return float(points[right][1])
+    (d0, v0), (d1, v1) = points[right - 1], points[right]
+    return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The part of the window between two consecutive observations (or a window edge)."""
+
+    days: int  # length of this piece inside the window
+    gain: float  # stars gained over it (interpolated at a window edge)
+    span: int  # days between the two real observations around it
+
+
+@dataclass(frozen=True)
+class WindowMeasure:
+    start_stars: float  # stars on the window's first day (interpolated when not observed)
+    pieces: tuple[Piece, ...]
+
+    @property
+    def gain(self) -> float:
+        return sum(piece.gain for piece in self.pieces)
+
+    @property
+    def damped_gain(self) -> float:
+        """The gain with short bursts capped; see ``damped_gain``."""
+        measured = [piece for piece in self.pieces if piece.days > 0]
+        if not measured:
+            return 0.0
+        cap_rate = SPIKE_FACTOR * max(_typical_daily_gain(measured), SPIKE_MIN_TYPICAL)
+        return sum(
+            min(piece.gain, cap_rate * piece.days) if piece.span <= SPIKE_MAX_DAYS else piece.gain
+            for piece in measured
+        )
+
+
+def measure_window(
+    series: Series, *, window_days: int, end: date | None = None
+) -> WindowMeasure | None:
+    """The star series over the ``window_days`` ending at ``end`` (default: last observation).
+
+    The count on the window's first day is interpolated between the observations around it;
+    the nearest observation at or before that day must lie within ``MAX_STRETCH`` window
+    lengths of ``end``. None (never a fake 0) when the data does not reach back that far, or
+    when ``end`` is after the last observation.
+    """
+    points = _points(series)
+    days = [day for day, _ in points]
+    if not points:
+        return None
+    end_day = end.toordinal() if end else days[-1]
+    start_day = end_day - window_days
+    base = bisect_right(days, start_day) - 1  # the nearest observation at or before the start
+    if base < 0 or days[base] < end_day - window_days * MAX_STRETCH:
+        return None
+    start_stars = _value_at(points, days, start_day)
+    end_stars = _value_at(points, days, end_day)
+    if start_stars is None or end_stars is None:
+        return None
+    inside = [(day, float(stars)) for day, stars in points if start_day < day < end_day]
+    edges = [(start_day, start_stars), *inside, (end_day, end_stars)]
+    pieces = []
+    for (d0, v0), (d1, v1) in pairwise(edges):
+        # The real observations around this piece: the last at or before d0, the first at or
+        # after d1 (a window edge between two observations is not one).
+        left = days[bisect_right(days, d0) - 1]
+        right = days[bisect_left(days, d1)]
+        pieces.append(Piece(days=d1 - d0, gain=v1 - v0, span=right - left))
+    return WindowMeasure(start_stars=start_stars, pieces=tuple(pieces))
+
+
+def star_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
+    """Stars gained over the ``window_days`` ending at ``end`` (default: the last observation).
+
+    With only one observation before the window and one at its end this is the gain over the
+    whole span scaled by ``window / span``; with observations inside the window it is exact
+    except for the interpolated first stretch. None when there is no data old enough.
+    """
+    window = measure_window(series, window_days=window_days, end=end)
+    return None if window is None else window.gain
+
+
+def _typical_daily_gain(pieces: list[Piece]) -> float:
+    """The day-weighted median daily gain: half of the window's days gained this much or less."""
+    rates = sorted((piece.gain / piece.days, piece.days) for piece in pieces)
+    half = sum(days for _, days in rates) / 2
+    covered = 0
+    for rate, days in rates:
+        covered += days
+        if covered >= half:
+            return rate
+    return rates[-1][0]
+
+
+def damped_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
+    """``star_gain`` with one-day spikes damped: the trending measure, also used by the score.
+
+    Stars gained between two observations at most ``SPIKE_MAX_DAYS`` apart count for at most
+    ``SPIKE_FACTOR`` times the window's typical daily gain (the day-weighted median, never
+    taken below ``SPIKE_MIN_TYPICAL`` a day). A launch-day burst or a link from a busy site
+    thus moves a tool a little, while growth sustained over the window counts in full.
+    Longer stretches (weekly samples) are never damped — a week of growth is not a spike —
+    and neither are losses.
+    """
+    window = measure_window(series, window_days=window_days, end=end)
+    return None if window is None else window.damped_gain
+
+
+@dataclass(frozen=True)
+class Momentum:
+    """The damped star gain per 30 days, and what it was measured over."""
+
+    per_30_days: float
+    start_stars: float  # stars at the start of the span measured
+    span_days: int  # 30 for the regular window; otherwise the span averaged over
+
+    @property
+    def growth(self) -> float | None:
+        """``per_30_days`` in percent of the stars at the start of the span."""
+        return relative_growth(self.per_30_days, self.start_stars)
+
+
+def momentum(series: Series, *, end: date | None = None) -> Momentum | None:
+    """The score's trend signal: the damped gain over the 30 days ending at ``end``.
+
+    When the series does not cover that window (sparse or short history), the average over the
+    most recent span it does cover, scaled to 30 days: from the latest observation at least 30
+    days before ``end`` when that is no older than ``MOMENTUM_MAX_SPAN`` days, or else from the
+    earliest observation at least ``MOMENTUM_MIN_SPAN`` days before ``end``. None when there is
+    no such observation: one snapshot says nothing about a trend.
+    """
+    window = measure_window(series, window_days=30, end=end)
+    if window is not None:
+        return Momentum(window.damped_gain, window.start_stars, 30)
+    days = [day for day, _ in _points(series)]
+    if not days:
+        return None
+    end_day = end.toordinal() if end else days[-1]
+    usable = [d for d in days if end_day - MOMENTUM_MAX_SPAN <= d <= end_day - MOMENTUM_MIN_SPAN]
+    if not usable:
+        return None
+    older = [d for d in usable if d <= end_day - 30]
+    span = end_day - (older[-1] if older else usable[0])
+    window = measure_window(series, window_days=span, end=end)
+    if window is None:  # ``end`` lies after the last observation
+        return None
+    return Momentum(window.damped_gain * 30 / span, window.start_stars, span)
+
+
+def relative_growth(gain: float | None, start_stars: float | None) -> float | None:
+    """Gain in percent of the stars at the window start; None when either is unknown or 0."""
+    if gain is None or start_stars is None or start_stars <= 0:
+        return None
+    return 100.0 * gain / start_stars
