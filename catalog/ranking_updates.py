@@ -20,7 +20,7 @@ from django.utils import timezone
 from fast_update.fast import fast_update
 
 from catalog import rankings
-from catalog.models import MetricSnapshot, Tool, ToolStatus
+from catalog.models import Layer, MetricSnapshot, Tool, ToolStatus
 from catalog.rankings import Derived, ScoreBreakdown, ToolFacts
 
 #: Tools read, computed and written per round trip; bounds memory at 100k tools.
@@ -169,23 +169,37 @@ def recompute_ranks(*, layer_ids: Iterable[int] | None = None) -> int:
     Only listed tools (not hidden, status active) with a score are ranked; every other tool's
     ranks are NULL. Returns the number of tools whose ranks changed.
     """
-    tools = Tool.objects.all()
+    tools, layers = Tool.objects.all(), Layer.objects.order_by("id")
     if layer_ids is not None:
-        tools = tools.filter(category__layer_id__in=list(layer_ids))
-    rows = list(
-        tools.values_list(
-            "id",
-            "category_id",
-            "category__layer_id",
-            "score",
-            "stars",
-            "hidden",
-            "status",
-            "rank_in_category",
-            "rank_in_layer",
-            named=True,
+        layer_ids = list(layer_ids)
+        tools = tools.filter(category__layer_id__in=layer_ids)
+        layers = layers.filter(id__in=layer_ids)
+    with transaction.atomic():
+        # Two refreshes finishing together must not number the same layer from stale reads:
+        # lock its row (in id order, so no deadlock) until the ranks are written. PostgreSQL
+        # only; SQLite serialises writers anyway.
+        list(layers.select_for_update().values_list("id", flat=True))
+        rows = list(
+            tools.values_list(
+                "id",
+                "category_id",
+                "category__layer_id",
+                "score",
+                "stars",
+                "hidden",
+                "status",
+                "rank_in_category",
+                "rank_in_layer",
+                named=True,
+            )
         )
-    )
+        changed = _rank_changes(rows)
+        _write(changed, RANK_FIELDS)
+    return len(changed)
+
+
+def _rank_changes(rows: list) -> list[Tool]:
+    """Tools (with only id and ranks set) whose ranks differ from the ones stored."""
     listed = [row for row in rows if not row.hidden and row.status == ToolStatus.ACTIVE]
     in_category = rankings.rank_positions(
         (row.id, row.category_id, row.score, row.stars) for row in listed
@@ -198,8 +212,7 @@ def recompute_ranks(*, layer_ids: Iterable[int] | None = None) -> int:
         new = (in_category.get(row.id), in_layer.get(row.id))
         if (row.rank_in_category, row.rank_in_layer) != new:
             changed.append(Tool(id=row.id, rank_in_category=new[0], rank_in_layer=new[1]))
-    _write(changed, RANK_FIELDS)
-    return len(changed)
+    return changed
 
 
 def tool_derived(tool: Tool) -> Derived:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Tool, ToolStatus
-from catalog.ranking_updates import recompute_rankings, tool_score_breakdown
+from catalog.ranking_updates import recompute_rankings, recompute_ranks, tool_score_breakdown
 from catalog.rankings import SCORE_VERSION
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
@@ -183,3 +183,31 @@ def test_breakdown_of_a_tool_adds_up_to_its_saved_score():
     assert breakdown.score == pytest.approx(tool.score)
     assert sum(c.contribution for c in breakdown.components) == pytest.approx(tool.score)
     assert breakdown.window_end == END
+
+
+def test_hiding_a_tool_closes_the_gap_in_its_category_ranks():
+    category = make_category()
+    first = measured_tool(stars=50_000, gained_30d=2000, category=category)
+    second = measured_tool(stars=5_000, gained_30d=200, category=category)
+    third = measured_tool(stars=500, gained_30d=20, category=category)
+    recompute_rankings()
+
+    Tool.objects.filter(pk=first.pk).update(hidden=True)
+    changed = recompute_ranks(layer_ids=[category.layer_id])
+
+    assert changed == 3
+    assert [Tool.objects.get(pk=t.pk).rank_in_category for t in (first, second, third)] == [
+        None,
+        1,
+        2,
+    ]
+
+
+def test_ranks_that_did_not_change_are_not_written_again():
+    measured_tool(stars=50_000, gained_30d=2000)
+    recompute_rankings()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert recompute_ranks() == 0
+
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
