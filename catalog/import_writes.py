@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from catalog.import_formats import iter_batches
-from catalog.import_metrics import METRIC_FIELDS, ToolMetrics, Value, observations_merge
-from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
+from catalog.import_metrics import METRIC_FIELDS, ToolMetrics
+from catalog.models import Category, FormerName, Layer, Tool
 
 if TYPE_CHECKING:
-    from catalog.importer import CategorySpec, ImportReport, LayerSpec, Progress, ToolSpec
+    from catalog.import_snapshots import Merged
+    from catalog.importer import CategorySpec, ImportReport, LayerSpec, ToolSpec
 
 BATCH = 500
 PROVENANCE_FIELDS = ("source", "source_label", "also_listed_in")
@@ -30,8 +30,6 @@ TOOL_LOADED_FIELDS = (
     *METRIC_FIELDS,
     *("metrics_as_of", "license_spdx", "repo_created_at", "search_document"),
 )
-
-Merged = dict[date, tuple[dict[str, Value], str]]
 
 
 @dataclass
@@ -132,21 +130,6 @@ def _sync_small(model, existing: dict, wanted: dict[str, dict], counts) -> list:
     return new
 
 
-def merged_days(metrics: dict[str, ToolMetrics], report: ImportReport) -> dict[str, Merged]:
-    """Each tool's observations merged into one row per day; days with no value are skipped."""
-    merged: dict[str, Merged] = {}
-    for key, tool_metrics in metrics.items():
-        days: Merged = {}
-        for day, observations in tool_metrics.observations.items():
-            values, source = observations_merge(observations)
-            if source:
-                days[day] = (values, source)
-            else:
-                report.counts["snapshots"].skipped += 1
-        merged[key] = days
-    return merged
-
-
 def tools_sync(
     specs: list[ToolSpec],
     index: ToolIndex,
@@ -238,47 +221,3 @@ def former_names_sync(
                 report.notes.append(f'former name "{old}" of {spec.full_name} skipped: it {why}')
     FormerName.objects.bulk_create(new, batch_size=BATCH)
     counts.created += len(new)
-
-
-def snapshots_sync(
-    merged: dict[str, Merged],
-    ids: dict[str, int],
-    import_sources: set[str],
-    report: ImportReport,
-    progress: Progress,
-) -> None:
-    """Write one snapshot per tool and day; never overwrite one a refresh recorded."""
-    counts = report.counts["snapshots"]
-    existing: dict[tuple[int, date], MetricSnapshot] = {}
-    tool_ids = [ids[key] for key in merged]
-    for chunk in iter_batches(tool_ids, BATCH):
-        rows = MetricSnapshot.objects.filter(tool_id__in=chunk)
-        rows = rows.only("tool_id", "date", "source", *METRIC_FIELDS)
-        existing.update({(snapshot.tool_id, snapshot.date): snapshot for snapshot in rows})
-    new: list[MetricSnapshot] = []
-    changed: list[MetricSnapshot] = []
-    kept = 0
-    for key, days in merged.items():
-        tool_id = ids[key]
-        for day, (values, source) in days.items():
-            snapshot = existing.get((tool_id, day))
-            wanted = {**values, "source": source}
-            if snapshot is None:
-                new.append(MetricSnapshot(tool_id=tool_id, date=day, **wanted))
-            elif all(getattr(snapshot, name) == value for name, value in wanted.items()):
-                counts.unchanged += 1
-            elif set(snapshot.source.split(";")) <= import_sources:
-                for name, value in wanted.items():
-                    setattr(snapshot, name, value)
-                changed.append(snapshot)
-            else:
-                kept += 1
-    batches = list(iter_batches(new, 2000))
-    for batch in progress(batches, "Writing snapshots", len(batches)):
-        MetricSnapshot.objects.bulk_create(batch, batch_size=BATCH)
-    MetricSnapshot.objects.bulk_update(changed, [*METRIC_FIELDS, "source"], batch_size=BATCH)
-    counts.created += len(new)
-    counts.updated += len(changed)
-    counts.skipped += kept
-    if kept:
-        report.notes.append(f"{kept} snapshots recorded by a refresh were kept as they are")

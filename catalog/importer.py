@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from catalog import import_writes
+from catalog import import_snapshots, import_writes
 from catalog.import_formats import CatalogFile, CatalogImportError, Row, catalog_files_find
 from catalog.import_metrics import (
     HISTORY_REQUIRED,
@@ -114,10 +114,10 @@ def catalog_import(
         metrics = _read_metrics(files, index, progress)
         layer_rows = import_writes.layers_sync(layers.values(), report)
         category_rows = import_writes.categories_sync(categories.values(), layer_rows, report)
-        merged = import_writes.merged_days(metrics, report)
+        merged = import_snapshots.merged_days(metrics, report)
         tool_ids = import_writes.tools_sync(specs, index, metrics, merged, category_rows, report)
         import_writes.former_names_sync(specs, index, tool_ids, report)
-        import_writes.snapshots_sync(merged, tool_ids, _sources(metrics), report, progress)
+        import_snapshots.snapshots_sync(merged, tool_ids, _sources(metrics), report, progress)
         if report.counts["tools"].created + report.counts["tools"].updated or (
             report.counts["snapshots"].created + report.counts["snapshots"].updated
         ):

@@ -107,8 +107,9 @@ class TestBundledCatalog:
 
         assert MetricSnapshot.objects.count() == len(days)
 
-    def test_rankings_are_computed_after_the_import(self):
-        assert Tool.objects.filter(stars__isnull=False, score__isnull=True).count() == 0
+    def test_rankings_are_computed_after_the_import(self, bundled):
+        assert bundled.rankings_updated == Tool.objects.count()
+        assert not Tool.objects.filter(rankings_computed_at__isnull=True).exists()
         assert Tool.objects.filter(rank_in_category=1).exists()
 
     def test_a_second_import_changes_nothing_in_a_bounded_number_of_queries(self):
