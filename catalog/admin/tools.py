@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
@@ -11,8 +12,15 @@ from django.utils.html import format_html, format_html_join
 
 from catalog import services
 from catalog.admin.paging import EstimatedCountPaginator
+from catalog.admin.search import tool_search
 from catalog.admin.tool_actions import TOOL_ACTIONS
-from catalog.admin.tool_filters import CategoryFilter, LayerFilter, RefreshHealthFilter
+from catalog.admin.tool_filters import (
+    CategoryFilter,
+    LanguageFilter,
+    LayerFilter,
+    LicenceFilter,
+    RefreshHealthFilter,
+)
 from catalog.models import Category, FormerName, Tool
 from catalog.ranking_updates import tool_score_breakdown
 
@@ -93,8 +101,8 @@ class ToolAdmin(admin.ModelAdmin):
         LayerFilter,
         CategoryFilter,
         "status",
-        "language",
-        "license_spdx",
+        LanguageFilter,
+        LicenceFilter,
         "featured",
         "hidden",
         "deprecated",
@@ -145,6 +153,12 @@ class ToolAdmin(admin.ModelAdmin):
         ("Rankings", {"fields": (*RANKINGS, "score_breakdown")}),
         ("History", {"fields": ("recent_snapshots",)}),
     )
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        """On PostgreSQL, search through the full-text and trigram indexes (no table scan)."""
+        if not settings.IS_POSTGRES or not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        return tool_search(queryset, search_term), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Tool | None = None):
         # The owner/name follows GitHub once the tool exists (renames are tracked by refresh).

@@ -192,8 +192,22 @@ def test_tool_search_finds_a_tool_by_name_description_or_topic(admin_client, cat
     assert changelist_names(admin_client, {"q": term}) == {"acme/engine"}
 
 
+@pytest.mark.parametrize("term", ["c++ & ':*|!(", "  ", "ünïcode"])
+def test_tool_search_survives_punctuation_and_finds_nothing_odd(admin_client, catalog, term):
+    names = changelist_names(admin_client, {"q": term})
+
+    assert names == ({"acme/engine", "zeta/db"} if not term.strip() else set())
+
+
+def test_tool_search_matches_the_start_of_a_word(admin_client, catalog):
+    assert changelist_names(admin_client, {"q": "infer"}) == {"acme/engine"}
+
+
 def test_tool_search_by_display_name(admin_client, catalog):
-    Tool.objects.filter(pk=catalog["bystander"].pk).update(display_name="Zeta Store")
+    tool = catalog["bystander"]
+    tool.display_name = "Zeta Store"
+    tool.search_document = tool.compose_search_document()
+    tool.save()
 
     assert changelist_names(admin_client, {"q": "zeta store"}) == {"zeta/db"}
 
@@ -212,29 +226,39 @@ def test_a_tool_with_several_matching_topics_is_listed_once(admin_client, catalo
 def tool_filters(catalog) -> list[tuple[dict, set[str]]]:
     return [
         ({"layer": catalog["layer"].pk}, {"acme/engine"}),
-        ({"category": catalog["other"].pk}, {"zeta/db"}),
-        ({"status__exact": "active"}, {"acme/engine", "zeta/db"}),
+        ({"category": catalog["other"].pk}, {"zeta/db", "no/language"}),
+        ({"status__exact": "active"}, {"acme/engine", "zeta/db", "no/language"}),
         ({"language": "Go"}, {"zeta/db"}),
         ({"license_spdx": "Apache-2.0"}, {"acme/engine"}),
         ({"featured__exact": "1"}, set()),
-        ({"hidden__exact": "0"}, {"acme/engine", "zeta/db"}),
-        ({"deprecated__exact": "0"}, {"acme/engine", "zeta/db"}),
+        ({"hidden__exact": "0"}, {"acme/engine", "zeta/db", "no/language"}),
+        ({"deprecated__exact": "0"}, {"acme/engine", "zeta/db", "no/language"}),
         ({"refresh": "failing"}, {"acme/engine"}),
         ({"refresh": "never"}, {"zeta/db"}),
-        ({"refresh": "ok"}, set()),
+        ({"refresh": "ok"}, {"no/language"}),
+        ({"language": ""}, {"no/language"}),
     ]
 
 
 def test_each_tool_filter_narrows_the_list(admin_client, catalog):
+    make_tool("no/language", category=catalog["other"], last_refreshed_at=timezone.now())
     for params, expected in tool_filters(catalog):
         assert changelist_names(admin_client, params) == expected, params
 
 
-def test_the_filter_sidebar_names_categories_with_their_layer(admin_client, catalog):
+def test_the_filter_sidebar_offers_categories_with_their_layer_and_each_language_once(
+    admin_client, catalog
+):
+    make_tool(category=catalog["other"], language="Rust")
+
     response = admin_client.get(admin_url(Tool, "changelist"))
 
     assert "Models › LLM serving" in response.text
-    assert "Rust" in response.text and "Apache-2.0" in response.text
+    filters = {
+        s.title: getattr(s, "lookup_choices", None) for s in response.context["cl"].filter_specs
+    }
+    assert filters["language"] == [("Go", "Go"), ("Rust", "Rust")]
+    assert filters["licence"] == [("", "(none)"), ("Apache-2.0", "Apache-2.0")]
 
 
 # --- Bulk actions ---------------------------------------------------------------------------
@@ -603,3 +627,49 @@ def test_curation_done_in_the_admin_survives_a_reimport(admin_client, tmp_path):
         True,
         True,
     )
+
+
+def test_a_curator_can_add_a_tool_by_hand_and_find_it(admin_client, catalog):
+    data = {
+        "full_name": "hand/added",
+        "category": catalog["other"].pk,
+        "short_description": "Added by a curator",
+        "former_names-TOTAL_FORMS": 0,
+        "former_names-INITIAL_FORMS": 0,
+    }
+
+    response = admin_client.post(admin_url(Tool, "add"), data)
+
+    assert response.status_code == 302
+    tool = Tool.objects.get(full_name="hand/added")
+    assert tool.stars is None  # not measured until its first refresh
+    assert changelist_names(admin_client, {"q": "curator"}) == {"hand/added"}
+
+
+def test_a_pending_suggestions_category_can_be_corrected_before_approval(admin_client, catalog):
+    suggestion = catalog["suggestion"]
+    url = admin_url(Suggestion, "change", suggestion.pk)
+
+    response = admin_client.post(url, {"category": catalog["category"].pk})
+
+    assert response.status_code == 302
+    assert Suggestion.objects.get(pk=suggestion.pk).category == catalog["category"]
+
+
+def test_a_reviewed_suggestion_is_read_only(admin_client, catalog):
+    suggestion = catalog["suggestion"]
+    Suggestion.objects.filter(pk=suggestion.pk).update(status=Suggestion.Status.APPROVED)
+
+    page = admin_client.get(admin_url(Suggestion, "change", suggestion.pk))
+
+    assert 'name="category"' not in page.text
+
+
+def test_a_suggestion_reason_with_a_script_tag_shows_as_text(admin_client, catalog):
+    suggestion = catalog["suggestion"]
+    Suggestion.objects.filter(pk=suggestion.pk).update(reason="<script>alert(1)</script>")
+
+    page = admin_client.get(admin_url(Suggestion, "change", suggestion.pk))
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<script>alert(1)" not in page.text
