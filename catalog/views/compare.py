@@ -15,7 +15,7 @@ MIN_TOOLS, MAX_TOOLS = 2, 10
 
 #: Rows of the metric table: (label, attribute, format) — format names a template filter.
 ROWS = [
-    ("Stars", "stars", "number"),
+    ("Stars", "stars", "stars"),
     ("Gained in 7 days", "stars_gained_7d", "signed"),
     ("Gained in 30 days", "stars_gained_30d", "signed"),
     ("Gained in 90 days", "stars_gained_90d", "signed"),
@@ -101,6 +101,8 @@ def compare(request: HttpRequest) -> HttpResponse:
                 for tool in tools
             ],
             title="Stars over time: " + ", ".join(canonical),
+            width=900,
+            height=300,
         )
         context["rows"] = [
             {"label": label, "format": fmt, "values": [getattr(tool, attr) for tool in tools]}

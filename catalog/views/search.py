@@ -48,16 +48,33 @@ def _choices() -> dict[str, list[str]]:
     }
 
 
-def _active_filters(request: HttpRequest, params: dict[str, str]) -> list[dict[str, str]]:
+def _names(form: SearchForm, key: str) -> dict[str, str]:
+    """Choice value → its label for a select of the form (optgroups flattened)."""
+    names: dict[str, str] = {}
+    for value, label in form.fields[key].choices:
+        if isinstance(label, list | tuple):
+            names.update(dict(label))
+        else:
+            names[value] = label
+    return names
+
+
+def _active_filters(
+    request: HttpRequest, params: dict[str, str], form: SearchForm
+) -> list[dict[str, str]]:
     """Each filter in use, with a link to the same search without it (to loosen it)."""
     filters = []
+    named = {key: _names(form, key) for key in ("layer", "category", "status", "license")}
     for key, label in FILTER_LABELS.items():
         if key in params:
+            shown = ", ".join(
+                named.get(key, {}).get(value, value) for value in params[key].split(",")
+            )
             rest = request.GET.copy()
             rest.pop(key, None)
             rest.pop("page", None)
             filters.append(
-                {"label": label, "value": params[key], "without": "?" + rest.urlencode(safe="/,")}
+                {"label": label, "value": shown, "without": "?" + rest.urlencode(safe="/,")}
             )
     return filters
 
@@ -85,6 +102,6 @@ def search(request: HttpRequest) -> HttpResponse:
     context.update(
         page=page,
         query=query,
-        filters=_active_filters(request, query.to_params()),
+        filters=_active_filters(request, query.to_params(), form),
     )
     return render(request, "catalog/search.html", context)

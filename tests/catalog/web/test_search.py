@@ -91,6 +91,16 @@ def test_filters_combine_and_stay_in_the_pagination_links(client, catalog):
     assert len(listed(second)) == 32 - 25
 
 
+def test_the_filters_in_use_are_named_with_a_link_to_remove_each(client, catalog):
+    page = client.get(
+        "/search/", {"q": "vector", "category": "vector-search", "stars_min": "10"}
+    ).content.decode()
+
+    assert "Category: Vector search" in page
+    assert 'href="?q=vector&amp;stars_min=10" aria-label="Remove filter Category"' in page
+    assert "Stars at least: 10" in page
+
+
 def test_empty_form_fields_are_dropped_from_the_shareable_url(client, catalog):
     response = client.get("/search/", {"q": "vector", "layer": "", "stars_min": ""})
 

@@ -23,10 +23,7 @@ def test_the_form_has_labelled_fields_and_a_hidden_honeypot(client, catalog):
 
     assert '<label for="id_repository">Repository' in page
     assert '<label for="id_category">Category it belongs in' in page
-    assert (
-        f'<option value="{catalog.vectors.pk}">Infrastructure › Vector search</option>'
-        in page
-    )
+    assert f'<option value="{catalog.vectors.pk}">Infrastructure › Vector search</option>' in page
     assert '<div class="honeypot" aria-hidden="true">' in page
     assert "csrfmiddlewaretoken" in page
 
