@@ -76,7 +76,7 @@ def _continue_later(task, outcome: refresh.BatchOutcome) -> None:
     """Queue what GitHub's limits left over: at the budget's reset, or after a backoff."""
     if not outcome.deferred_ids:
         return
-    if task.app.conf.task_always_eager:  # no broker: the next schedule or command picks them up
+    if task.request.is_eager:  # no broker: the next schedule or command picks them up
         logger.warning("%d tools deferred; no broker to queue them on", len(outcome.deferred_ids))
         return
     kwargs = {"tool_ids": outcome.deferred_ids}
