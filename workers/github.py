@@ -29,7 +29,7 @@ from django.conf import settings
 from . import github_parse as p
 from .github_governor import TokenPool, backoff
 from .github_graphql import build_query, parse_answer
-from .github_rest import contributor_count, rest_facts
+from .github_rest import contributor_count, rest_result
 from .github_transport import Malformed, Transport, message_of
 from .github_types import (
     BatchResult,
@@ -150,22 +150,25 @@ class GitHubClient:
             else:
                 error = f"{ref.full_name!r} is not a GitHub owner/name"
                 batch.results.append(RepoResult(ref.key, RepoStatus.ERROR, error=error))
+        splitter = _Splitter(self, batch)
         try:
             for start in range(0, len(askable), self.batch_size):
-                results, points = self._fetch_chunk(askable[start : start + self.batch_size])
-                batch.results += results
-                batch.points += points
+                splitter.fetch(askable[start : start + self.batch_size])
+            splitter.finish()
         except (RateLimitExhausted, RetryLater) as exc:
+            splitter.forget_suspects()
             exc.partial = self._finish(batch, started, "graphql")
             raise
         return self._finish(batch, started, "graphql")
 
-    def _fetch_chunk(self, refs: Sequence[RepoRef]) -> tuple[list[RepoResult], int]:
+    def _fetch_chunk(
+        self, refs: Sequence[RepoRef], retries: int | None = None
+    ) -> tuple[list[RepoResult], int]:
         query, variables, places = build_query(refs, now=self.clock())
         body = {"query": query, "variables": variables}
         try:
             response, payload, token = self.http.send(
-                "POST", self.http.graphql_url, "graphql", json=body
+                "POST", self.http.graphql_url, "graphql", json=body, retries=retries
             )
         except Malformed as exc:
             return [RepoResult(r.key, RepoStatus.ERROR, error=str(exc)) for r in refs], 0
@@ -197,7 +200,7 @@ class GitHubClient:
             response, payload, _moved = self.http.get(f"/repos/{ref.full_name}")
         except Malformed as exc:
             return RepoResult(ref.key, RepoStatus.ERROR, error=str(exc)), self.requests - started
-        result = _rest_result(ref, response, payload)
+        result = rest_result(ref, response, payload)
         return result, self.requests - started
 
     def fetch_contributor_count(self, full_name: str, *, etag: str = "") -> ContributorCount:
@@ -227,20 +230,55 @@ class GitHubClient:
             return None
 
 
-def _rest_result(ref: RepoRef, response: httpx.Response, payload: Any) -> RepoResult:
-    status = response.status_code
-    if status == 200:
+class _Splitter:
+    """Fetch chunks; when GitHub keeps failing (502/504/timeouts) on a chunk, halve it.
+
+    A heavy query can time out on GitHub's side every time; halving finds the repository that
+    causes it, which then gets an ERROR result while the others are fetched. When everything
+    fails (an outage), it gives up after a few halvings and raises the RetryLater.
+    """
+
+    def __init__(self, client: GitHubClient, batch: BatchResult) -> None:
+        self.client, self.batch = client, batch
+        self.failures = 0  # chunks failed in a row
+        self.limit = max(2, client.batch_size.bit_length() + 1)
+        self.suspects: list[RepoResult] = []
+        self.any_success = False
+        self.last_failure: RetryLater | None = None
+
+    def fetch(self, refs: Sequence[RepoRef], retries: int | None = None) -> None:
         try:
-            return RepoResult(ref.key, RepoStatus.OK, facts=rest_facts(payload))
-        except p.Malformed as exc:
-            return RepoResult(
-                ref.key, RepoStatus.ERROR, error=f"malformed answer from GitHub: {exc}"
-            )
-    message = p.text(message_of(payload), "message", 300)
-    if status == 404:
-        return RepoResult(ref.key, RepoStatus.MISSING, error=message or "Not Found")
-    if status == 451:
-        return RepoResult(ref.key, RepoStatus.BLOCKED, error=message or "blocked for legal reasons")
-    if status == 403:
-        return RepoResult(ref.key, RepoStatus.FORBIDDEN, error=message or "Forbidden")
-    return RepoResult(ref.key, RepoStatus.ERROR, error=f"GitHub answered HTTP {status}: {message}")
+            results, points = self.client._fetch_chunk(refs, retries)
+        except RetryLater as exc:
+            if not exc.transient:
+                raise
+            self.failures += 1
+            if self.failures > self.limit:
+                raise
+            if len(refs) == 1:
+                self.last_failure = exc
+                error = f"GitHub kept failing on this repository: {exc.reason}"
+                suspect = RepoResult(refs[0].key, RepoStatus.ERROR, error=error)
+                self.suspects.append(suspect)
+                self.batch.results.append(suspect)
+                return
+            logger.warning("Halving a batch of %d after: %s", len(refs), exc.reason)
+            half = len(refs) // 2
+            self.fetch(refs[:half], retries=0)
+            self.fetch(refs[half:], retries=0)
+            return
+        self.failures = 0
+        self.any_success = True
+        self.suspects.clear()  # GitHub answers: the ones it failed on were its fault
+        self.batch.results += results
+        self.batch.points += points
+
+    def finish(self) -> None:
+        """GitHub answered nothing at all: an outage, not the repositories' fault."""
+        if self.suspects and not self.any_success and self.last_failure is not None:
+            raise self.last_failure
+
+    def forget_suspects(self) -> None:
+        """Giving up: a repository GitHub failed on during an outage is not to blame."""
+        for suspect in self.suspects:
+            self.batch.results.remove(suspect)

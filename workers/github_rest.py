@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from . import github_parse as p
-from .github_types import RepoFacts
+from .github_transport import message_of
+from .github_types import RepoFacts, RepoRef, RepoResult, RepoStatus
 
 
 def rest_facts(body: Any) -> RepoFacts:
@@ -87,3 +88,22 @@ def _page(url: str) -> int | None:
     if values and values[0].isdigit() and 0 < int(values[0]) <= p.MAX_COUNT:
         return int(values[0])
     return None
+
+
+def rest_result(ref: RepoRef, response: httpx.Response, payload: Any) -> RepoResult:
+    status = response.status_code
+    if status == 200:
+        try:
+            return RepoResult(ref.key, RepoStatus.OK, facts=rest_facts(payload))
+        except p.Malformed as exc:
+            return RepoResult(
+                ref.key, RepoStatus.ERROR, error=f"malformed answer from GitHub: {exc}"
+            )
+    message = p.text(message_of(payload), "message", 300)
+    if status == 404:
+        return RepoResult(ref.key, RepoStatus.MISSING, error=message or "Not Found")
+    if status == 451:
+        return RepoResult(ref.key, RepoStatus.BLOCKED, error=message or "blocked for legal reasons")
+    if status == 403:
+        return RepoResult(ref.key, RepoStatus.FORBIDDEN, error=message or "Forbidden")
+    return RepoResult(ref.key, RepoStatus.ERROR, error=f"GitHub answered HTTP {status}: {message}")

@@ -86,8 +86,11 @@ class Transport:
         *,
         json: Any = None,
         headers: dict[str, str] | None = None,
+        retries: int | None = None,
     ) -> tuple[httpx.Response, Any, str]:
-        """One logical request; returns (response, parsed JSON or None, the token used)."""
+        """One logical request; returns (response, parsed JSON or None, the token used).
+        ``retries`` overrides how often a transient failure is retried."""
+        retries = self.retries if retries is None else retries
         if not (url == self.graphql_url or url.startswith(self.api_url + "/")):
             raise GitHubError(f"refused to call {url!r}: not under the configured GitHub URLs")
         transient = secondary = 0
@@ -105,17 +108,17 @@ class Transport:
                 )
             except httpx.TransportError as exc:  # timeouts, refused or reset connections
                 transient += 1
-                self._transient(transient, f"{type(exc).__name__} calling GitHub")
+                self._transient(transient, f"{type(exc).__name__} calling GitHub", retries)
                 continue
             self.pool.observe_headers(token, response.headers, resource)
             status = response.status_code
             payload, parsed = _json(response)
             if status in TRANSIENT_STATUSES or (status == 200 and not parsed):
                 transient += 1
-                if status == 200 and transient > self.retries:
+                if status == 200 and transient > retries:
                     raise Malformed("GitHub sent malformed JSON")
                 reason = "malformed JSON" if status == 200 else f"GitHub answered HTTP {status}"
-                self._transient(transient, reason)
+                self._transient(transient, reason, retries)
                 continue
             if status == 401:
                 self.pool.rejected.add(token)
@@ -135,10 +138,11 @@ class Transport:
                 continue
             return response, payload, token
 
-    def _transient(self, attempt: int, reason: str) -> None:
-        if attempt > self.retries:
-            raise RetryLater(backoff(attempt - 1, base=15, cap=600, jitter=self.jitter()), reason)
-        logger.warning("%s; retry %d of %d", reason, attempt, self.retries)
+    def _transient(self, attempt: int, reason: str, retries: int) -> None:
+        if attempt > retries:
+            delay = backoff(attempt - 1, base=15, cap=600, jitter=self.jitter())
+            raise RetryLater(delay, reason, transient=True)
+        logger.warning("%s; retry %d of %d", reason, attempt, retries)
         self.sleep(backoff(attempt - 1, base=0.5, cap=8, jitter=self.jitter()))
 
     def _secondary(self, attempt: int, retry_after: str | None, payload: Any) -> None:

@@ -115,11 +115,20 @@ class RetryLater(GitHubError):
     """A secondary limit, RATE_LIMITED, or a transient failure that outlasted the retries.
 
     ``retry_after`` is the delay (seconds) to wait before trying again, already backed off
-    and jittered; ``partial`` holds what was fetched before it happened.
+    and jittered; ``partial`` holds what was fetched before it happened; ``transient`` is True
+    for 5xx answers and timeouts (GitHub failing), False for limits (GitHub pushing back).
     """
 
-    def __init__(self, retry_after: float, reason: str = "", partial: BatchResult | None = None):
+    def __init__(
+        self,
+        retry_after: float,
+        reason: str = "",
+        partial: BatchResult | None = None,
+        *,
+        transient: bool = False,
+    ):
         super().__init__(f"GitHub asks to retry in {retry_after:.0f}s: {reason}".rstrip(": "))
         self.retry_after = retry_after
         self.reason = reason
         self.partial = partial
+        self.transient = transient

@@ -11,7 +11,7 @@ from . import graphql_api, rest
 from . import recordings as rec
 from .resolvers import access_error, node_error, repository_object
 from .rest import Answer
-from .state import LoggedRequest
+from .state import FakeRepo, LoggedRequest
 
 if TYPE_CHECKING:
     from .server import FakeGitHub
@@ -58,13 +58,18 @@ def answer_graphql(fake: FakeGitHub, body: bytes, token: str, entry: LoggedReque
         "nodeCount": prepared.node_requests,
         "resetAt": datetime.fromtimestamp(budget.reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    answer = graphql_api.run(prepared, variables, _root(fake, rate_limit))
+    touched: list[FakeRepo] = []
+    answer = graphql_api.run(prepared, variables, _root(fake, rate_limit, touched))
+    if any(repo.query_times_out for repo in touched):
+        # GitHub gives up on a query that runs too long: a 502 for the whole query.
+        text = b"<html><body><h1>502 Server Error</h1></body></html>"
+        return Answer(502, text, {"Content-Type": "text/html"})
     _corrupt(fake, answer.get("data"))
     headers = rest.rate_headers(budget, "graphql")
     return rest.json_answer(200, answer, rec.GRAPHQL_200, **headers)
 
 
-def _root(fake: FakeGitHub, rate_limit: dict[str, Any]) -> dict[str, Any]:
+def _root(fake: FakeGitHub, rate_limit: dict[str, Any], touched: list) -> dict[str, Any]:
     def repository(_info, owner: str, name: str, followRenames: bool = True, **_):
         label = f"{owner}/{name}"
         repo = fake.find(label)
@@ -73,12 +78,14 @@ def _root(fake: FakeGitHub, rate_limit: dict[str, Any]) -> dict[str, Any]:
         error = access_error(repo, label)
         if error is not None:
             raise error
+        touched.append(repo)
         return repository_object(repo)
 
     def node(info, global_id: str, index: int = 0, sink: list | None = None):
         repo = next((r for r in fake.repos if r.node_id == global_id), None)
         error = access_error(repo, global_id)
         if error is None:
+            touched.append(repo)
             return repository_object(repo)
         if sink is None:
             raise error

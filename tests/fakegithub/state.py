@@ -48,6 +48,8 @@ class FakeRepo:
     field_errors: dict[str, str] = field(default_factory=dict)
     # GraphQL field name -> raw value written over the answer (GitHub sending garbage)
     corrupt: dict[str, Any] = field(default_factory=dict)
+    # Any GraphQL query that includes this repository times out on GitHub's side (502)
+    query_times_out: bool = False
 
     @property
     def owner(self) -> str:

@@ -268,3 +268,30 @@ def test_no_token_warns_clearly(fake_github, make_client, caplog):
 
     assert "GITHUB_TOKENS is not set" in caplog.text
     assert "60 REST requests an hour" in caplog.text
+
+
+def test_a_repository_github_always_times_out_on_is_isolated_by_halving(fake_github, make_client):
+    fake_github.add_repos(8, stars=2)
+    fake_github.update("org/tool-5", query_times_out=True)
+
+    batch = make_client(batch_size=8).fetch_repositories(refs(8))
+
+    results = {r.key: r for r in batch.results}
+    assert [r.key for r in batch.results] == [str(i) for i in range(8)]
+    assert results["5"].status == RepoStatus.ERROR
+    assert "kept failing on this repository" in results["5"].error
+    assert all(results[str(i)].facts.stars == 2 for i in range(8) if i != 5)
+    # 4 tries of all 8, then halves of 4, 2, 1 on the failing side; the rest answered
+    assert len(fake_github.graphql_requests) == 4 + 2 + 2 + 2
+
+
+def test_during_an_outage_halving_gives_up_and_blames_no_repository(fake_github, make_client):
+    fake_github.add_repos(8)
+    fake_github.inject("status", path="/graphql", status=502, times=100)
+
+    with pytest.raises(RetryLater) as raised:
+        make_client(batch_size=8).fetch_repositories(refs(8))
+
+    assert raised.value.transient is True
+    assert raised.value.partial.results == []  # nobody was marked as failing
+    assert len(fake_github.graphql_requests) <= 4 + 5
