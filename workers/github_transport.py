@@ -76,6 +76,8 @@ class Transport:
             if not location.startswith(self.api_url + "/"):
                 raise GitHubError(f"refused a redirect outside {self.api_url}: {location[:200]!r}")
             url, moved = location, moved or location
+            # An ETag belongs to the old URL: ask the new one for a full answer.
+            headers = {k: v for k, v in (headers or {}).items() if k.lower() != "if-none-match"}
         raise GitHubError(f"too many redirects for {path}")
 
     def send(
@@ -113,6 +115,10 @@ class Transport:
             self.pool.observe_headers(token, response.headers, resource)
             status = response.status_code
             payload, parsed = _json(response)
+            if status == 200 and _query_timed_out(payload):
+                transient += 1
+                self._transient(transient, "GitHub's query timed out", retries)
+                continue
             if status in TRANSIENT_STATUSES or (status == 200 and not parsed):
                 transient += 1
                 if status == 200 and transient > retries:
@@ -166,6 +172,17 @@ def _json(response: httpx.Response) -> tuple[Any, bool]:
         return response.json(), True
     except ValueError:
         return None, False
+
+
+def _query_timed_out(payload: Any) -> bool:
+    """GraphQL's "Something went wrong … may be the result of a timeout", with no data."""
+    if not isinstance(payload, dict) or payload.get("data") is not None:
+        return False
+    errors = payload.get("errors")
+    return isinstance(errors, list) and any(
+        isinstance(e, dict) and "something went wrong" in str(e.get("message", "")).lower()
+        for e in errors
+    )
 
 
 def message_of(payload: Any) -> str:

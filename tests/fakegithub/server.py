@@ -235,6 +235,14 @@ class FakeGitHub:
         if fault.kind == "status":
             text = f"<html><body><h1>{fault.status} Server Error</h1></body></html>"
             return Answer(fault.status, text.encode(), {"Content-Type": "text/html"})
+        if fault.kind == "query_timeout":
+            message = (
+                "Something went wrong while executing your query. This may be the result of a "
+                "timeout, or it could be a GitHub bug. Please include `C0DE:1234:5678` when "
+                "reporting this issue."
+            )
+            payload = {"data": None, "errors": [{"message": message}]}
+            return rest.json_answer(200, payload, rec.GRAPHQL_200)
         if fault.kind == "malformed_json":
             return Answer(200, b'{"data": {"r0": {"databaseId": 1', {"Content-Type": rest.JSON})
         if fault.kind == "secondary_limit":

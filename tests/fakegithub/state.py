@@ -86,7 +86,8 @@ class Fault:
     kind: "status" (``status`` with a short text body, e.g. 502/504), "timeout" (answer only
     after ``seconds``), "malformed_json", "secondary_limit" (``status`` 403 or 429, optional
     ``retry_after``), "rate_limited" (GraphQL 200 with a RATE_LIMITED error; ``remaining``
-    overrides the X-RateLimit-Remaining header). ``after`` lets that many matching requests
+    overrides the X-RateLimit-Remaining header), "query_timeout" (GraphQL 200, no data, "Something
+    went wrong while executing your query…"). ``after`` lets that many matching requests
     through first.
     """
 

@@ -295,3 +295,13 @@ def test_during_an_outage_halving_gives_up_and_blames_no_repository(fake_github,
     assert raised.value.transient is True
     assert raised.value.partial.results == []  # nobody was marked as failing
     assert len(fake_github.graphql_requests) <= 4 + 5
+
+
+def test_graphqls_something_went_wrong_timeout_is_retried(fake_github, make_client):
+    fake_github.add_repos(1, stars=6)
+    fake_github.inject("query_timeout", path="/graphql")
+
+    batch = make_client().fetch_repositories(refs(1))
+
+    assert batch.results[0].facts.stars == 6
+    assert make_client.sleeps == [0.5]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.workers.github_clients import client_maker
-from workers.github import RateLimitExhausted, RepoRef, RepoStatus, RetryLater
+from workers.github import GitHubClient, RateLimitExhausted, RepoRef, RepoStatus, RetryLater
 
 RESET = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
 
@@ -185,3 +185,33 @@ def test_without_a_token_sixty_requests_an_hour_then_the_reset(fake_github, make
     assert (first.status, second.status) == (RepoStatus.OK, RepoStatus.OK)
     assert raised.value.reset_at == RESET
     assert len(fake_github.requests) == 2  # the budget was known spent: no third request
+
+
+def test_a_renamed_repository_gets_a_fresh_count_not_a_304_for_the_old_url(
+    fake_github, make_client
+):
+    fake_github.add_repo("old-org/rocket", contributors=77)
+    client = make_client()
+    etag = client.fetch_contributor_count("old-org/rocket").etag
+    fake_github.rename("old-org/rocket", "new-org/rocket")
+
+    count = client.fetch_contributor_count("old-org/rocket", etag=etag)
+
+    assert (count.status, count.count, count.new_full_name) == ("moved", 77, "new-org/rocket")
+    assert "if-none-match" not in fake_github.requests[-2].headers
+
+
+def test_from_settings_uses_the_configured_github(fake_github, settings):
+    fake_github.add_repos(3, stars=1)
+    settings.GITHUB_TOKENS = ["configured-token"]
+    settings.GITHUB_API_URL = fake_github.enterprise_api_url
+    settings.GITHUB_GRAPHQL_URL = fake_github.enterprise_graphql_url
+    settings.GITHUB_BATCH_SIZE = 2
+
+    with GitHubClient.from_settings() as client:
+        batch = client.fetch_repositories([RepoRef(str(i), f"org/tool-{i}") for i in range(3)])
+
+    assert [r.facts.stars for r in batch.results] == [1, 1, 1]
+    assert [(r.path, r.token) for r in fake_github.requests] == [
+        ("/api/graphql", "configured-token")
+    ] * 2
