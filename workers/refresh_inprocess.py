@@ -31,42 +31,51 @@ class InProcessResult:
     reset_at: datetime | None
 
 
+def wait_seconds(seconds: float) -> None:
+    """Sleep: a command may wait for GitHub, a worker never does (tests replace this)."""
+    time.sleep(seconds)
+
+
 def refresh_in_process(
     *,
     tool_ids: Sequence[int],
     wait: bool = False,
-    client: GitHubClient | None = None,
+    client_factory: Callable[[], GitHubClient] = GitHubClient.from_settings,
     on_progress: Callable[[int], None] = lambda done: None,
     on_wait: Callable[[datetime], None] = lambda until: None,
-    sleep: Callable[[float], None] = time.sleep,
 ) -> InProcessResult:
     """Refresh ``tool_ids`` in batches of ``GITHUB_BATCH_SIZE``; report progress per batch."""
-    client = client or GitHubClient.from_settings()
     run = run_start(kind=RefreshRun.Kind.METRICS, trigger="command", tools_total=len(tool_ids))
     tally = RefreshTally()
     pending = list(tool_ids)
     size = settings.GITHUB_BATCH_SIZE
     slowdowns = 0
     reset_at = None
-    while pending:
-        chunk, rest = pending[:size], pending[size:]
-        outcome = refresh_claimed(tool_ids=chunk, run=run, client=client)
-        tally.add(outcome.tally, with_deferred=False)
-        on_progress(len(chunk) - len(outcome.deferred_ids))
-        pending = outcome.deferred_ids + rest
-        if not outcome.deferred_ids:
-            slowdowns = 0
-            continue
-        if outcome.retry_after is not None and slowdowns < MAX_SLOWDOWNS:
-            slowdowns += 1
-            sleep(min(outcome.retry_after * 2 ** (slowdowns - 1), 15 * 60))
-            continue
-        reset_at = outcome.retry_at
-        if not (wait and reset_at):
-            break
-        on_wait(reset_at)
-        sleep(max((reset_at - timezone.now()).total_seconds(), 0) + 1)
-        reset_at = None
+    client = client_factory()
+    try:
+        while pending:
+            chunk, rest = pending[:size], pending[size:]
+            outcome = refresh_claimed(tool_ids=chunk, run=run, client=client)
+            tally.add(outcome.tally, with_deferred=False)
+            on_progress(len(chunk) - len(outcome.deferred_ids))
+            pending = outcome.deferred_ids + rest
+            if not outcome.deferred_ids:
+                slowdowns = 0
+                continue
+            if outcome.retry_after is not None and slowdowns < MAX_SLOWDOWNS:
+                slowdowns += 1
+                wait_seconds(min(outcome.retry_after * 2 ** (slowdowns - 1), 15 * 60))
+                continue
+            reset_at = outcome.retry_at
+            if not (wait and reset_at):
+                break
+            on_wait(reset_at)
+            wait_seconds(max((reset_at - timezone.now()).total_seconds(), 0) + 1)
+            reset_at = None
+            client.close()
+            client = client_factory()  # a new rate-limit window: start from what GitHub says
+    finally:
+        client.close()
     tally.deferred = len(pending)
     run_finish(run=run, tally=tally)
     return InProcessResult(run=run, left=len(pending), reset_at=reset_at)

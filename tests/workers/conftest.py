@@ -1,8 +1,13 @@
-"""Fixtures for the worker tests: ``github`` (the fake GitHub wired into the settings) and
-``isolated_cache`` live in ``refresh_helpers`` with the scenario checks they serve."""
+"""Fixtures for the worker tests; the helpers they use live in ``refresh_helpers``."""
 
 import pytest
 
 pytest.register_assert_rewrite("tests.workers.refresh_helpers")
 
-from tests.workers.refresh_helpers import github, isolated_cache  # noqa: E402, F401
+from tests.workers.refresh_helpers import use_fake_github  # noqa: E402
+
+
+@pytest.fixture
+def github(fake_github, settings):
+    """The fake GitHub, with the settings pointing at it and one token."""
+    return use_fake_github(fake_github, settings)

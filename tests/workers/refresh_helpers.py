@@ -7,7 +7,6 @@ import copy
 import uuid
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from catalog.models import MetricSnapshot, RefreshRun, Tool
@@ -25,8 +24,7 @@ STORED = dict(
 TOKEN = "test-token"
 
 
-@pytest.fixture
-def isolated_cache(settings):
+def isolate_cache(settings) -> None:
     """A cache namespace of the test's own (Redis when REDIS_URL is set): claims one test
     takes never block the next test, which may reuse the same tool ids."""
     caches = copy.deepcopy(settings.CACHES)
@@ -36,14 +34,14 @@ def isolated_cache(settings):
     settings.CACHES = caches
 
 
-@pytest.fixture
-def github(fake_github, settings, isolated_cache):
-    """The fake GitHub, with the settings pointing at it and one token."""
-    settings.GITHUB_API_URL = fake_github.api_url
-    settings.GITHUB_GRAPHQL_URL = fake_github.graphql_url
+def use_fake_github(fake, settings):
+    """Point the settings at the fake GitHub with one token; returns the fake."""
+    isolate_cache(settings)
+    settings.GITHUB_API_URL = fake.api_url
+    settings.GITHUB_GRAPHQL_URL = fake.graphql_url
     settings.GITHUB_TOKENS = [TOKEN]
     settings.GITHUB_TIMEOUT_SECONDS = 1
-    return fake_github
+    return fake
 
 
 class Sleeps(list):

@@ -10,8 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from tqdm import tqdm
 
-from catalog.models import Category, Tool
-from workers.github import NO_TOKEN_WARNING, GitHubClient
+from catalog.models import Category, FormerName, Tool
+from workers.github import NO_TOKEN_WARNING
 from workers.refresh_inprocess import refresh_in_process
 from workers.refresh_runs import run_summary
 
@@ -54,16 +54,18 @@ class Command(BaseCommand):
         **options,
     ):
         tool_ids = self._select(names=tool, category=category, limit=limit)
-        client = GitHubClient.from_settings()
-        if not client.has_token:
+        has_token = bool(settings.GITHUB_TOKENS)
+        if not has_token:
             self.stderr.write(self.style.WARNING(NO_TOKEN_WARNING))
         if dry_run:
-            return self._dry_run(tool_ids, client)
+            return self._dry_run(tool_ids, has_token=has_token)
+        if not tool_ids:
+            self.stdout.write("No tools to refresh.")
+            return
         bar = tqdm(total=len(tool_ids), unit="tool", disable=not sys.stderr.isatty())
         result = refresh_in_process(
             tool_ids=tool_ids,
             wait=wait,
-            client=client,
             on_progress=bar.update,
             on_wait=lambda until: bar.write(
                 f"Rate limit spent; waiting for the reset at {until:%H:%M:%S} UTC…"
@@ -88,6 +90,9 @@ class Command(BaseCommand):
             ids = []
             for name in names:
                 found = Tool.objects.by_full_name(name).values_list("pk", flat=True).first()
+                if found is None:  # a name the repository had before a rename
+                    former = FormerName.objects.filter(full_name__iexact=name.strip())
+                    found = former.values_list("tool_id", flat=True).first()
                 if found is None:
                     raise CommandError(f"--tool {name}: no tool with that owner/name")
                 ids.append(found)
@@ -101,13 +106,13 @@ class Command(BaseCommand):
         )
         return list(tools[:limit] if limit else tools)
 
-    def _dry_run(self, tool_ids: list[int], client: GitHubClient) -> None:
+    def _dry_run(self, tool_ids: list[int], *, has_token: bool) -> None:
         tools = Tool.objects.in_bulk(tool_ids)
         for tool_id in tool_ids:
             tool = tools[tool_id]
             when = timezone.localtime(tool.last_refreshed_at) if tool.last_refreshed_at else None
             self.stdout.write(f"{tool.full_name}  (last refreshed: {when or 'never'})")
-        per_batch = settings.GITHUB_BATCH_SIZE if client.has_token else 1
+        per_batch = settings.GITHUB_BATCH_SIZE if has_token else 1
         requests = -(-len(tool_ids) // per_batch)
         self.stdout.write(
             f"Dry run: {len(tool_ids)} tools would be refreshed in about {requests} GitHub "
