@@ -1,0 +1,87 @@
+"""What every curator write shares: the error it raises, the admin log it writes, the work it
+queues after commit, and the re-ranking a placement change needs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from catalog.models import Tool
+
+logger = logging.getLogger(__name__)
+
+
+class CurationError(ValueError):
+    """A curator write that cannot be done; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """Keep ``IN (...)`` lists short: SQLite caps the number of query parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def queue_refresh(tool_ids: list[int]) -> None:
+    """After commit, queue ``refresh_batch`` for the tools. A broker that is down only logs:
+    the change is saved, and the schedule refreshes never-refreshed tools first anyway."""
+
+    def enqueue() -> None:
+        try:
+            from workers.tasks import refresh_batch
+        except ModuleNotFoundError as exc:  # the refresh pipeline is not installed
+            if exc.name != "workers.tasks":
+                raise
+            logger.warning("workers.tasks is missing; tools %s wait for the schedule", tool_ids)
+            return
+        for chunk in chunks(tool_ids, settings.GITHUB_BATCH_SIZE):
+            refresh_batch.delay(tool_ids=chunk)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def tools_rerank(*, tool_ids: list[int], also_layer_ids: Iterable[int] = ()) -> None:
+    """Recompute the rankings of ``tool_ids`` and the ranks around them.
+
+    ``recompute_rankings`` re-ranks the layers the tools are in now; a tool that left a layer
+    names it in ``also_layer_ids`` so the tools it left behind move up.
+    """
+    from catalog.ranking_updates import recompute_rankings, recompute_ranks
+
+    if tool_ids:
+        recompute_rankings(tool_ids=tool_ids)
+    if also_layer_ids:
+        recompute_ranks(layer_ids=set(also_layer_ids))
+
+
+def changed_message(fields: Iterable[str]) -> list[dict]:
+    names = [str(Tool._meta.get_field(name).verbose_name).capitalize() for name in fields]
+    return [{"changed": {"fields": names}}]
+
+
+def log_changes(user, entries: list[tuple[models.Model, str | list]], flag: int = CHANGE) -> None:
+    """Write one admin-log row per object (bulk), as the admin does for its own edits."""
+    if getattr(user, "pk", None) is None or not entries:
+        return
+    content_type = ContentType.objects.get_for_model(entries[0][0], for_concrete_model=False)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user_id=user.pk,
+            content_type_id=content_type.pk,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            action_flag=flag,
+            change_message=message if isinstance(message, str) else json.dumps(message),
+        )
+        for obj, message in entries
+    )

@@ -1,0 +1,214 @@
+"""Bulk actions on tools and the tool form: the data, the admin log and the message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from catalog.models import (
+    Category,
+    Tool,
+)
+from tests.catalog.admin.helpers import (
+    admin_url,
+    logged,
+    post_action,
+)
+from tests.factories import make_category, make_tool
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("action", "start", "field", "value", "message"),
+    [
+        ("feature", {}, "featured", True, "Changed Featured."),
+        ("unfeature", {"featured": True}, "featured", False, "Changed Featured."),
+        ("hide", {}, "hidden", True, "Changed Hidden."),
+        ("unhide", {"hidden": True}, "hidden", False, "Changed Hidden."),
+        (
+            "reset_refresh_failures",
+            {"consecutive_failures": 4},
+            "consecutive_failures",
+            0,
+            "Reset refresh failures (was 4 in a row).",
+        ),
+    ],
+)
+def test_a_flag_action_changes_the_selected_tools_and_logs_it(
+    admin_client, admin_user, action, start, field, value, message
+):
+    chosen, other = make_tool(**start), make_tool(**start)
+
+    response = post_action(admin_client, action, [chosen])
+
+    assert response.status_code == 302
+    assert getattr(Tool.objects.get(pk=chosen.pk), field) == value
+    assert getattr(Tool.objects.get(pk=other.pk), field) != value
+    assert logged(chosen) == [message]
+    assert LogEntry.objects.get(object_id=str(chosen.pk)).user == admin_user
+    assert logged(other) == []
+    followed = admin_client.get(response.url)
+    assert "1 tool " in followed.text
+
+
+def test_move_to_category_asks_for_the_category_first(admin_client, catalog):
+    response = post_action(admin_client, "move_to_category", [catalog["tool"]])
+
+    assert response.status_code == 200
+    assert "Move tools to another category" in response.text
+    assert "acme/engine" in response.text
+    assert f'<option value="{catalog["other"].pk}">' in response.text
+    assert Tool.objects.get(pk=catalog["tool"].pk).category == catalog["category"]
+
+
+def test_move_to_category_moves_the_selection_and_logs_it(admin_client, catalog):
+    tool, other = catalog["tool"], catalog["other"]
+
+    response = post_action(
+        admin_client, "move_to_category", [tool], apply="Move", category=other.pk
+    )
+
+    assert response.status_code == 302
+    assert Tool.objects.get(pk=tool.pk).category == other
+    assert logged(tool) == [f"Moved to category “{other}” (was “{catalog['category']}”)."]
+    assert "1 tool moved to" in admin_client.get(response.url).text
+
+
+def test_move_to_category_without_a_choice_shows_the_error_and_moves_nothing(admin_client, catalog):
+    response = post_action(admin_client, "move_to_category", [catalog["tool"]], apply="Move")
+
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert Tool.objects.get(pk=catalog["tool"].pk).category == catalog["category"]
+
+
+def test_move_to_category_across_all_filtered_pages_moves_only_the_filtered_tools(
+    admin_client, catalog
+):
+    target = make_category()
+    rust = [make_tool(language="Rust") for _ in range(3)]
+
+    response = post_action(
+        admin_client,
+        "move_to_category",
+        rust[:1],
+        query="?language=Rust",
+        select_across="1",
+        apply="Move",
+        category=target.pk,
+    )
+
+    assert response.status_code == 302
+    moved = set(Tool.objects.filter(category=target).values_list("pk", flat=True))
+    assert moved == {catalog["tool"].pk, *(t.pk for t in rust)}
+    assert Tool.objects.get(pk=catalog["bystander"].pk).category == catalog["other"]
+
+
+def test_mark_deprecated_asks_for_an_optional_replacement(admin_client, catalog):
+    tool, successor = catalog["tool"], catalog["bystander"]
+
+    page = post_action(admin_client, "mark_deprecated", [tool])
+    assert page.status_code == 200
+    assert "Replaced by" in page.text
+    assert "admin/js/autocomplete.js" in page.text
+
+    response = post_action(
+        admin_client, "mark_deprecated", [tool], apply="Mark", replaced_by=successor.pk
+    )
+
+    assert response.status_code == 302
+    tool.refresh_from_db()
+    assert tool.deprecated and tool.replaced_by == successor
+    assert logged(tool) == ["Marked deprecated, replaced by zeta/db."]
+
+
+def test_mark_deprecated_refuses_a_tool_replacing_itself(admin_client, catalog):
+    tool = catalog["tool"]
+
+    response = post_action(
+        admin_client, "mark_deprecated", [tool], apply="Mark", replaced_by=tool.pk
+    )
+
+    assert "cannot replace itself" in admin_client.get(response.url).text
+    assert not Tool.objects.get(pk=tool.pk).deprecated
+
+
+def test_refresh_now_queues_the_selected_tools(
+    admin_client, catalog, monkeypatch, django_capture_on_commit_callbacks
+):
+    from workers import tasks
+
+    calls = []
+    monkeypatch.setattr(tasks.refresh_batch, "delay", lambda **kw: calls.append(kw))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_action(admin_client, "refresh_now", [catalog["tool"]])
+
+    assert response.status_code == 302
+    assert calls == [{"tool_ids": [catalog["tool"].pk]}]
+
+
+def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_client, catalog):
+    tool = catalog["tool"]
+    page = admin_client.get(admin_url(Tool, "change", tool.pk))
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if key in ("category", "display_name", "homepage", "short_description", "curator_notes")
+    }
+    data.update(
+        {
+            "category": catalog["other"].pk,
+            "display_name": "Acme Engine",
+            "featured": "on",
+            "former_names-TOTAL_FORMS": 1,
+            "former_names-INITIAL_FORMS": 1,
+            "former_names-0-id": tool.former_names.get().pk,
+            "former_names-0-tool": tool.pk,
+            "former_names-0-full_name": "acme/old-engine",
+        }
+    )
+
+    response = admin_client.post(admin_url(Tool, "change", tool.pk), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    tool.refresh_from_db()
+    assert (tool.display_name, tool.featured, tool.category) == (
+        "Acme Engine",
+        True,
+        catalog["other"],
+    )
+    assert tool.stars == 1200  # read-only metrics untouched
+    assert "Acme Engine" in tool.search_document
+    assert "Display name" in logged(tool)[0]
+
+
+# --- Curation survives a re-import ----------------------------------------------------------
+
+
+def test_curation_done_in_the_admin_survives_a_reimport(admin_client, tmp_path):
+    from catalog.importer import catalog_import
+
+    source = Path(__file__).parent.parent / "import_fixtures" / "csv_catalog"
+    shutil.copytree(source, tmp_path / "catalog")
+    catalog_import(paths=[tmp_path / "catalog"])
+    tool = Tool.objects.get(full_name="acme/serve")
+    target = Category.objects.get(slug="vector-search")
+
+    post_action(admin_client, "move_to_category", [tool], apply="Move", category=target.pk)
+    post_action(admin_client, "feature", [tool])
+    post_action(admin_client, "hide", [tool])
+    post_action(admin_client, "mark_deprecated", [tool], apply="Mark")
+    catalog_import(paths=[tmp_path / "catalog"])
+
+    tool.refresh_from_db()
+    assert (tool.category, tool.featured, tool.hidden, tool.deprecated) == (
+        target,
+        True,
+        True,
+        True,
+    )
