@@ -9,6 +9,7 @@ never sleeps for a rate-limit reset, and only calls the configured base URLs.
 
 from __future__ import annotations
 
+import json as json_module
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +27,7 @@ TRANSIENT_STATUSES = {500, 502, 503, 504}
 SECONDARY_WAIT = (60.0, 15 * 60.0)  # GitHub: wait at least a minute; our cap
 MAX_RETRY_AFTER = 60 * 60.0
 REDIRECTS = {301, 302, 307, 308}
+MAX_BODY_BYTES = 8 * 1024 * 1024  # a batch of 100 repositories is well under 1 MB
 
 
 class Malformed(GitHubError):
@@ -105,16 +107,14 @@ class Transport:
                 request_headers["Authorization"] = f"bearer {token}"
             self.requests += 1
             try:
-                response = self._http.request(
-                    method, url, json=json, headers=request_headers, timeout=self.timeout
-                )
+                response, body = self._request(method, url, json, request_headers)
             except httpx.TransportError as exc:  # timeouts, refused or reset connections
                 transient += 1
                 self._transient(transient, f"{type(exc).__name__} calling GitHub", retries)
                 continue
             self.pool.observe_headers(token, response.headers, resource)
             status = response.status_code
-            payload, parsed = _json(response)
+            payload, parsed = _json(body)
             if status == 200 and _query_timed_out(payload):
                 transient += 1
                 self._transient(transient, "GitHub's query timed out", retries)
@@ -122,7 +122,7 @@ class Transport:
             if status in TRANSIENT_STATUSES or (status == 200 and not parsed):
                 transient += 1
                 if status == 200 and transient > retries:
-                    raise Malformed("GitHub sent malformed JSON")
+                    raise Malformed("GitHub sent malformed JSON (or an oversized answer)")
                 reason = "malformed JSON" if status == 200 else f"GitHub answered HTTP {status}"
                 self._transient(transient, reason, retries)
                 continue
@@ -143,6 +143,20 @@ class Transport:
                 self._secondary(secondary, response.headers.get("retry-after"), payload)
                 continue
             return response, payload, token
+
+    def _request(
+        self, method: str, url: str, json: Any, headers: dict[str, str]
+    ) -> tuple[httpx.Response, bytes | None]:
+        """Send; read at most MAX_BODY_BYTES of the answer (None when it is longer)."""
+        with self._http.stream(
+            method, url, json=json, headers=headers, timeout=self.timeout
+        ) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    return response, None
+            return response, bytes(body)
 
     def _transient(self, attempt: int, reason: str, retries: int) -> None:
         if attempt > retries:
@@ -165,11 +179,14 @@ class Transport:
         raise RetryLater(min(delay, MAX_RETRY_AFTER), reason)
 
 
-def _json(response: httpx.Response) -> tuple[Any, bool]:
-    if not response.content:
+def _json(body: bytes | None) -> tuple[Any, bool]:
+    """(parsed JSON or None, whether it parsed); an empty body parses to None."""
+    if body is None:
+        return None, False
+    if not body:
         return None, True
     try:
-        return response.json(), True
+        return json_module.loads(body), True
     except ValueError:
         return None, False
 
@@ -186,7 +203,13 @@ def _query_timed_out(payload: Any) -> bool:
 
 
 def message_of(payload: Any) -> str:
-    message = payload.get("message") if isinstance(payload, dict) else None
+    """REST's ``message``, or the first GraphQL error's."""
+    if not isinstance(payload, dict):
+        return ""
+    message = payload.get("message")
+    errors = payload.get("errors")
+    if message is None and isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        message = errors[0].get("message")
     return message if isinstance(message, str) else ""
 
 

@@ -160,7 +160,7 @@ def test_graphql_200_with_rate_limited_is_a_secondary_limit(fake_github, make_cl
         make_client().fetch_repositories(refs(1))
 
     assert raised.value.retry_after == 60
-    assert "API rate limit exceeded" in raised.value.reason or raised.value.reason
+    assert "API rate limit exceeded for user ID" in raised.value.reason
     assert make_client.sleeps == []
 
 
@@ -230,7 +230,7 @@ def test_malformed_json_that_persists_fails_only_that_query(fake_github, make_cl
     batch = make_client(batch_size=2, retries=2).fetch_repositories(refs(4))
 
     assert [r.status for r in batch.results] == [RepoStatus.ERROR] * 2 + [RepoStatus.OK] * 2
-    assert batch.results[0].error == "GitHub sent malformed JSON"
+    assert batch.results[0].error.startswith("GitHub sent malformed JSON")
     assert [r.facts.stars for r in batch.results[2:]] == [4, 4]
 
 
@@ -305,3 +305,14 @@ def test_graphqls_something_went_wrong_timeout_is_retried(fake_github, make_clie
 
     assert batch.results[0].facts.stars == 6
     assert make_client.sleeps == [0.5]
+
+
+def test_an_oversized_answer_is_not_read_into_memory(fake_github, make_client, monkeypatch):
+    monkeypatch.setattr("workers.github_transport.MAX_BODY_BYTES", 300)
+    fake_github.add_repos(1)
+
+    batch = make_client(retries=1).fetch_repositories(refs(1))
+
+    assert batch.results[0].status == RepoStatus.ERROR
+    assert "oversized" in batch.results[0].error
+    assert len(fake_github.requests) == 2
