@@ -118,9 +118,7 @@ def catalog_import(
         tool_ids = import_writes.tools_sync(specs, index, metrics, merged, category_rows, report)
         import_writes.former_names_sync(specs, index, tool_ids, report)
         import_snapshots.snapshots_sync(merged, tool_ids, _sources(metrics), report, progress)
-        if report.counts["tools"].created + report.counts["tools"].updated or (
-            report.counts["snapshots"].created + report.counts["snapshots"].updated
-        ):
+        if report.changed:  # placement, metrics or history changed: ranks may have too
             from catalog.ranking_updates import recompute_rankings
 
             report.rankings_updated = recompute_rankings()

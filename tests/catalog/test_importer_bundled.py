@@ -38,7 +38,9 @@ def read_csv(name: str) -> list[dict[str, str]]:
 def bundled(django_db_setup, django_db_blocker):
     """The bundled catalog, committed for the tests of one class, removed afterwards."""
     with django_db_blocker.unblock():
-        report = catalog_import()
+        with CaptureQueriesContext(connection) as queries:
+            report = catalog_import()
+        report.queries = len(queries)
         yield report
         for model in (MetricSnapshot, FormerName, Tool, Category, Layer):
             model.objects.all().delete()
@@ -111,6 +113,11 @@ class TestBundledCatalog:
         assert bundled.rankings_updated == Tool.objects.count()
         assert not Tool.objects.filter(rankings_computed_at__isnull=True).exists()
         assert Tool.objects.filter(rank_in_category=1).exists()
+
+    def test_the_first_import_writes_in_bulk(self, bundled):
+        rows = Tool.objects.count() + MetricSnapshot.objects.count()
+
+        assert bundled.queries < rows / 100
 
     def test_a_second_import_changes_nothing_in_a_bounded_number_of_queries(self):
         before = (Tool.objects.count(), MetricSnapshot.objects.count())
