@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.charts.base import PALETTE, chart_ids, number, rounded, shorten, ticks
+from catalog.charts.base import PALETTE, chart_ids, legend, number, rounded, shorten, ticks
 
 
 def bar_chart(
@@ -75,7 +75,6 @@ def stacked_columns(
     if not labels or not any(totals):
         return format_html('<p class="chart-empty">No data for {} yet.</p>', title)
     left, right, top, bottom = 48, 8, 10, 24
-    legend_rows = (len(series) + 2) // 3
     plot_w, plot_h = width - left - right, height - top - bottom
     high = max(totals)
     slot = plot_w / len(labels)
@@ -131,25 +130,19 @@ def stacked_columns(
             for t in ticks(0, high)
         ),
     )
-    legend = format_html_join(
-        "",
-        '<g transform="translate({},{})"><rect width="12" height="12" fill="{}"/>'
-        '<text x="16" y="11">{}</text></g>',
-        (
-            (left + (i % 3) * (plot_w // 3), height + 4 + 20 * (i // 3), PALETTE[i % 10], name)
-            for i, (name, _) in enumerate(series)
-        ),
+    legend_markup, legend_height = legend(
+        [name for name, _ in series], left=left, top=height + 4, width=plot_w
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t" '
         'xmlns="http://www.w3.org/2000/svg"><title id="{}-t">{}</title>{}{}{}{}</svg>',
         width,
-        height + 20 * legend_rows + 4,
+        height + legend_height + 4,
         chart_id,
         chart_id,
         title,
         grid,
         mark_safe("".join(rects)),
         x_labels,
-        legend,
+        legend_markup,
     )

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
 from catalog.templatetags.strata import compact
 
 #: Distinct colours that keep 3:1 contrast against white (WCAG non-text contrast).
@@ -65,3 +68,26 @@ def number(value: float) -> str:
 
 def shorten(label: str, limit: int = 28) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def legend(labels: Sequence[str], *, left: int, top: int, width: int) -> tuple[SafeString, int]:
+    """Colour swatches with labels in rows under a chart; returns the markup and its height."""
+    columns = 3 if max((len(label) for label in labels), default=0) <= 24 else 2
+    column_width = width // columns
+    fits = max(column_width // 7 - 3, 8)  # about 7 pixels a character at 11px
+    rows = (len(labels) + columns - 1) // columns
+    markup = format_html_join(
+        "",
+        '<g transform="translate({},{})"><rect width="12" height="12" fill="{}"/>'
+        '<text x="16" y="11">{}</text></g>',
+        (
+            (
+                left + (i % columns) * column_width,
+                top + 20 * (i // columns),
+                PALETTE[i % len(PALETTE)],
+                shorten(label, fits),
+            )
+            for i, label in enumerate(labels)
+        ),
+    )
+    return markup, 20 * rows

@@ -8,7 +8,7 @@ from datetime import date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from catalog.charts.base import PALETTE, Series, chart_ids, path_data, rounded, ticks
+from catalog.charts.base import PALETTE, Series, chart_ids, legend, path_data, rounded, ticks
 from catalog.templatetags.strata import compact
 
 
@@ -30,7 +30,6 @@ def line_chart(
             title,
         )
     left, right, top, bottom = 56, 12, 12, 28
-    legend_height = 20 * ((len(series) + 2) // 3) if len(series) > 1 else 0
     plot_w, plot_h = width - left - right, height - top - bottom
     low = 0 if zero_based else min(values)
     high = max(values)
@@ -84,16 +83,10 @@ def line_chart(
             for i, s in enumerate(series)
         ),
     )
-    legend = format_html_join(
-        "",
-        '<g transform="translate({},{})"><rect width="12" height="12" fill="{}"/>'
-        '<text x="16" y="11">{}</text></g>',
-        (
-            (left + (i % 3) * (plot_w // 3), height + 4 + 20 * (i // 3), PALETTE[i % 10], s.label)
-            for i, s in enumerate(series)
-        )
-        if legend_height
-        else (),
+    legend_markup, legend_height = (
+        legend([s.label for s in series], left=left, top=height + 4, width=plot_w)
+        if len(series) > 1
+        else ("", 0)
     )
     summary = "; ".join(f"{s.label}" for s in series)
     return format_html(
@@ -116,7 +109,7 @@ def line_chart(
         grid,
         x_labels,
         lines,
-        legend,
+        legend_markup,
     )
 
 
