@@ -190,7 +190,8 @@ def _latest_values(tool: Tool, tool_metrics: ToolMetrics | None, days: Merged) -
         if facts and facts.as_of.date() == newest:
             as_of = facts.as_of
         if tool.metrics_as_of is None or tool.metrics_as_of <= as_of:
-            values.update(days[newest][0])
+            # An empty cell means "not reported": it never erases a value the tool has.
+            values.update({k: v for k, v in days[newest][0].items() if v is not None})
             values["metrics_as_of"] = as_of
     if tool_metrics and tool_metrics.facts:
         newer = "metrics_as_of" in values

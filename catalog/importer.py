@@ -16,7 +16,7 @@ Rules (see also ``catalog.import_metrics`` for how sources are merged):
 - Layers and categories follow the taxonomy file (name, description, order).
 - A tool's latest metrics are its newest imported snapshot's values, applied only when
   that snapshot is at least as new as what the tool already has (a refresh's fresher
-  numbers win). Values nobody reported stay NULL.
+  numbers win). A value nobody reported stays NULL and never erases a known one.
 - Snapshots a refresh recorded (a source no import file names) are never overwritten.
 """
 

@@ -215,6 +215,21 @@ def test_a_fresher_refresh_is_not_overwritten_by_older_imported_metrics(catalog_
     assert "1 snapshots recorded by a refresh were kept as they are" in report.notes
 
 
+def test_newer_imported_metrics_replace_older_ones_but_an_empty_cell_erases_nothing(
+    catalog_dir,
+):
+    catalog_import(paths=[catalog_dir])
+    Tool.objects.filter(full_name="acme/serve").update(
+        stars=120, watchers=50, commits_90d=7, metrics_as_of=midnight("2025-02-15")
+    )
+
+    catalog_import(paths=[catalog_dir])
+
+    tool = Tool.objects.get(full_name="acme/serve")
+    assert (tool.stars, tool.metrics_as_of) == (160, midnight("2025-03-01"))
+    assert (tool.watchers, tool.commits_90d) == (50, 7)  # 2025-03-01 did not report them
+
+
 def test_a_corrected_file_updates_what_an_earlier_import_wrote(catalog_dir):
     catalog_import(paths=[catalog_dir])
     history = catalog_dir / "metrics_history.csv"
