@@ -118,6 +118,8 @@ def _values(params: Mapping, name: str) -> list[str]:
         raw = params.get(name)
         raw = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
     values = [part.strip() for item in raw for part in str(item).split(",") if part.strip()]
+    if any("\x00" in value for value in values):
+        raise ToolQueryError(name, "must not contain NUL characters")
     if len(values) > MAX_VALUES:
         raise ToolQueryError(name, f"at most {MAX_VALUES} values are allowed")
     return values

@@ -42,17 +42,17 @@ LIMIT = OpenApiParameter(
 )
 
 
-def _ranked(tools: list, *, gain_field: str | None = None) -> list:
+def _ranked(tools: list) -> list:
     prefetch_related_objects(tools, "topics")
     for position, tool in enumerate(tools, start=1):
         tool.rank = position
-        if gain_field:
-            tool.gain = getattr(tool, gain_field)
     return tools
 
 
 class TrendingToolSerializer(RankedToolSerializer):
-    gain = serializers.IntegerField(read_only=True, help_text="Spike-damped stars gained.")
+    gain = serializers.IntegerField(
+        source="trending_gain", read_only=True, help_text="Stars gained, damped against spikes."
+    )
 
     class Meta(RankedToolSerializer.Meta):
         fields = ["rank", "gain", *ToolSerializer.Meta.fields]
@@ -147,8 +147,7 @@ class Trending(CSVExportMixin, ReadView):
             category=query.categories[0] if query.categories else None,
             limit=limit,
         )
-        gain_field = selectors.TRENDING_WINDOWS[window]
-        results = self.get_serializer(_ranked(tools, gain_field=gain_field), many=True).data
+        results = self.get_serializer(_ranked(tools), many=True).data
         return Response({"window": window, "results": results})
 
 
@@ -210,7 +209,8 @@ class Compare(ReadView):
         since = single_date(params, "since")
         tools = []
         for full_name in names:
-            found = selectors.tool_by_name(full_name) if "/" in full_name else None
+            well_formed = "/" in full_name and "\x00" not in full_name
+            found = selectors.tool_by_name(full_name) if well_formed else None
             if found is None:
                 raise NotFound("tools", f"no tool named {full_name} in the catalog")
             if any(tool.pk == found[0].pk for tool in tools):

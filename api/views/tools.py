@@ -71,6 +71,8 @@ def _detail(tool: Tool, request) -> dict:
 
 def _tool_for_curators(owner: str, name: str) -> Tool:
     """Any tool, hidden ones included, by its name or a former name (no redirect for writes)."""
+    if "\x00" in owner + name:
+        raise NotFound("tool", "a tool name has no NUL characters")
     tools = Tool.objects.with_placement()
     tool = tools.by_full_name(f"{owner}/{name}").first()
     if tool is None:

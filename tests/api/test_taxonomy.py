@@ -1,0 +1,88 @@
+"""Layers, categories and stats, and the constant query counts of every list endpoint."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Topic
+from tests.factories import make_category, make_layer, make_tool
+
+pytestmark = pytest.mark.django_db
+
+
+def test_layers_give_totals_the_median_gain_and_top_tools(api, catalog):
+    layers = {layer["slug"]: layer for layer in api.get("/api/v1/layers/").json()}
+    models = layers["models"]
+    assert (models["tool_count"], models["total_stars"], models["category_count"]) == (2, 30800, 2)
+    assert models["median_gain_30d"] == 760.0  # median of 1500 and 20
+    assert [tool["full_name"] for tool in models["top_tools"]] == ["crew/crew", "tiny/swarm"]
+    assert models["top_tools"][0]["detail"] == "http://testserver/api/v1/tools/crew/crew/"
+    assert models["tools"] == "http://testserver/api/v1/tools/?layer=models"
+    assert layers["data"]["total_stars"] == 25000  # chroma is unmeasured, not 0
+
+
+def test_categories_can_be_narrowed_to_a_layer(api, catalog):
+    everything = [c["slug"] for c in api.get("/api/v1/categories/").json()]
+    assert everything == ["agent-frameworks", "llms", "vector-databases"]
+    data = api.get("/api/v1/categories/", {"layer": "data"}).json()
+    assert [(c["slug"], c["layer"], c["tool_count"]) for c in data] == [
+        ("vector-databases", "data", 2)
+    ]
+    assert data[0]["top_tools"][0]["full_name"] == "qdrant/qdrant"
+
+
+def test_stats_answer_the_survey_questions(api, catalog):
+    body = api.get("/api/v1/stats/").json()
+    stalled = body["stalled_last_7_days"]
+    assert (stalled["measured_tools"], stalled["stalled_tools"], stalled["share"]) == (3, 1, 0.3333)
+    concentration = {row["category"]: row for row in body["star_concentration"]}
+    assert concentration["agent-frameworks"]["top_share_of_stars"] == round(30000 / 30800, 4)
+    assert body["newest_entrants"][0]["full_name"] == "tiny/swarm"
+    mix = {row["layer"]: row for row in body["licenses_and_languages"]}
+    assert {"name": "Apache-2.0", "tools": 2} in mix["data"]["licenses"]
+
+
+def _grow(extra: int) -> None:
+    """More layers, categories and tools (with topics) — the query counts must not move."""
+    topic = Topic.objects.get_or_create(name="extra")[0]
+    for n in range(extra):
+        layer = make_layer(f"grow-{extra}-{n}")
+        category = make_category(f"grow-{extra}-{n}", layer=layer)
+        for m in range(4):
+            tool = make_tool(
+                f"grow{extra}x{n}/t{m}", category=category, stars=m * 10 + 1, score=float(m),
+                stars_gained_7d=m, stars_gained_30d=m, stars_gained_90d=m,
+            )  # fmt: skip
+            tool.topics.add(topic)
+
+
+LIST_ENDPOINTS = [
+    ("/api/v1/tools/", "page_size", {}),
+    ("/api/v1/tools/", "page_size", {"format": "csv"}),
+    ("/api/v1/tools/", "page_size", {"q": "grow"}),
+    ("/api/v1/rankings/", "limit", {}),
+    ("/api/v1/rankings/", "limit", {"format": "csv"}),
+    ("/api/v1/trending/", "limit", {}),
+    ("/api/v1/layers/", None, {}),
+    ("/api/v1/categories/", None, {}),
+    ("/api/v1/stats/", None, {}),
+]
+
+
+@pytest.mark.parametrize(("url", "size_param", "params"), LIST_ENDPOINTS)
+def test_every_list_endpoint_runs_a_constant_number_of_queries(
+    api, catalog, url, size_param, params
+):
+    def queries(size: int) -> int:
+        query = {**params, **({size_param: size} if size_param else {})}
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url, query)
+        assert response.status_code == 200, response.content
+        return len(captured)
+
+    _grow(2)
+    small = queries(2)
+    _grow(8)
+    assert queries(100) == small
