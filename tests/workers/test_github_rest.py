@@ -215,3 +215,12 @@ def test_from_settings_uses_the_configured_github(fake_github, settings):
     assert [(r.path, r.token) for r in fake_github.requests] == [
         ("/api/graphql", "configured-token")
     ] * 2
+
+
+def test_without_a_token_a_forbidden_repository_is_forbidden(fake_github, make_client):
+    fake_github.add_repo("acme/private", access="forbidden")
+
+    result, _ = make_client(tokens=[]).fetch_repository_rest(RepoRef("1", "acme/private"))
+
+    assert (result.status, result.facts) == (RepoStatus.FORBIDDEN, None)
+    assert result.error == "Resource not accessible"
