@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 
 from catalog import services
 from catalog.admin.intermediate import action_page, submitted_form
-from catalog.models import Suggestion
+from catalog.models import Suggestion, Tool
 
 PENDING_FIRST = Case(When(status=Suggestion.Status.PENDING, then=Value(0)), default=Value(1))
 
@@ -79,7 +80,15 @@ def reject(modeladmin, request: HttpRequest, queryset: QuerySet[Suggestion]):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = ("full_name", "category", "status", "created_at", "reviewed_by", "tool")
+    list_display = (
+        "full_name",
+        "category",
+        "status",
+        "already_listed",
+        "created_at",
+        "reviewed_by",
+        "tool",
+    )
     list_filter = ("status", "category__layer")
     list_select_related = ("category__layer", "reviewed_by", "tool")
     search_fields = ("full_name", "reason")
@@ -108,3 +117,14 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # visitors suggest tools on /suggest/
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Suggestion]:
+        # Whether the catalog already has this owner/name: one indexed subquery, not one per row.
+        listed = Tool.objects.alias(name_lower=Lower("full_name")).filter(
+            name_lower=Lower(OuterRef("full_name"))
+        )
+        return super().get_queryset(request).annotate(is_listed=Exists(listed))
+
+    @admin.display(description="Already listed", boolean=True)
+    def already_listed(self, suggestion: Suggestion) -> bool:
+        return suggestion.is_listed

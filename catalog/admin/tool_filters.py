@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.db.models import QuerySet
@@ -49,6 +50,7 @@ class RefreshHealthFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin):
         return [
             ("failing", "Last refresh failed"),
+            ("skipped", "Skipped by the schedule (too many failures)"),
             ("never", "Never refreshed"),
             ("ok", "Refreshing fine"),
         ]
@@ -56,6 +58,9 @@ class RefreshHealthFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "failing":
             return queryset.filter(consecutive_failures__gt=0)
+        if self.value() == "skipped":
+            ceiling = settings.REFRESH_MAX_CONSECUTIVE_FAILURES
+            return queryset.filter(consecutive_failures__gte=ceiling)
         if self.value() == "never":
             return queryset.filter(last_refreshed_at__isnull=True)
         if self.value() == "ok":

@@ -118,3 +118,12 @@ def test_a_suggestion_reason_with_a_script_tag_shows_as_text(admin_client, catal
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "<script>alert(1)" not in page.text
+
+
+def test_the_list_says_which_suggestions_are_already_in_the_catalog(admin_client, catalog):
+    Suggestion.objects.create(full_name="ACME/Engine", category=catalog["other"])
+
+    response = admin_client.get(admin_url(Suggestion, "changelist"))
+
+    listed = {s.full_name: s.is_listed for s in response.context["cl"].result_list}
+    assert listed == {"ACME/Engine": True, "new/tool": False}

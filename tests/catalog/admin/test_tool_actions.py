@@ -212,3 +212,20 @@ def test_curation_done_in_the_admin_survives_a_reimport(admin_client, tmp_path):
         True,
         True,
     )
+
+
+def test_staff_who_may_only_view_tools_get_no_bulk_actions(client, django_user_model, catalog):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_tool"))
+    client.force_login(viewer)
+
+    page = client.get(admin_url(Tool, "changelist"))
+    response = post_action(client, "feature", [catalog["tool"]])
+
+    assert page.status_code == 200 and "acme/engine" in page.text
+    assert 'name="action"' not in page.text
+    assert response.status_code != 500
+    assert not Tool.objects.get(pk=catalog["tool"].pk).featured
+    assert not LogEntry.objects.exists()

@@ -74,12 +74,14 @@ def tool_filters(catalog) -> list[tuple[dict, set[str]]]:
         ({"deprecated__exact": "0"}, {"acme/engine", "zeta/db", "no/language"}),
         ({"refresh": "failing"}, {"acme/engine"}),
         ({"refresh": "never"}, {"zeta/db"}),
+        ({"refresh": "skipped"}, {"acme/engine"}),  # 3 failures, the ceiling below
         ({"refresh": "ok"}, {"no/language"}),
         ({"language": ""}, {"no/language"}),
     ]
 
 
-def test_each_tool_filter_narrows_the_list(admin_client, catalog):
+def test_each_tool_filter_narrows_the_list(admin_client, catalog, settings):
+    settings.REFRESH_MAX_CONSECUTIVE_FAILURES = 3
     make_tool("no/language", category=catalog["other"], last_refreshed_at=timezone.now())
     for params, expected in tool_filters(catalog):
         assert changelist_names(admin_client, params) == expected, params
