@@ -97,3 +97,19 @@ def test_badge_for_a_repository_name_with_dots(client, catalog):
     make_tool("org/tool.js", category=catalog.agents, stars=1500)
 
     assert ">★ 1.5k</text>" in client.get("/badge/org/tool.js.svg").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/feeds/new/", "/feeds/trending/", "/badge/qdrant/qdrant.svg"])
+def test_feeds_and_badges_run_a_fixed_number_of_queries(client, catalog, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.catalog.web.conftest import many_tools
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    many_tools(catalog.vectors, 30)
+    with CaptureQueriesContext(connection) as lots:
+        client.get(url)
+
+    assert len(lots) == len(few) <= 4
