@@ -25,6 +25,7 @@ from catalog.star_series import (
     MOMENTUM_MAX_SPAN,
     WINDOWS,
     Momentum,
+    StarHistory,
     WindowMeasure,
     damped_gain,
     measure_window,
@@ -42,6 +43,7 @@ __all__ = [
     "Momentum",
     "ScoreBreakdown",
     "ScoreComponent",
+    "StarHistory",
     "ToolFacts",
     "WindowMeasure",
     "activity",
@@ -132,9 +134,9 @@ def derive(facts: ToolFacts) -> Derived:
     observed_then = any(day == as_of and stars is not None for day, stars in series)
     if facts.stars is not None and as_of is not None and not observed_then:
         series.append((as_of, facts.stars))
-    known_days = [day for day, stars in series if stars is not None]
-    window_end = max(known_days) if known_days else None
-    windows = {days: measure_window(series, window_days=days, end=window_end) for days in WINDOWS}
+    history = StarHistory.of(series)
+    window_end = date.fromordinal(history.days[-1]) if history.days else None
+    windows = {days: measure_window(history, window_days=days, end=window_end) for days in WINDOWS}
     gains = {days: window and window.gain for days, window in windows.items()}
     damped = {days: window and window.damped_gain for days, window in windows.items()}
     month = windows[30]
@@ -147,9 +149,9 @@ def derive(facts: ToolFacts) -> Derived:
         archived=facts.archived,
     )
     latest_stars = facts.stars
-    if latest_stars is None and known_days:
-        latest_stars = dict((d, s) for d, s in series if s is not None)[window_end]
-    trend = momentum(series, end=window_end)
+    if latest_stars is None and history.stars:
+        latest_stars = history.stars[-1]
+    trend = momentum(history, end=window_end)
     breakdown = score_breakdown(
         stars=latest_stars,
         momentum=trend and trend.per_30_days,

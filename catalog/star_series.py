@@ -34,24 +34,35 @@ MOMENTUM_MIN_SPAN = 7
 #: ... and at most this many — scaled to 30 days.
 MOMENTUM_MAX_SPAN = 365
 
-Series = Iterable[tuple[date, int | None]]
+Series = Iterable[tuple[date, int | None]]  # or a prepared StarHistory
 
 
-def _points(series: Series) -> list[tuple[int, int]]:
-    """Known observations as (day ordinal, stars), sorted, one per date (the last one wins)."""
-    by_day = {day.toordinal(): stars for day, stars in series if stars is not None}
-    return sorted(by_day.items())
+@dataclass(frozen=True)
+class StarHistory:
+    """A series prepared once for many measurements: known observations, sorted by day."""
 
+    days: tuple[int, ...]  # day ordinals
+    stars: tuple[int, ...]
 
-def _value_at(points: list[tuple[int, int]], days: list[int], day: int) -> float | None:
-    """The star count on ``day`` by linear interpolation; None outside the observed range."""
-    if not points or day < days[0] or day > days[-1]:
-        return None
-    right = bisect_left(days, day)
-    if days[right] == day:
-        return float(points[right][1])
-    (d0, v0), (d1, v1) = points[right - 1], points[right]
-    return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
+    @classmethod
+    def of(cls, series: Series | StarHistory) -> StarHistory:
+        if isinstance(series, StarHistory):
+            return series
+        # One value per date (the last one wins); NULLs are not observations.
+        by_day = {day.toordinal(): stars for day, stars in series if stars is not None}
+        ordered = sorted(by_day.items())
+        return cls(tuple(day for day, _ in ordered), tuple(stars for _, stars in ordered))
+
+    def value_at(self, day: int) -> float | None:
+        """The star count on ``day`` by linear interpolation; None outside the observed range."""
+        days, stars = self.days, self.stars
+        if not days or day < days[0] or day > days[-1]:
+            return None
+        right = bisect_left(days, day)
+        if days[right] == day:
+            return float(stars[right])
+        d0, d1, v0, v1 = days[right - 1], days[right], stars[right - 1], stars[right]
+        return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
 
 
 @dataclass(frozen=True)
@@ -95,20 +106,23 @@ def measure_window(
     lengths of ``end``. None (never a fake 0) when the data does not reach back that far, or
     when ``end`` is after the last observation.
     """
-    points = _points(series)
-    days = [day for day, _ in points]
-    if not points:
+    history = StarHistory.of(series)
+    days = history.days
+    if not days:
         return None
     end_day = end.toordinal() if end else days[-1]
     start_day = end_day - window_days
     base = bisect_right(days, start_day) - 1  # the nearest observation at or before the start
     if base < 0 or days[base] < end_day - window_days * MAX_STRETCH:
         return None
-    start_stars = _value_at(points, days, start_day)
-    end_stars = _value_at(points, days, end_day)
+    start_stars = history.value_at(start_day)
+    end_stars = history.value_at(end_day)
     if start_stars is None or end_stars is None:
         return None
-    inside = [(day, float(stars)) for day, stars in points if start_day < day < end_day]
+    first_inside, after_inside = base + 1, bisect_left(days, end_day)
+    inside = zip(
+        days[first_inside:after_inside], history.stars[first_inside:after_inside], strict=True
+    )
     edges = [(start_day, start_stars), *inside, (end_day, end_stars)]
     pieces = []
     for (d0, v0), (d1, v1) in pairwise(edges):
@@ -180,10 +194,11 @@ def momentum(series: Series, *, end: date | None = None) -> Momentum | None:
     earliest observation at least ``MOMENTUM_MIN_SPAN`` days before ``end``. None when there is
     no such observation: one snapshot says nothing about a trend.
     """
-    window = measure_window(series, window_days=30, end=end)
+    history = StarHistory.of(series)
+    window = measure_window(history, window_days=30, end=end)
     if window is not None:
         return Momentum(window.damped_gain, window.start_stars, 30)
-    days = [day for day, _ in _points(series)]
+    days = history.days
     if not days:
         return None
     end_day = end.toordinal() if end else days[-1]
@@ -192,7 +207,7 @@ def momentum(series: Series, *, end: date | None = None) -> Momentum | None:
         return None
     older = [d for d in usable if d <= end_day - 30]
     span = end_day - (older[-1] if older else usable[0])
-    window = measure_window(series, window_days=span, end=end)
+    window = measure_window(history, window_days=span, end=end)
     if window is None:  # ``end`` lies after the last observation
         return None
     return Momentum(window.damped_gain * 30 / span, window.start_stars, span)
