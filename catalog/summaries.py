@@ -40,7 +40,7 @@ class CategoryCard:
 class LayerCard:
     layer: Layer
     tool_count: int
-    total_stars: int
+    total_stars: int | None  # None when no tool in the layer has been measured yet
     categories: list[CategoryCard] = field(default_factory=list)
 
 
@@ -83,11 +83,14 @@ def _median(values: Iterable[int]) -> float | None:
 def landscape(*, top_per_category: int = 5) -> list[LayerCard]:
     """Layers → categories → top listed tools by score, in a fixed number of queries."""
     summaries = category_summaries(top=top_per_category)
-    layers = {layer.id: LayerCard(layer=layer, tool_count=0, total_stars=0) for layer in _layers()}
+    layers = {
+        layer.id: LayerCard(layer=layer, tool_count=0, total_stars=None) for layer in _layers()
+    }
     for summary in summaries:
         card = layers[summary.category.layer_id]
         card.tool_count += summary.tool_count
-        card.total_stars += summary.total_stars or 0
+        if summary.total_stars is not None:
+            card.total_stars = (card.total_stars or 0) + summary.total_stars
         card.categories.append(
             CategoryCard(
                 category=summary.category,

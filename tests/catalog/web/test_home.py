@@ -50,3 +50,16 @@ def test_home_runs_the_same_number_of_queries_whatever_the_catalog_size(
         client.get("/")
 
     assert len(large) == len(small) <= 6
+
+
+def test_a_layer_with_no_measured_tool_is_not_shown_as_zero_stars(client, catalog):
+    from tests.factories import make_category, make_layer, make_tool
+
+    empty = make_layer("research", name="Research")
+    make_tool("lab/idea", category=make_category("papers", layer=empty, name="Papers"))
+
+    page = client.get("/").content.decode()
+
+    research = page[page.index(">Research</a>") :][:200]
+    assert "1 tool · not yet measured" in research
+    assert "★ 0" not in research
