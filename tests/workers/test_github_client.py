@@ -11,7 +11,7 @@ from workers.github import (
     RepoRef,
     RepoStatus,
 )
-from workers.github_graphql import build_query
+from workers.github_graphql import REPOSITORY_FIELDS, build_query
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -247,3 +247,19 @@ def test_without_a_token_graphql_is_refused_with_a_clear_message(fake_github, ma
     with pytest.raises(GitHubError, match="GraphQL needs a token"):
         client.fetch_repositories([RepoRef("1", "acme/rocket")])
     assert client.has_token is False
+
+
+def test_a_query_asking_for_a_field_github_lacks_fails_loudly(
+    fake_github, make_client, monkeypatch
+):
+    fake_github.add_repos(2)
+    wrong = REPOSITORY_FIELDS.replace("stargazerCount", "stars")
+    monkeypatch.setattr("workers.github_graphql.REPOSITORY_FIELDS", wrong)
+
+    batch = make_client().fetch_repositories(
+        [RepoRef("0", "org/tool-0"), RepoRef("1", "org/tool-1")]
+    )
+
+    assert [r.status for r in batch.results] == [RepoStatus.ERROR, RepoStatus.ERROR]
+    assert "Cannot query field 'stars' on type 'Repository'" in batch.results[0].error
+    assert fake_github.points_used == 0
