@@ -6,6 +6,7 @@ A malformed value stops the process at start with a message naming the variable
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -217,6 +218,15 @@ SPECTACULAR_SETTINGS = {
     "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication"],
     "ENUM_NAME_OVERRIDES": {"ToolStatusEnum": "catalog.models.ToolStatus"},
 }
+
+# --- Public suggestions (catalog/suggestions.py) -----------------------------------------
+# Suggestions one client address may send per period, as "<count>/<second|minute|hour|day>".
+SUGGEST_RATE_LIMIT = env_str("SUGGEST_RATE_LIMIT", "5/hour").strip()
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", SUGGEST_RATE_LIMIT):
+    raise ImproperlyConfiguredEnv(
+        f"SUGGEST_RATE_LIMIT={SUGGEST_RATE_LIMIT!r}: use <count>/<second|minute|hour|day>, "
+        "e.g. 5/hour"
+    )
 
 LOGGING = {
     "version": 1,

@@ -165,3 +165,13 @@ def test_a_hidden_tool_is_not_suggested_again_nor_revealed(catalog):
         suggestion_submit(repository="crewAIInc/crewAI", category=catalog.agents)
 
     assert refused.value.code == "known" and refused.value.tool is None
+
+
+@pytest.mark.parametrize("value", ["5", "five/hour", "5/fortnight", "0/hour"])
+def test_a_malformed_rate_limit_setting_stops_django_at_start_naming_it(value):
+    from tests.config.test_settings import start_django
+
+    result = start_django(SUGGEST_RATE_LIMIT=value)
+
+    assert result.returncode != 0
+    assert f"SUGGEST_RATE_LIMIT={value!r}" in result.stderr
