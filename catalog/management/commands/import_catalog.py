@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from catalog.importer import (
     BUNDLED_CATALOG,
@@ -27,7 +28,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            metavar="PATH",
+            help="a directory of catalog files, or single files (default: the bundled catalog)",
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when the catalog has tools"
         )
@@ -46,8 +53,6 @@ class Command(BaseCommand):
         self._summary(report)
 
     def _progress(self, items: Iterable, description: str, total: int) -> Iterable:
-        from tqdm import tqdm
-
         # tqdm draws with \r, so it writes to the raw stream, not Django's line-ending wrapper.
         return tqdm(items, desc=description, total=total, file=self.stdout._out, leave=False)
 
