@@ -324,3 +324,51 @@ def test_command_error_for_a_bad_row_is_a_command_error(catalog_dir):
     (catalog_dir / "ai_tools.csv").write_bytes(b"")
     with pytest.raises(CommandError, match=r"ai_tools\.csv: the file is empty"):
         call_command("import_catalog", str(catalog_dir))
+
+
+def test_a_tool_renamed_by_a_refresh_is_not_duplicated_by_a_reimport(catalog_dir):
+    catalog_import(paths=[catalog_dir])
+    tool = Tool.objects.get(full_name="acme/vectors")
+    tool.full_name = "vectorco/vectors"  # what a refresh does when GitHub reports a rename
+    tool.save()
+    FormerName.objects.create(tool=tool, full_name="acme/vectors")
+
+    report = catalog_import(paths=[catalog_dir])
+
+    assert Tool.objects.count() == 4
+    tool.refresh_from_db()
+    assert tool.full_name == "vectorco/vectors"  # the importer never renames
+    assert tool.snapshots.count() == 1
+    assert report.counts["tools"].created == 0
+
+
+def test_a_former_name_another_tool_holds_is_skipped_with_a_note(catalog_dir):
+    catalog_import(paths=[catalog_dir])
+    FormerName.objects.filter(full_name="acme/old-serve").delete()
+    helper = Tool.objects.get(full_name="coder/helper")
+    FormerName.objects.create(tool=helper, full_name="acme/old-serve")
+
+    report = catalog_import(paths=[catalog_dir / "ai_tools.csv"])
+
+    assert FormerName.objects.get(full_name="acme/old-serve").tool == helper
+    assert report.counts["former names"].skipped == 1
+    assert report.notes == [
+        'former name "acme/old-serve" of acme/serve skipped: it is coder/helper\'s'
+    ]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bars_show_on_a_terminal_unless_turned_off(catalog_dir):
+    shown, hidden = Terminal(), Terminal()
+
+    call_command("import_catalog", str(catalog_dir), stdout=shown)
+    call_command("import_catalog", str(catalog_dir), "--no-progress", stdout=hidden)
+
+    assert "Reading metrics_history.csv" in shown.getvalue()
+    assert "\r" in shown.getvalue()
+    assert "Reading" not in hidden.getvalue()
+    assert "\r" not in hidden.getvalue()
