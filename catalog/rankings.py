@@ -148,8 +148,9 @@ def derive(facts: ToolFacts) -> Derived:
         as_of=measured_on,
         archived=facts.archived,
     )
+    # The tool's own stars unless a snapshot is newer than them.
     latest_stars = facts.stars
-    if latest_stars is None and history.stars:
+    if history.days and (latest_stars is None or as_of != window_end):
         latest_stars = history.stars[-1]
     trend = momentum(history, end=window_end)
     breakdown = score_breakdown(

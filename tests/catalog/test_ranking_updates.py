@@ -211,3 +211,14 @@ def test_ranks_that_did_not_change_are_not_written_again():
         assert recompute_ranks() == 0
 
     assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+
+
+def test_a_snapshot_without_stars_is_not_read_as_zero():
+    tool = measured_tool(stars=1200, gained_30d=200)
+    make_snapshot(tool, END - timedelta(days=15), stars=None, forks=40)
+
+    recompute_rankings()
+
+    tool.refresh_from_db()
+    assert tool.stars_gained_30d == 200  # not 1200 − 0 from the NULL day
+    assert tool.growth_30d == pytest.approx(20.0)

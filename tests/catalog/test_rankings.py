@@ -382,6 +382,12 @@ def test_windows_end_at_the_latest_observation_not_today():
     assert stale.gains[30] == 60
 
 
+def test_a_snapshot_newer_than_the_latest_metrics_gives_the_stars_scored():
+    result = derive(facts(series=((days_ago(30), 4000), (days_ago(-5), 5600)), stars=5000))
+    assert result.window_end == days_ago(-5)
+    assert result.breakdown.components[0].raw_value == 5600
+
+
 def test_latest_metrics_newer_than_the_snapshots_count_as_an_observation():
     result = derive(facts(series=((days_ago(37), 4000), (days_ago(7), 4600)), stars=5000))
     # Day −7 → today: +400 in 7 days.
