@@ -6,7 +6,6 @@ parameter, with its type, meaning and an example.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
@@ -39,36 +38,6 @@ def tool_query(params: Mapping, **overrides: str) -> ToolQuery:
         return parse_tool_query(params)
     except ToolQueryError as error:
         raise ParameterError.from_query_error(error) from None
-
-
-def single_date(params: Mapping, name: str) -> date | None:
-    value = params.get(name) or None
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ParameterError(name, f"{value!r} is not a date; use YYYY-MM-DD") from None
-
-
-def bounded_int(params: Mapping, name: str, *, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ParameterError(name, f"{raw!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise ParameterError(name, f"must be between {low} and {high}")
-    return value
-
-
-def choice(params: Mapping, name: str, *, allowed: list[str], default: str) -> str:
-    value = params.get(name) or default
-    if value not in allowed:
-        raise ParameterError(name, f"unknown value {value!r}", allowed=allowed)
-    return value
 
 
 _SCHEMA = {

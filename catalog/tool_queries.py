@@ -17,9 +17,29 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from catalog.models import Category, Layer, Tool, ToolStatus
+from catalog.query_params import (
+    MAX_VALUES,
+    ToolQueryError,
+    boolean_param,
+    choices,
+    date_param,
+    integer_param,
+    single,
+    text_param,
+    values,
+)
+
+__all__ = [
+    "MAX_VALUES",
+    "ORDERINGS",
+    "Q_MAX_LENGTH",
+    "ToolQuery",
+    "ToolQueryError",
+    "parse_tool_query",
+    "tool_list",
+]
 
 Q_MAX_LENGTH = 200
-MAX_VALUES = 20  # values of one multi-valued parameter (category, topic, …)
 
 # Public ordering key → (model field, label). Every key also exists in ORDERINGS with a "-"
 # (descending). NULLs (not measured) always sort last; ties fall back to the tool id.
@@ -55,19 +75,7 @@ PERMISSIVE_LICENSES = (
 )  # fmt: skip
 PERMISSIVE = "permissive"
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 _WORD = re.compile(r"[^\W_]+")
-
-
-class ToolQueryError(ValueError):
-    """A query parameter that cannot be honoured; ``field`` names it, ``allowed`` lists choices."""
-
-    def __init__(self, field: str, message: str, allowed: list[str] | None = None) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -110,117 +118,43 @@ class ToolQuery:
         return params
 
 
-def _values(params: Mapping, name: str) -> list[str]:
-    """All values of ``name``: repeated parameters and comma lists both work."""
-    if hasattr(params, "getlist"):
-        raw = params.getlist(name)
-    else:
-        raw = params.get(name)
-        raw = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
-    values = [part.strip() for item in raw for part in str(item).split(",") if part.strip()]
-    if any("\x00" in value for value in values):
-        raise ToolQueryError(name, "must not contain NUL characters")
-    if len(values) > MAX_VALUES:
-        raise ToolQueryError(name, f"at most {MAX_VALUES} values are allowed")
-    return values
-
-
-def _single(params: Mapping, name: str) -> str | None:
-    values = _values(params, name)
-    if len(values) > 1:
-        raise ToolQueryError(name, "give one value only")
-    return values[0] if values else None
-
-
-def _integer(params: Mapping, name: str, *, minimum: int | None = None) -> int | None:
-    value = _single(params, name)
-    if value is None:
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ToolQueryError(name, f"{value!r} is not a whole number") from None
-    if minimum is not None and number < minimum:
-        raise ToolQueryError(name, f"must be at least {minimum}")
-    if abs(number) > 2**31 - 1:
-        raise ToolQueryError(name, "is out of range")
-    return number
-
-
-def _date(params: Mapping, name: str) -> date | None:
-    value = _single(params, name)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ToolQueryError(name, f"{value!r} is not a date; use YYYY-MM-DD") from None
-
-
-def _choices(name: str, values: list[str], allowed: list[str]) -> tuple[str, ...]:
-    for value in values:
-        if value not in allowed:
-            raise ToolQueryError(name, f"unknown value {value!r}", allowed=allowed)
-    return tuple(dict.fromkeys(values))
-
-
-def _boolean(params: Mapping, name: str) -> bool | None:
-    value = _single(params, name)
-    if value is None:
-        return None
-    if value.lower() in _TRUE:
-        return True
-    if value.lower() in _FALSE:
-        return False
-    raise ToolQueryError(name, f"{value!r} is not a boolean", allowed=["true", "false"])
-
-
 def _statuses(params: Mapping) -> tuple[str, ...]:
-    values = _values(params, "status")
-    if not values:
+    given = values(params, "status")
+    if not given:
         return DEFAULT_STATUSES
-    if values == [ANY_STATUS]:
+    if given == [ANY_STATUS]:
         return STATUSES
-    return _choices("status", values, [*STATUSES, ANY_STATUS])
-
-
-def _text(params: Mapping, name: str, *, max_length: int = 100) -> str | None:
-    value = _single(params, name)
-    if value is not None and len(value) > max_length:
-        raise ToolQueryError(name, f"is longer than {max_length} characters")
-    return value
+    return choices("status", given, [*STATUSES, ANY_STATUS])
 
 
 def parse_tool_query(params: Mapping) -> ToolQuery:
     """Validate a query string (a QueryDict or a plain mapping) into a ``ToolQuery``."""
-    layer = _single(params, "layer")
+    layer = single(params, "layer")
     if layer is not None:
-        _choices("layer", [layer], list(Layer.objects.values_list("slug", flat=True)))
-    categories = _values(params, "category")
+        choices("layer", [layer], list(Layer.objects.values_list("slug", flat=True)))
+    categories = values(params, "category")
     if categories:
         allowed = list(Category.objects.values_list("slug", flat=True))
-        categories = _choices("category", categories, allowed)
-    raw_q = _single(params, "q")
-    if raw_q is not None and len(raw_q) > Q_MAX_LENGTH:
-        raise ToolQueryError("q", f"is longer than {Q_MAX_LENGTH} characters")
+        categories = choices("category", categories, allowed)
+    raw_q = text_param(params, "q", max_length=Q_MAX_LENGTH)  # commas are words here
     q = " ".join(raw_q.split()) if raw_q else None
-    ordering = _single(params, "ordering") or ("relevance" if q else DEFAULT_ORDERING)
-    _choices("ordering", [ordering], list(ORDERINGS))
+    ordering = single(params, "ordering") or ("relevance" if q else DEFAULT_ORDERING)
+    choices("ordering", [ordering], list(ORDERINGS))
     if ordering == "relevance" and not q:
         ordering = DEFAULT_ORDERING
     query = ToolQuery(
         layer=layer,
         categories=tuple(categories),
-        language=_text(params, "language"),
-        licenses=tuple(dict.fromkeys(_values(params, "license"))),
-        topics=tuple(dict.fromkeys(value.lower() for value in _values(params, "topic"))),
+        language=text_param(params, "language", max_length=100),
+        licenses=tuple(dict.fromkeys(values(params, "license"))),
+        topics=tuple(dict.fromkeys(value.lower() for value in values(params, "topic"))),
         statuses=_statuses(params),
-        featured=_boolean(params, "featured"),
-        stars_min=_integer(params, "stars_min", minimum=0),
-        stars_max=_integer(params, "stars_max", minimum=0),
-        gained_30d_min=_integer(params, "gained_30d_min"),
-        pushed_after=_date(params, "pushed_after"),
-        created_after=_date(params, "created_after"),
+        featured=boolean_param(params, "featured"),
+        stars_min=integer_param(params, "stars_min", minimum=0),
+        stars_max=integer_param(params, "stars_max", minimum=0),
+        gained_30d_min=integer_param(params, "gained_30d_min"),
+        pushed_after=date_param(params, "pushed_after"),
+        created_after=date_param(params, "created_after"),
         q=q,
         ordering=ordering,
     )

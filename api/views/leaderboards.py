@@ -14,15 +14,13 @@ from api.filters import (
     LAYER,
     SINGLE_CATEGORY,
     TOOL_FILTERS,
-    bounded_int,
-    choice,
-    single_date,
     tool_query,
 )
 from api.renderers import serializer_columns
 from api.serializers import RankedToolSerializer, ToolSerializer
 from api.views.base import BAD_REQUEST, NOT_FOUND, CSVExportMixin, ReadView
 from catalog import selectors
+from catalog.query_params import choice_param, date_param, integer_param
 from catalog.tool_queries import ORDER_FIELDS, tool_list
 
 #: Leaderboard metrics: every ordering key except the name; best (largest / newest) first.
@@ -32,7 +30,7 @@ MAX_COMPARE = 10
 
 
 def _limit(request) -> int:
-    return bounded_int(request.query_params, "limit", default=50, low=1, high=MAX_LIMIT)
+    return integer_param(request.query_params, "limit", minimum=1, maximum=MAX_LIMIT) or 50
 
 
 LIMIT = OpenApiParameter(
@@ -93,7 +91,7 @@ class Rankings(CSVExportMixin, ReadView):
         },
     )
     def get(self, request):
-        by = choice(request.query_params, "by", allowed=RANKING_METRICS, default="score")
+        by = choice_param(request.query_params, "by", allowed=RANKING_METRICS, default="score")
         limit = _limit(request)
         query = tool_query(request.query_params, ordering=f"-{by}")
         field, label = ORDER_FIELDS[by]
@@ -135,7 +133,7 @@ class Trending(CSVExportMixin, ReadView):
     def get(self, request):
         params = request.query_params
         windows = list(selectors.TRENDING_WINDOWS)
-        window = choice(params, "window", allowed=windows, default="30d")
+        window = choice_param(params, "window", allowed=windows, default="30d")
         limit = _limit(request)
         place = {key: params[key] for key in ("layer", "category") if params.get(key)}
         query = tool_query(place)  # validates the slugs, naming the allowed ones
@@ -205,8 +203,10 @@ class Compare(ReadView):
         names = [part.strip() for part in params.get("tools", "").split(",") if part.strip()]
         if not MAX_COMPARE >= len(names) >= 2:
             raise ParameterError("tools", f"give 2 to {MAX_COMPARE} tools as owner/name,owner/name")
-        metric = choice(params, "metric", allowed=list(selectors.HISTORY_METRICS), default="stars")
-        since = single_date(params, "since")
+        metric = choice_param(
+            params, "metric", allowed=list(selectors.HISTORY_METRICS), default="stars"
+        )
+        since = date_param(params, "since")
         tools = []
         for full_name in names:
             well_formed = "/" in full_name and "\x00" not in full_name

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.errors import NotFound, ParameterError
-from api.filters import FORMAT, ORDERING, TOOL_FILTERS, choice, single_date, tool_query
+from api.filters import FORMAT, ORDERING, TOOL_FILTERS, tool_query
 from api.pagination import Pagination
 from api.renderers import serializer_columns
 from api.serializers import CuratedToolSerializer, ToolDetailSerializer, ToolSerializer
@@ -24,6 +24,7 @@ from api.views.base import (
 )
 from catalog import selectors, services
 from catalog.models import FormerName, Tool
+from catalog.query_params import choice_param, date_param
 from catalog.tool_queries import tool_list
 
 
@@ -186,8 +187,10 @@ class ToolHistory(CSVExportMixin, ReadView):
     )
     def get(self, request, owner: str, name: str):
         params = request.query_params
-        metric = choice(params, "metric", allowed=list(selectors.HISTORY_METRICS), default="stars")
-        since, until = single_date(params, "since"), single_date(params, "until")
+        metric = choice_param(
+            params, "metric", allowed=list(selectors.HISTORY_METRICS), default="stars"
+        )
+        since, until = date_param(params, "since"), date_param(params, "until")
         if since and until and since > until:
             raise ParameterError("since", "must not be after until")
         tool = found_tool(request, owner, name, route="tool-history")

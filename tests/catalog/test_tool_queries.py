@@ -293,3 +293,13 @@ def test_relevance_without_q_falls_back_to_the_default_order(catalog):
 def test_dates_filter_from_midnight_utc(catalog):
     assert parse_tool_query({"pushed_after": "2026-11-20"}).pushed_after == date(2026, 11, 20)
     assert names(pushed_after="2026-11-20") == ["acme/alpha"]
+
+
+def test_a_comma_in_the_search_words_is_not_a_second_value(catalog):
+    assert names(q="similarity, search") == ["beta-org/Beta"]
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(catalog):
+    with pytest.raises(ToolQueryError) as raised:
+        parse_tool_query({"language": "Py\x00thon"})
+    assert raised.value.field == "language"
