@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -222,3 +224,26 @@ def test_a_snapshot_without_stars_is_not_read_as_zero():
     tool.refresh_from_db()
     assert tool.stars_gained_30d == 200  # not 1200 − 0 from the NULL day
     assert tool.growth_30d == pytest.approx(20.0)
+
+
+def test_the_command_recomputes_every_tool_with_the_current_formula():
+    tool = measured_tool(stars=1200, gained_30d=200)
+    Tool.objects.filter(pk=tool.pk).update(score=1.0, score_version="2000.01-1")
+    output = io.StringIO()
+
+    call_command("recompute_rankings", stdout=output)
+
+    tool.refresh_from_db()
+    assert tool.score_version == SCORE_VERSION
+    assert tool.score > 1.0
+    assert f"Rankings recomputed for 1 tools (score formula {SCORE_VERSION})" in output.getvalue()
+
+
+def test_the_command_names_an_unknown_tool_and_changes_nothing():
+    tool = measured_tool(stars=1200, gained_30d=200)
+
+    with pytest.raises(CommandError, match="--tool nobody/nothing: no such tool"):
+        call_command("recompute_rankings", "--tool", tool.full_name, "--tool", "nobody/nothing")
+
+    tool.refresh_from_db()
+    assert tool.rankings_computed_at is None
