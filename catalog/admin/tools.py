@@ -178,9 +178,8 @@ class ToolAdmin(admin.ModelAdmin):
         obj.search_document = obj.compose_search_document()
         super().save_model(request, obj, form, change)
         if change and {"category", "hidden"} & set(form.changed_data):
-            old = Category.objects.filter(pk=form.initial.get("category"))
-            left = set(old.values_list("layer_id", flat=True)) - {obj.category.layer_id}
-            services.tools_rerank(tool_ids=[obj.pk], also_layer_ids=left)
+            category_ids = {obj.category_id, form.initial.get("category")}
+            services.layers_rerank(layer_ids=services.layers_of(category_ids=category_ids))
 
     @admin.display(description="Score", ordering="score")
     def score_display(self, tool: Tool) -> str:

@@ -6,7 +6,7 @@ Bad input raises :class:`CurationError` naming the field (``.field``, ``.message
 anything is written.
 """
 
-from catalog.services.common import CurationError, tools_rerank
+from catalog.services.common import CurationError, layers_of, layers_rerank
 from catalog.services.suggestions import suggestion_approve, suggestion_reject
 from catalog.services.tools import (
     tool_update_curated,
@@ -20,13 +20,14 @@ from catalog.services.tools import (
 
 __all__ = [
     "CurationError",
+    "layers_of",
+    "layers_rerank",
     "suggestion_approve",
     "suggestion_reject",
     "tool_update_curated",
     "tools_mark_deprecated",
     "tools_move_to_category",
     "tools_queue_refresh",
-    "tools_rerank",
     "tools_reset_refresh_failures",
     "tools_set_featured",
     "tools_set_hidden",

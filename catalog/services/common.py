@@ -12,7 +12,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from catalog.models import Tool
+from catalog.models import Category, Tool
 
 logger = logging.getLogger(__name__)
 
@@ -50,18 +50,21 @@ def queue_refresh(tool_ids: list[int]) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
-def tools_rerank(*, tool_ids: list[int], also_layer_ids: Iterable[int] = ()) -> None:
-    """Recompute the rankings of ``tool_ids`` and the ranks around them.
+def layers_rerank(*, layer_ids: Iterable[int]) -> None:
+    """Renumber ``rank_in_category`` and ``rank_in_layer`` in these layers.
 
-    ``recompute_rankings`` re-ranks the layers the tools are in now; a tool that left a layer
-    names it in ``also_layer_ids`` so the tools it left behind move up.
+    Moving, hiding or showing a tool changes who is ranked where, not anyone's score, so the
+    ranks are renumbered from the stored scores: no snapshot is read, whatever the selection.
     """
-    from catalog.ranking_updates import recompute_rankings, recompute_ranks
+    from catalog.ranking_updates import recompute_ranks
 
-    if tool_ids:
-        recompute_rankings(tool_ids=tool_ids)
-    if also_layer_ids:
-        recompute_ranks(layer_ids=set(also_layer_ids))
+    layer_ids = set(layer_ids) - {None}
+    if layer_ids:
+        recompute_ranks(layer_ids=layer_ids)
+
+
+def layers_of(*, category_ids: Iterable[int]) -> set[int]:
+    return set(Category.objects.filter(pk__in=set(category_ids)).values_list("layer_id", flat=True))
 
 
 def changed_message(fields: Iterable[str]) -> list[dict]:

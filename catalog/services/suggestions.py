@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Category, FormerName, Suggestion, Tool
-from catalog.services.common import CurationError, log_changes, queue_refresh, tools_rerank
+from catalog.services.common import CurationError, log_changes, queue_refresh
 
 FULL_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
@@ -39,7 +39,9 @@ def suggestion_approve(*, suggestion: Suggestion, reviewer) -> Tool:
             )
             queue_refresh([tool.pk])
     if created:
-        tools_rerank(tool_ids=[tool.pk])
+        from catalog.ranking_updates import recompute_rankings
+
+        recompute_rankings(tool_ids=[tool.pk])
     return tool
 
 

@@ -14,9 +14,10 @@ from catalog.services.common import (
     CurationError,
     changed_message,
     chunks,
+    layers_of,
+    layers_rerank,
     log_changes,
     queue_refresh,
-    tools_rerank,
 )
 
 
@@ -47,12 +48,12 @@ def tool_update_curated(*, tool: Tool, fields: Mapping[str, Any], user=None) -> 
         tool.save(update_fields=update_fields)
         log_changes(user, [(tool, changed_message(changed))])
     if "hidden" in changed:
-        tools_rerank(tool_ids=[tool.pk])
+        layers_rerank(layer_ids=layers_of(category_ids=[tool.category_id]))
     return tool
 
 
 def tools_move_to_category(*, tools: Iterable[Tool], category: Category, user=None) -> int:
-    """Make ``category`` the primary category of ``tools``; rankings of both sides are redone."""
+    """Make ``category`` the primary category of ``tools``; ranks on both sides are renumbered."""
     moving = [tool for tool in _tools(tools) if tool.category_id != category.pk]
     if not moving:
         return 0
@@ -75,8 +76,7 @@ def tools_move_to_category(*, tools: Iterable[Tool], category: Category, user=No
         )
         for tool in moving:
             tool.category = category
-    old_layers = {old.layer_id for old in old_categories} - {category.layer_id}
-    tools_rerank(tool_ids=ids, also_layer_ids=old_layers)
+    layers_rerank(layer_ids={old.layer_id for old in old_categories} | {category.layer_id})
     return len(moving)
 
 
@@ -151,13 +151,26 @@ def _set_flag(*, tools: Iterable[Tool], field: str, value: bool, user) -> int:
     for tool in changing:
         setattr(tool, field, value)
     if field == "hidden":
-        tools_rerank(tool_ids=[tool.pk for tool in changing])
+        layers_rerank(layer_ids=layers_of(category_ids={tool.category_id for tool in changing}))
     return len(changing)
+
+
+#: What the bulk writes read of each tool: a selection of 100k tools stays small in memory.
+_BULK_FIELDS = (
+    "pk",
+    "full_name",
+    "category_id",
+    "featured",
+    "hidden",
+    "deprecated",
+    "replaced_by_id",
+    "consecutive_failures",
+)
 
 
 def _tools(tools: Iterable[Tool]) -> list[Tool]:
     if isinstance(tools, models.QuerySet):
-        return list(tools.select_related("category__layer").order_by("pk"))
+        return list(tools.select_related(None).only(*_BULK_FIELDS).order_by("pk"))
     return list(tools)
 
 
