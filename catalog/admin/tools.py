@@ -79,6 +79,7 @@ class FormerNameInline(admin.TabularInline):
     extra = 0
     fields = ("full_name", "recorded_at")
     readonly_fields = ("recorded_at",)
+    view_on_site = False
     verbose_name_plural = "Former names (an old owner/name still finds the tool)"
 
 
@@ -180,6 +181,10 @@ class ToolAdmin(admin.ModelAdmin):
         if change and {"category", "hidden"} & set(form.changed_data):
             category_ids = {obj.category_id, form.initial.get("category")}
             services.layers_rerank(layer_ids=services.layers_of(category_ids=category_ids))
+
+    def view_on_site(self, tool: Tool) -> str | None:
+        # A hidden tool has no public page.
+        return None if tool.hidden else tool.get_absolute_url()
 
     @admin.display(description="Score", ordering="score")
     def score_display(self, tool: Tool) -> str:

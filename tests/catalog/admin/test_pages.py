@@ -160,3 +160,13 @@ def test_a_curator_can_add_a_tool_by_hand_and_find_it(admin_client, catalog):
     tool = Tool.objects.get(full_name="hand/added")
     assert tool.stars is None  # not measured until its first refresh
     assert changelist_names(admin_client, {"q": "curator"}) == {"hand/added"}
+
+
+def test_view_on_site_is_offered_only_for_tools_the_public_can_see(admin_client, catalog):
+    tool = catalog["tool"]
+    shown = admin_client.get(admin_url(Tool, "change", tool.pk)).text
+    Tool.objects.filter(pk=tool.pk).update(hidden=True)
+    hidden = admin_client.get(admin_url(Tool, "change", tool.pk)).text
+
+    assert "View on site" in shown
+    assert "View on site" not in hidden
