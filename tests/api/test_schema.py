@@ -76,6 +76,16 @@ def test_errors_are_documented_with_their_shape(schema_document):
     assert {"status", "code", "detail", "parameter", "allowed"} <= set(fields)
 
 
+def test_http_caching_is_documented_on_every_read(schema_document):
+    for path, operations in schema_document["paths"].items():
+        read = operations["get"]
+        assert "304" in read["responses"], path
+        assert {"ETag", "Last-Modified", "Cache-Control"} <= set(
+            read["responses"]["200"]["headers"]
+        ), path
+        assert "If-None-Match" in {p["name"] for p in read["parameters"]}, path
+
+
 @pytest.mark.parametrize(("url", "asset"), [("/api/docs/", "swagger-ui"), ("/api/redoc/", "redoc")])
 def test_the_docs_pages_render_with_local_assets(api, url, asset):
     response = api.get(url)
