@@ -92,3 +92,24 @@ def owner_part(full_name: str) -> str:
 @register.filter
 def name_part(full_name: str) -> str:
     return full_name.split("/", 1)[-1]
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, label: str, key: str, css: str = "num"):
+    """A column header that sorts by ``key`` (descending first; again for ascending), marked
+    with aria-sort when the table is sorted by it. Plain text where sorting is not offered."""
+    current = context.get("ordering")
+    if not context.get("sortable"):
+        return format_html('<th scope="col" class="{}">{}</th>', css, label)
+    state = {f"-{key}": "descending", key: "ascending"}.get(current)
+    target = key if current == f"-{key}" else f"-{key}"
+    arrow = {"descending": " ↓", "ascending": " ↑"}.get(state, "")
+    return format_html(
+        '<th scope="col" class="{}"{}><a href="{}" title="Sort by {}">{}{}</a></th>',
+        css,
+        format_html(' aria-sort="{}"', state) if state else "",
+        url_with(context, ordering=target),
+        label.lower(),
+        label,
+        arrow,
+    )

@@ -6,6 +6,8 @@ REST API runs — so a search URL and an API URL with the same parameters list t
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -103,5 +105,6 @@ def search(request: HttpRequest) -> HttpResponse:
         page=page,
         query=query,
         filters=_active_filters(request, query.to_params(), form),
+        api_query=urlencode(query.to_params(), safe="/,"),
     )
     return render(request, "catalog/search.html", context)

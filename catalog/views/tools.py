@@ -57,6 +57,7 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
         "peers": peers,
         "former_names": list(tool.former_names.all()),
         "topics": list(tool.topics.all()),
+        "also_in": list(tool.secondary_categories.select_related("layer")),
         "badge_url": request.build_absolute_uri(
             reverse("catalog:badge", kwargs={"owner": tool.owner, "name": tool.repo_name})
         ),

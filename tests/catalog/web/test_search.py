@@ -153,3 +153,22 @@ def test_search_runs_the_same_number_of_queries_for_5_and_50_results(client, cat
     assert len(listed(response)) == 25
 
     assert len(lots) == len(few) <= 12
+
+
+def test_column_headers_sort_the_results_and_say_how_they_are_sorted(client, catalog):
+    page = client.get("/search/", {"q": "vector", "ordering": "-stars"}).content.decode()
+
+    assert (
+        '<th scope="col" class="num" aria-sort="descending">'
+        '<a href="?q=vector&amp;ordering=stars" title="Sort by stars">Stars ↓</a>'
+    ) in page
+    assert '<a href="?q=vector&amp;ordering=-score" title="Sort by score">Score</a>' in page
+
+
+def test_the_same_list_is_offered_from_the_api(client, catalog):
+    page = client.get("/search/", {"category": "vector-search", "ordering": "-stars"}).content
+    api = client.get("/api/v1/tools/", {"category": "vector-search", "ordering": "-stars"}).json()
+
+    assert b'href="/api/v1/tools/?category=vector-search&amp;ordering=-stars">JSON' in page
+    assert b"ordering=-stars&amp;format=csv" in page
+    assert [tool["full_name"] for tool in api["results"]] == ["milvus-io/milvus", "qdrant/qdrant"]

@@ -139,11 +139,13 @@ def test_unknown_and_hidden_tools_are_not_found(client, catalog):
     assert client.get("/tools/milvus-io/milvus/").status_code == 404
 
 
-def test_tool_page_offers_compare_and_topic_links(client, catalog):
+def test_tool_page_offers_compare_topic_and_other_placement_links(client, catalog):
     catalog.qdrant.topics.add(Topic.objects.create(name="vector-database"))
+    catalog.qdrant.secondary_categories.add(catalog.serving)
 
     page = client.get("/tools/qdrant/qdrant/").content.decode()
 
+    assert '<dt>Also listed in</dt><dd><a href="/categories/serving/">Serving</a></dd>' in page
     assert 'href="/compare/?tools=qdrant/qdrant">Add to compare' in page
     assert 'href="/search/?topic=vector-database">vector-database</a>' in page
 
