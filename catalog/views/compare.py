@@ -57,6 +57,10 @@ def compare_url(names: list[str]) -> str:
 
 def compare(request: HttpRequest) -> HttpResponse:
     names = _names(request)
+    if len(names) > MAX_TOOLS:  # refused before looking anything up
+        context = {"tools": [], "unknown": [], "max_tools": MAX_TOOLS, "remove_links": []}
+        context["error"] = f"tools: compare at most {MAX_TOOLS} tools at a time."
+        return render(request, "catalog/compare.html", context, status=400)
     found = selectors.tools_by_names(names)
     tools: list[Tool] = []
     for name in names:
