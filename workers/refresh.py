@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog.models import RefreshRun, Tool
+from catalog.ranking_updates import recompute_rankings
 from workers.github import (
     NO_TOKEN_WARNING,
     GitHubClient,
@@ -76,8 +77,11 @@ def tools_due(
     return list(ids[:limit] if limit is not None else ids)
 
 
-def refresh_tools(*, tools: Sequence[Tool], client: GitHubClient, now: datetime) -> BatchOutcome:
-    """Fetch ``tools`` from GitHub and write the results. Tools must have topics prefetched."""
+def refresh_tools(
+    *, tools: Sequence[Tool], client: GitHubClient, now: datetime, rank: bool = True
+) -> BatchOutcome:
+    """Fetch ``tools`` from GitHub and write the results, then (``rank``) recompute their
+    rankings. Tools must have their topics prefetched."""
     by_key = {str(tool.pk): tool for tool in tools}
     refs = [
         RepoRef(key=k, full_name=t.full_name, node_id=t.github_node_id) for k, t in by_key.items()
@@ -104,8 +108,8 @@ def refresh_tools(*, tools: Sequence[Tool], client: GitHubClient, now: datetime)
     fetched.deferred = len(outcome.deferred_ids)
     fetched.add(written)
     outcome.tally = fetched
-    if outcome.refreshed_ids:
-        _recompute_rankings(outcome.refreshed_ids)
+    if rank and outcome.refreshed_ids:
+        recompute_rankings(tool_ids=outcome.refreshed_ids)
     return outcome
 
 
@@ -159,12 +163,6 @@ def _partial(exc: RateLimitExhausted | RetryLater, tally: RefreshTally) -> list:
     return exc.partial.results
 
 
-def _recompute_rankings(tool_ids: list[int]) -> None:
-    from catalog.ranking_updates import recompute_rankings
-
-    recompute_rankings(tool_ids=tool_ids)
-
-
 def refresh_batch(
     *, tool_ids: Sequence[int], run_id: int | None = None, trigger: str = "task",
     client: GitHubClient | None = None,
@@ -187,8 +185,9 @@ def refresh_batch(
 
 
 def refresh_claimed(
-    *, tool_ids: Sequence[int], run: RefreshRun, client: GitHubClient | None = None
-) -> BatchOutcome:
+    *, tool_ids: Sequence[int], run: RefreshRun, client: GitHubClient | None = None,
+    rank: bool = True,
+) -> BatchOutcome:  # fmt: skip
     """Claim the tools for ``run``, refresh the ones claimed, give the claims back."""
     owner = run_owner(run)
     claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl())
@@ -197,7 +196,7 @@ def refresh_claimed(
         outcome = BatchOutcome()
         if tools:
             with client_or_default(client) as github:
-                outcome = refresh_tools(tools=tools, client=github, now=timezone.now())
+                outcome = refresh_tools(tools=tools, client=github, now=timezone.now(), rank=rank)
                 if not github.has_token:
                     outcome.tally.errors.insert(0, NO_TOKEN_WARNING)
     finally:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import RefreshRun
+from catalog.ranking_updates import recompute_rankings
 from workers.github import GitHubClient
 from workers.refresh import refresh_claimed
 from workers.refresh_runs import RefreshTally, run_finish, run_start
@@ -51,11 +52,13 @@ def refresh_in_process(
     size = settings.GITHUB_BATCH_SIZE
     slowdowns = 0
     reset_at = None
+    refreshed: list[int] = []
     client = client_factory()
     try:
         while pending:
             chunk, rest = pending[:size], pending[size:]
-            outcome = refresh_claimed(tool_ids=chunk, run=run, client=client)
+            outcome = refresh_claimed(tool_ids=chunk, run=run, client=client, rank=False)
+            refreshed += outcome.refreshed_ids
             tally.add(outcome.tally, with_deferred=False)
             on_progress(len(chunk) - len(outcome.deferred_ids))
             pending = outcome.deferred_ids + rest
@@ -76,6 +79,9 @@ def refresh_in_process(
             client = client_factory()  # a new rate-limit window: start from what GitHub says
     finally:
         client.close()
+        # Once for the whole run rather than per batch: re-ranking a layer is per layer.
+        if refreshed:
+            recompute_rankings(tool_ids=refreshed)
     tally.deferred = len(pending)
     run_finish(run=run, tally=tally)
     return InProcessResult(run=run, left=len(pending), reset_at=reset_at)

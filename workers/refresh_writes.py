@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from fast_update.fast import fast_update
 
 from catalog.models import FormerName, MetricSnapshot, Tool, ToolStatus, Topic
 from workers.github import RepoFacts, RepoResult, RepoStatus
@@ -59,8 +60,8 @@ def tools_write_results(
     with transaction.atomic():
         renamed = _apply_facts(ok, now=now, tally=tally, notes=notes)
         _write_topics(ok)
-        Tool.objects.bulk_update([tool for tool, _ in ok], FACT_FIELDS)
-        Tool.objects.bulk_update(failed, FAILURE_FIELDS)
+        _update(Tool, [tool for tool, _ in ok], FACT_FIELDS)
+        _update(Tool, failed, FAILURE_FIELDS)
         _record_former_names(renamed)
         _write_snapshots(ok, day=now.date(), source=source)
     tally.ok = len(ok)
@@ -74,7 +75,14 @@ def tools_record_batch_error(*, tools: Iterable[Tool], error: str, now: datetime
     for tool in tools:
         tool.last_refresh_error = error[:1000]
         tool.updated_at = now
-    Tool.objects.bulk_update(tools, ["last_refresh_error", "updated_at"])
+    _update(Tool, tools, ["last_refresh_error", "updated_at"])
+
+
+def _update(model, objects: list, fields: list[str]) -> None:
+    """One ``UPDATE … FROM (VALUES …)`` (django-fast-update): Django's ``bulk_update`` builds
+    a ``CASE WHEN`` per field and row, about a second of Python per batch of 50 tools."""
+    if objects:
+        fast_update(model.objects.all(), objects, fields, batch_size=None, unfiltered=True)
 
 
 def _note_failure(tool: Tool, result: RepoResult, tally: RefreshTally) -> None:
