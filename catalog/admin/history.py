@@ -18,6 +18,7 @@ class LogEntryAdmin(admin.ModelAdmin):
     ordering = ("-pk",)  # newest first, through the primary key (action_time has no index)
     list_per_page = 100
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
 
     @admin.display(description="Change")

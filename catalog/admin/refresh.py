@@ -37,6 +37,7 @@ class MetricSnapshotAdmin(ReadOnlyAdmin):
     list_select_related = ("tool",)
     list_per_page = 100
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     # The (tool, date) unique index serves this order: a tool's newest days first.
     ordering = ("-tool_id", "-date")

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.http import HttpRequest
+from django.utils.text import Truncator
 
 from catalog import services
 from catalog.admin.intermediate import action_page, submitted_form
@@ -85,6 +86,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         "category",
         "status",
         "already_listed",
+        "reason_excerpt",
         "created_at",
         "reviewed_by",
         "tool",
@@ -124,6 +126,10 @@ class SuggestionAdmin(admin.ModelAdmin):
             name_lower=Lower(OuterRef("full_name"))
         )
         return super().get_queryset(request).annotate(is_listed=Exists(listed))
+
+    @admin.display(description="Reason")
+    def reason_excerpt(self, suggestion: Suggestion) -> str:
+        return Truncator(suggestion.reason).chars(80) or "—"
 
     @admin.display(description="Already listed", boolean=True)
     def already_listed(self, suggestion: Suggestion) -> bool:

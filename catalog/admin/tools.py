@@ -57,9 +57,9 @@ RANKINGS = (
     "stars_gained_7d",
     "stars_gained_30d",
     "stars_gained_90d",
-    "growth_30d",
-    "activity",
-    "score",
+    "growth_display",
+    "activity_display",
+    "score_display",
     "score_version",
     "rank_in_category",
     "rank_in_layer",
@@ -113,6 +113,7 @@ class ToolAdmin(admin.ModelAdmin):
     list_per_page = 50
     list_max_show_all = 500
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice would scan 100k tools
     paginator = EstimatedCountPaginator
     ordering = (Lower("full_name"),)
     # One column holds names, descriptions and topics (Tool.compose_search_document):
@@ -189,6 +190,14 @@ class ToolAdmin(admin.ModelAdmin):
     @admin.display(description="Score", ordering="score")
     def score_display(self, tool: Tool) -> str:
         return "—" if tool.score is None else f"{tool.score:.1f}"
+
+    @admin.display(description="Growth (30 days)")
+    def growth_display(self, tool: Tool) -> str:
+        return "—" if tool.growth_30d is None else f"{tool.growth_30d:+.1f} %"
+
+    @admin.display(description="Activity (0–1)")
+    def activity_display(self, tool: Tool) -> str:
+        return "—" if tool.activity is None else f"{tool.activity:.2f}"
 
     @admin.display(description="Score breakdown (computed now)")
     def score_breakdown(self, tool: Tool) -> str:
