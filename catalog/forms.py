@@ -21,7 +21,12 @@ def _grouped_categories() -> list[tuple[str, list[tuple[str, str]]]]:
 class SearchForm(forms.Form):
     """Only draws the search filters; ``catalog.tool_queries`` parses and applies them."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "name, description, topic"}),
+    )
     layer = forms.ChoiceField(label="Layer", required=False)
     category = forms.ChoiceField(label="Category", required=False)
     language = forms.ChoiceField(label="Language", required=False)
@@ -61,7 +66,6 @@ class SearchForm(forms.Form):
         ]
         self.fields["stars_min"].widget.attrs.update(inputmode="numeric")
         self.fields["stars_max"].widget.attrs.update(inputmode="numeric")
-        self.fields["q"].widget.attrs.update(type="search", placeholder="name, description, topic")
 
 
 class SuggestionForm(forms.Form):
