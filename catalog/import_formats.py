@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
+import itertools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -30,7 +30,7 @@ class CatalogImportError(Exception):
     """A file cannot be imported; the message says where and why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One record of a catalog file, with where it came from for error messages."""
 
@@ -111,8 +111,8 @@ class CatalogFile:
     def label(self) -> str:
         return self.path.name
 
-    def rows(self, *, required: Sequence[str], allow_no_rows: bool = False) -> list[Row]:
-        """All records, after checking the encoding and that the required columns exist."""
+    def rows(self, *, required: Sequence[str], allow_no_rows: bool = False) -> Records:
+        """The records, read lazily, after checking the encoding and the required columns."""
         data = self.path.read_bytes()
         if self.path.name.endswith(".gz"):
             try:
@@ -121,14 +121,15 @@ class CatalogFile:
                 message = f"{self.label}: not a readable gzip file ({exc})"
                 raise CatalogImportError(message) from None
         text = _decode(self.label, data)
+        del data
         if not text.strip():
             raise CatalogImportError(
                 f"{self.label}: the file is empty; expected columns {', '.join(required)}"
             )
         if ".json" in self.path.suffixes:
-            columns, rows = _json_rows(self.label, text)
+            columns, rows, total = _json_rows(self.label, text)
         else:
-            columns, rows = _csv_rows(self.label, text)
+            columns, rows, total = _csv_rows(self.label, text)
         missing = [name for name in required if name not in columns]
         if missing:
             where = "line 1" if ".csv" in self.path.suffixes else "record 1"
@@ -136,9 +137,21 @@ class CatalogFile:
                 f'{self.label} {where}, field "{missing[0]}": missing column '
                 f"(required: {', '.join(required)}; found: {', '.join(columns) or 'none'})"
             )
-        if not rows and not allow_no_rows:
+        first = next(rows, None)
+        if first is None and not allow_no_rows:
             raise CatalogImportError(f"{self.label}: the file has no rows after its header")
-        return rows
+        return Records(itertools.chain([first], rows) if first else iter(()), total)
+
+
+@dataclass(frozen=True)
+class Records:
+    """A file's rows, read one at a time (a big history never sits in memory as rows)."""
+
+    rows: Iterator[Row]
+    total: int  # about how many rows, for a progress bar
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.rows
 
 
 def _decode(label: str, data: bytes) -> str:
@@ -152,26 +165,44 @@ def _decode(label: str, data: bytes) -> str:
         ) from None
 
 
-def _csv_rows(label: str, text: str) -> tuple[list[str], list[Row]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _csv_rows(label: str, text: str) -> tuple[list[str], Iterator[Row], int]:
+    reader = csv.reader(_lines(text), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
-        rows = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # blank line
-            where = f"line {reader.line_num}"
-            if len(cells) > len(header):
-                raise CatalogImportError(
-                    f"{label} {where}: {len(cells)} cells but the header has {len(header)} columns"
-                )
-            rows.append(Row(label, where, dict(zip(header, cells, strict=False))))
     except csv.Error as exc:
-        raise CatalogImportError(f"{label} line {reader.line_num}: malformed CSV ({exc})") from None
-    return header, rows
+        raise CatalogImportError(f"{label} line 1: malformed CSV ({exc})") from None
+
+    def rows() -> Iterator[Row]:
+        try:
+            for cells in reader:
+                if not any(cell.strip() for cell in cells):
+                    continue  # blank line
+                where = f"line {reader.line_num}"
+                if len(cells) > len(header):
+                    raise CatalogImportError(
+                        f"{label} {where}: {len(cells)} cells but the header has "
+                        f"{len(header)} columns"
+                    )
+                yield Row(label, where, dict(zip(header, cells, strict=False)))
+        except csv.Error as exc:
+            message = f"{label} line {reader.line_num}: malformed CSV ({exc})"
+            raise CatalogImportError(message) from None
+
+    return header, rows(), text.count("\n")
 
 
-def _json_rows(label: str, text: str) -> tuple[list[str], list[Row]]:
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, each with its newline (what csv expects of a file opened with
+    ``newline=""``), without copying the whole text into a StringIO buffer."""
+    start = 0
+    while (end := text.find("\n", start)) != -1:
+        yield text[start : end + 1]
+        start = end + 1
+    if start < len(text):
+        yield text[start:]
+
+
+def _json_rows(label: str, text: str) -> tuple[list[str], Iterator[Row], int]:
     try:
         records = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -179,12 +210,13 @@ def _json_rows(label: str, text: str) -> tuple[list[str], list[Row]]:
     if not isinstance(records, list) or not all(isinstance(item, dict) for item in records):
         raise CatalogImportError(f"{label}: expected a JSON list of objects")
     columns: dict[str, None] = {}
-    rows = []
-    for number, record in enumerate(records, start=1):
+    for record in records:
         columns.update(dict.fromkeys(record))
-        values = {key: _json_cell(value) for key, value in record.items()}
-        rows.append(Row(label, f"record {number}", values))
-    return list(columns), rows
+    rows = (
+        Row(label, f"record {number}", {key: _json_cell(value) for key, value in record.items()})
+        for number, record in enumerate(records, start=1)
+    )
+    return list(columns), rows, len(records)
 
 
 def _json_cell(value: object) -> str:

@@ -64,7 +64,7 @@ SNAPSHOT_REQUIRED = ("full_name", "as_of")
 Value = int | datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """What one source reported for one tool on one date."""
 

@@ -249,23 +249,23 @@ def _read_metrics(
 
     if history := files.get("metrics_history"):
         rows = history.rows(required=HISTORY_REQUIRED, allow_no_rows=True)
-        seen: dict[tuple, Row] = {}
-        for row in progress(rows, f"Reading {history.label}", len(rows)):
+        seen: dict[tuple, str] = {}  # (tool, day, source) -> where, to name a repeat
+        for row in progress(rows, f"Reading {history.label}", rows.total):
             full_name, day, observation = history_observation(row, "metrics_history")
             key = tool_key(row, full_name)
             if (key, day, observation.source) in seen:
                 first = seen[key, day, observation.source]
-                raise row.error("date", f"{day} from {observation.source} repeats {first.where}")
-            seen[key, day, observation.source] = row
+                raise row.error("date", f"{day} from {observation.source} repeats {first}")
+            seen[key, day, observation.source] = row.where
             metrics.setdefault(key, ToolMetrics()).observations[day].append(observation)
     if snapshot := files.get("metrics_snapshot"):
-        firsts: dict[str, Row] = {}
+        firsts: dict[str, str] = {}
         for row in snapshot.rows(required=SNAPSHOT_REQUIRED, allow_no_rows=True):
             full_name, day, observation, facts = snapshot_observation(row, "metrics_snapshot")
             key = tool_key(row, full_name)
             if key in firsts:
-                raise row.error("full_name", f'"{full_name}" repeats {firsts[key].where}')
-            firsts[key] = row
+                raise row.error("full_name", f'"{full_name}" repeats {firsts[key]}')
+            firsts[key] = row.where
             tool_metrics = metrics.setdefault(key, ToolMetrics())
             tool_metrics.observations[day].append(observation)
             tool_metrics.facts = facts
