@@ -1,6 +1,6 @@
 """Every page passes a basic accessibility audit in a real browser: a language, landmarks,
-one h1, headings in order, labelled form controls, named charts and links, no sideways scroll
-on a phone."""
+one h1, headings in order, labelled form controls, named charts and links, WCAG AA text
+contrast, no sideways scroll on a phone."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ PAGES = [
     "/suggest/",
 ]
 
-AUDIT = """() => {
+AUDIT = r"""() => {
   const problems = [];
   const visible = (el) => !el.closest('[aria-hidden="true"]') && el.type !== "hidden";
   if (!document.documentElement.lang) problems.push("no lang on <html>");
@@ -50,6 +50,36 @@ AUDIT = """() => {
   for (const link of document.querySelectorAll("a, button")) {
     const name = (link.getAttribute("aria-label") || link.textContent || "").trim();
     if (!name && !link.querySelector("img[alt]")) problems.push("a link or button without a name");
+  }
+  const rgb = (text) => (text.match(/[\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const colour = rgb(getComputedStyle(el).backgroundColor);
+      if (colour.length === 3 || colour[3] > 0) return colour.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.checkVisibility()) continue;
+    if (el.closest("svg, .visually-hidden, .skip-link, [aria-hidden=true]")) continue;
+    const style = getComputedStyle(el);
+    const [fg, bg] = [luminance(rgb(style.color)), luminance(background(el))];
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) {
+      const text = node.textContent.trim().slice(0, 30);
+      problems.push("contrast " + ratio.toFixed(2) + " for " + text);
+    }
   }
   return problems;
 }"""
