@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from catalog import selectors
@@ -82,11 +82,11 @@ def _active_filters(
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    blanks = [key for key, value in request.GET.items() if value.strip() == ""]
-    if blanks:  # a submitted form sends empty fields: keep the shareable URL short
-        clean = request.GET.copy()
-        for key in blanks:
-            clean.pop(key)
+    if any(not value.strip() for _, values in request.GET.lists() for value in values):
+        # A submitted form sends its empty fields too: keep the shareable URL short.
+        clean = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            clean.setlist(key, [value for value in values if value.strip()])
         return redirect(f"{request.path}?{clean.urlencode(safe='/,')}".rstrip("?"))
     form = SearchForm(request.GET or None, **_choices())
     context = {"form": form, "orderings": ORDERINGS}

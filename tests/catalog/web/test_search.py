@@ -106,6 +106,8 @@ def test_empty_form_fields_are_dropped_from_the_shareable_url(client, catalog):
 
     assert response.status_code == 302
     assert response["Location"] == "/search/?q=vector"
+    repeated = client.get("/search/?category=vector-search&category=&q=")
+    assert repeated["Location"] == "/search/?category=vector-search"
 
 
 def test_an_invalid_parameter_gives_a_friendly_message_not_an_error(client, catalog):
