@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import (
@@ -143,3 +145,27 @@ def test_the_big_lists_never_count_every_filter_choice(admin_client, catalog):
 
         assert page.status_code == 200
         assert "Show counts" not in page.text and "Hide counts" not in page.text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_an_unfiltered_big_list_takes_its_count_from_the_planner_not_count_star(
+    admin_client, monkeypatch
+):
+    from catalog.admin import paging
+
+    tool = make_tool()
+    for n in range(30):
+        make_snapshot(tool, date(2026, 1, 1) + timedelta(days=n), stars=n)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_metricsnapshot")
+    monkeypatch.setattr(paging, "EXACT_COUNT_BELOW", 10)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(admin_url(MetricSnapshot, "changelist"))
+
+    assert page.context["cl"].result_count == 30
+    assert not [
+        q for q in queries if 'COUNT(*) AS "__count" FROM "catalog_metricsnapshot"' in q["sql"]
+    ]
+    filtered = admin_client.get(admin_url(MetricSnapshot, "changelist"), {"q": tool.full_name})
+    assert filtered.context["cl"].result_count == 30  # a filtered list counts exactly
