@@ -30,9 +30,16 @@ from catalog.query_params import (
 )
 
 __all__ = [
+    "ANY_STATUS",
+    "DEFAULT_ORDERING",
+    "DEFAULT_STATUSES",
     "MAX_VALUES",
     "ORDERINGS",
+    "ORDER_FIELDS",
+    "PERMISSIVE",
+    "PERMISSIVE_LICENSES",
     "Q_MAX_LENGTH",
+    "STATUSES",
     "ToolQuery",
     "ToolQueryError",
     "parse_tool_query",
