@@ -28,13 +28,15 @@ from workers.github import (
     RetryLater,
 )
 from workers.locks import tools_claim, tools_release
-from workers.refresh_runs import RefreshTally, run_finish, run_start
+from workers.refresh_runs import RefreshTally, run_finish, run_start, runs_sweep_abandoned
 from workers.refresh_writes import tools_record_batch_error, tools_write_results
 
 logger = logging.getLogger(__name__)
 
 # Without a token GitHub allows 60 REST requests an hour; one scheduled run takes that much.
 NO_TOKEN_TOOLS_PER_RUN = 60
+# Past the broker's visibility timeout, plus this, no worker can still be on a queued batch.
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -226,6 +228,8 @@ def refresh_enqueue_due(
     Returns (run id, tool ids) per batch; the caller queues them. Tools still claimed by an
     earlier, unfinished batch are left to it, so a slow backlog is never queued twice.
     """
+    # A run still "running" this long after it was queued lost its worker and its message.
+    runs_sweep_abandoned(older_than=timedelta(seconds=claim_ttl()) + ABANDONED_AFTER)
     limit = None if settings.GITHUB_TOKENS else NO_TOKEN_TOOLS_PER_RUN
     now = timezone.now()
     due = tools_due(

@@ -255,3 +255,18 @@ def test_queued_batches_are_claimed_so_the_next_schedule_does_not_queue_them_aga
     assert second == []
     runs = RefreshRun.objects.order_by("pk")
     assert [(run.status, run.tools_total) for run in runs] == [("running", 2), ("running", 1)]
+
+
+def test_a_run_whose_worker_and_message_were_lost_is_marked_failed_by_the_next_schedule(github):
+    seed(github, 1)
+    [(run_id, _)] = refresh_enqueue_due(max_age_hours=5)
+    long_ago = timezone.now() - timedelta(hours=4)
+    RefreshRun.objects.filter(pk=run_id).update(started_at=long_ago)
+    recent = RefreshRun.objects.create(kind="metrics", trigger="schedule")
+
+    refresh_enqueue_due(max_age_hours=5)
+
+    lost = RefreshRun.objects.get(pk=run_id)
+    assert (lost.status, lost.finished_at is not None) == ("failed", True)
+    assert "abandoned" in lost.error_summary
+    assert RefreshRun.objects.get(pk=recent.pk).status == "running"
