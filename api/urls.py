@@ -1,15 +1,17 @@
 """Everything under /api/: the versioned endpoints, the OpenAPI schema and its two viewers."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import leaderboards, taxonomy, tools
+from api.views import base, leaderboards, taxonomy, tools
 
 app_name = "api"
 
 TOOL = "v1/tools/<str:owner>/<str:name>/"
 
 urlpatterns = [
+    path("", base.ApiRoot.as_view(), name="root"),
+    path("v1/", base.ApiRoot.as_view(), name="v1-root"),
     path("v1/layers/", taxonomy.LayerList.as_view(), name="layer-list"),
     path("v1/categories/", taxonomy.CategoryList.as_view(), name="category-list"),
     path("v1/tools/", tools.ToolList.as_view(), name="tool-list"),
@@ -22,4 +24,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Anything else under /api/ (ending in a slash, so APPEND_SLASH still works): JSON 404.
+    re_path(r"^.*/$", base.UnknownEndpoint.as_view(), name="unknown"),
 ]

@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponseBase, HttpResponsePermanentRedirect
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from api.caching import ConditionalGetMixin
 from api.errors import ErrorSerializer, NotFound
@@ -65,3 +67,26 @@ def found_tool(request, owner: str, name: str, *, route: str) -> Tool | HttpResp
     if request.query_params:
         url += "?" + urlencode(list(request.query_params.lists()), doseq=True)
     return HttpResponsePermanentRedirect(url)
+
+
+@extend_schema(exclude=True)
+class UnknownEndpoint(APIView):
+    """A path under /api/ that names no endpoint: the usual JSON error, not an HTML page."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound("path", f"no API endpoint at {request.path}; see /api/docs/")
+
+    get = post = put = patch = delete = head = options = http_method_not_allowed
+
+
+@extend_schema(exclude=True)
+class ApiRoot(APIView):
+    """/api/ and /api/v1/: where everything is."""
+
+    NAMES = ["layer-list", "category-list", "tool-list", "rankings", "trending", "compare", "stats"]
+
+    def get(self, request):
+        links = {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in self.NAMES}
+        for name in ("schema", "docs", "redoc"):
+            links[name] = request.build_absolute_uri(reverse(f"api:{name}"))
+        return Response(links)

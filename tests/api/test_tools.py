@@ -164,3 +164,17 @@ def test_search_finds_by_a_description_word_and_by_a_misspelt_name_on_postgresql
     make_tool("langchain-ai/langchain", category=catalog["crew"].category, stars=90000)
     assert names(api.get(URL, {"q": "orchestration"})) == ["crew/crew"]
     assert names(api.get(URL, {"q": "langchian"})) == ["langchain-ai/langchain"]
+
+
+def test_an_unknown_api_path_is_a_json_404(api, db):
+    response = api.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json()["parameter"] == "path"
+    assert api.get("/api/v1/tools").status_code == 301  # a missing slash still redirects
+
+
+def test_the_api_root_links_every_endpoint_and_the_docs(api, db):
+    links = api.get("/api/v1/").json()
+    assert links["tool-list"] == "http://testserver/api/v1/tools/"
+    assert links["docs"] == "http://testserver/api/docs/"
+    assert api.get("/api/").json() == links
