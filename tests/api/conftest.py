@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from catalog.models import FormerName, Topic
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_history():
-    """Throttling counts requests in the cache; every test starts with a clean slate."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_throttle_history(monkeypatch):
+    """Throttling counts requests in a cache: give every test its own, empty one (never
+    flush the shared cache — under CI it is the Redis database Celery also uses)."""
+    monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(f"throttle-{uuid4()}", {}))
 
 
 @pytest.fixture
