@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
@@ -22,7 +23,7 @@ def bar_chart(
     chart_id = f"chart-{next(chart_ids)}"
     if not rows:
         return format_html('<p class="chart-empty">No data for {} yet.</p>', title)
-    label_w, value_w = 190, 70
+    label_w, value_w = min(190, round(width * 0.36)), 60
     plot_w = width - label_w - value_w
     high = max(value for _, value in rows) or 1
     height = bar_height * len(rows) + 8
@@ -36,7 +37,7 @@ def bar_chart(
                 i * bar_height,
                 label_w - 8,
                 bar_height - 7,
-                shorten(label),
+                shorten(label, max(label_w // 7, 10)),
                 label_w,
                 rounded(max(plot_w * value / high, 1)),
                 bar_height - 6,
@@ -79,7 +80,7 @@ def stacked_columns(
     high = max(totals)
     slot = plot_w / len(labels)
     bar_w = max(slot * 0.75, 1)
-    every = max(1, round(len(labels) / 12))  # label at most about a dozen columns
+    every = max(1, math.ceil(len(labels) * 36 / plot_w))  # labels about 36 pixels apart
     rects = []
     for i, label in enumerate(labels):
         base = 0.0

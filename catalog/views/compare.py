@@ -91,22 +91,20 @@ def compare(request: HttpRequest) -> HttpResponse:
         context["error"] = "Not in the catalog: " + ", ".join(unknown) + "."
         status = 404 if not tools else 200
     if MIN_TOOLS <= len(tools) <= MAX_TOOLS:
-        dates, series = selectors.compare_series(tools=tools)
-        context["chart"] = charts.line_chart(
-            [
-                charts.Series(
-                    tool.full_name,
-                    [
-                        (day, value)
-                        for day, value in zip(dates, series[tool.pk], strict=True)
-                        if value is not None
-                    ],
-                )
-                for tool in tools
-            ],
-            title="Stars over time: " + ", ".join(canonical),
-            width=900,
-            height=300,
+        dates, values = selectors.compare_series(tools=tools)
+        lines = [
+            charts.Series(
+                tool.full_name,
+                [(day, v) for day, v in zip(dates, values[tool.pk], strict=True) if v is not None],
+            )
+            for tool in tools
+        ]
+        title = "Stars over time: " + ", ".join(canonical)
+        context["chart"] = charts.responsive(
+            lambda width: charts.line_chart(
+                lines, title=title, width=width, height=300 if width > 600 else 280
+            ),
+            wide=900,
         )
         context["rows"] = [
             {"label": label, "format": fmt, "values": [getattr(tool, attr) for tool in tools]}

@@ -22,8 +22,10 @@ def _years_chart(data: dict, layer_names: dict[str, str]):
         )
         for row in rows
     ]
-    return charts.stacked_columns(
-        [str(year) for year in years], series, title="Tools per layer by the year they were created"
+    labels = [str(year) for year in years]
+    title = "Tools per layer by the year they were created"
+    return charts.responsive(
+        lambda width: charts.stacked_columns(labels, series, title=title, width=width), wide=720
     )
 
 
@@ -44,7 +46,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     data = survey_stats()
     layer_names = dict(Layer.objects.values_list("slug", "name"))
     category_names = dict(Category.objects.values_list("slug", "name"))
-    concentration = sorted(
+    shares = sorted(
         (item for item in data["star_concentration"] if item["top_share_of_stars"] is not None),
         key=lambda item: -item["top_share_of_stars"],
     )
@@ -52,20 +54,28 @@ def stats(request: HttpRequest) -> HttpResponse:
     context = {
         "data": data,
         "years_chart": _years_chart(data, layer_names),
-        "concentration_chart": charts.bar_chart(
-            [(category_names[i["category"]], 100 * i["top_share_of_stars"]) for i in concentration],
-            title="Share of each category's stars held by its top 10% of tools",
-            unit="%",
+        "concentration_chart": charts.responsive(
+            lambda width: charts.bar_chart(
+                [(category_names[i["category"]], 100 * i["top_share_of_stars"]) for i in shares],
+                title="Share of each category's stars held by its top 10% of tools",
+                unit="%",
+                width=width,
+            ),
+            wide=640,
         ),
         "stalled": stalled,
-        "stalled_chart": charts.bar_chart(
-            [
-                (layer_names[i["layer"]], 100 * i["share"])
-                for i in stalled["layers"]
-                if i["share"] is not None
-            ],
-            title="Share of tools that gained no stars in the last 7 days, per layer",
-            unit="%",
+        "stalled_chart": charts.responsive(
+            lambda width: charts.bar_chart(
+                [
+                    (layer_names[i["layer"]], 100 * i["share"])
+                    for i in stalled["layers"]
+                    if i["share"] is not None
+                ],
+                title="Share of tools that gained no stars in the last 7 days, per layer",
+                unit="%",
+                width=width,
+            ),
+            wide=640,
         ),
         "licence_charts": _breakdown_charts(data, layer_names, "licenses", "Licences"),
         "language_charts": _breakdown_charts(data, layer_names, "languages", "Languages"),

@@ -62,11 +62,14 @@ def test_compare_two_tools(page, phone, catalog):
     page.get_by_role("button", name="Add to comparison").click()
     page.wait_for_url(re.compile(r"/compare/\?tools=qdrant/qdrant,milvus-io/milvus$"))
 
-    chart = page.locator("figure svg.chart")
+    chart = page.locator("figure svg.chart:visible")
+    assert chart.count() == 1
     assert chart.locator("path.line").count() == 2
     assert page.get_by_role("row", name=re.compile(r"^Stars 22,000 30,000")).is_visible()
     screenshot(page, "compare-desktop")
     phone.goto("/compare/?tools=qdrant/qdrant,milvus-io/milvus")
+    narrow = phone.locator("figure svg.chart:visible")
+    assert narrow.count() == 1 and narrow.get_attribute("viewBox").startswith("0 0 400 ")
     screenshot(phone, "compare-phone")
 
     page.get_by_role("link", name="Remove milvus-io/milvus from the comparison").click()

@@ -19,6 +19,7 @@ def test_compare_overlays_star_histories_and_lists_metrics_side_by_side(client, 
     page = response.content.decode()
     chart = page.split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
     assert chart.count('<path class="line"') == 2
+    assert page.count('<svg class="chart"') == 2  # drawn wide for screens, narrow for phones
     assert "<title>qdrant/qdrant</title>" in chart and "<title>milvus-io/milvus</title>" in chart
     stars_row = page.split('<th scope="row">Stars</th>', 1)[1].split("</tr>", 1)[0]
     assert stars_row.index("22,000") < stars_row.index("30,000")
@@ -69,7 +70,8 @@ def test_unknown_tools_are_named(client, catalog):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Not in the catalog: nobody/nothing." in page
-    assert page.count('<path class="line"') == 2
+    wide = page.split('<div class="chart-wide">', 1)[1].split("</div>", 1)[0]
+    assert wide.count('<path class="line"') == 2
 
 
 def test_more_than_ten_tools_is_refused(client, catalog):
