@@ -174,3 +174,15 @@ def test_the_same_list_is_offered_from_the_api(client, catalog):
     assert b'href="/api/v1/tools/?category=vector-search&amp;ordering=-stars">JSON' in page
     assert b"ordering=-stars&amp;format=csv" in page
     assert [tool["full_name"] for tool in api["results"]] == ["milvus-io/milvus", "qdrant/qdrant"]
+
+
+@pytest.mark.parametrize(("page", "shown"), [("99", "Page 2 of 2"), ("abc", "Page 1 of 2")])
+def test_a_page_number_out_of_range_or_malformed_shows_the_nearest_page(
+    client, catalog, page, shown
+):
+    many_tools(catalog.vectors, 30)
+
+    response = client.get("/search/", {"category": "vector-search", "page": page})
+
+    assert response.status_code == 200
+    assert shown in response.content.decode()
