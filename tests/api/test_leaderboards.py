@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from api.views.leaderboards import RANKING_METRICS
 from catalog import selectors
 from tests.factories import make_category, make_tool
 
@@ -143,3 +144,18 @@ def test_trending_skips_tools_without_enough_history(api, catalog):
     category = make_category("new")
     make_tool("new/born", category=category, stars=10)  # gain NULL: too young to trend
     assert "new/born" not in names(api.get("/api/v1/trending/", {"limit": 200}))
+
+
+@pytest.mark.parametrize("by", RANKING_METRICS)
+def test_every_leaderboard_metric_answers(api, catalog, by):
+    response = api.get("/api/v1/rankings/", {"by": by, "format": "csv"})
+    assert response.status_code == 200
+    assert response.content.decode().startswith("rank,full_name,")
+
+
+@pytest.mark.parametrize("metric", list(selectors.HISTORY_METRICS))
+def test_every_history_metric_answers_in_history_and_compare(api, catalog, metric):
+    history = api.get("/api/v1/tools/crew/crew/history/", {"metric": metric})
+    assert history.status_code == 200 and len(history.json()["points"]) == 4
+    compare = api.get("/api/v1/compare/", {"tools": "crew/crew,qdrant/qdrant", "metric": metric})
+    assert compare.status_code == 200 and len(compare.json()["dates"]) == 5

@@ -178,3 +178,11 @@ def test_the_api_root_links_every_endpoint_and_the_docs(api, db):
     assert links["tool-list"] == "http://testserver/api/v1/tools/"
     assert links["docs"] == "http://testserver/api/docs/"
     assert api.get("/api/").json() == links
+
+
+@pytest.mark.parametrize("ordering", list(ORDERINGS))
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_every_ordering_works_in_every_format(api, catalog, ordering, fmt):
+    response = api.get(URL, {"ordering": ordering, "q": "crew", "format": fmt})
+    assert response.status_code == 200
+    assert b"crew/crew" in response.content
