@@ -123,7 +123,7 @@ schema = schemathesis.from_pytest_fixture("api_schema")
 
 @schema.parametrize()
 @settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     suppress_health_check=[
