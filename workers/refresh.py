@@ -7,7 +7,6 @@ tasks add queueing, the command adds a progress bar and waiting. Nothing here sl
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,8 +29,6 @@ from workers.github import (
 from workers.locks import tools_claim, tools_release
 from workers.refresh_runs import RefreshTally, run_finish, run_start, runs_sweep_abandoned
 from workers.refresh_writes import tools_record_batch_error, tools_write_results
-
-logger = logging.getLogger(__name__)
 
 # Without a token GitHub allows 60 REST requests an hour; one scheduled run takes that much.
 NO_TOKEN_TOOLS_PER_RUN = 60

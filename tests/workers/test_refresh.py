@@ -67,12 +67,15 @@ def test_refreshing_again_the_same_day_keeps_one_snapshot_per_tool(github):
 
 def test_known_tools_are_looked_up_by_node_id(github):
     tools = seed(github, 2, by_id=True)
+    ledger = Ledger()
 
-    refresh(tools)
+    outcome = refresh(tools)
 
     [query] = github.graphql_requests
     assert "nodes(ids:" in query.query
     assert set(query.variables["ids"]) == {tool.github_node_id for tool in tools}
+    assert_run(outcome.run, ok=2)
+    ledger.assert_nothing_lost()
 
 
 @pytest.mark.parametrize("by_id", [True, False], ids=["by-node-id", "by-old-name"])
@@ -154,10 +157,11 @@ def test_a_repo_back_from_missing_is_active_again(github):
     [tool] = seed(github, 1)
     Tool.objects.filter(pk=tool.pk).update(status=ToolStatus.MISSING, consecutive_failures=2)
 
-    refresh([tool])
+    outcome = refresh([tool])
 
     tool.refresh_from_db()
     assert (tool.status, tool.consecutive_failures, tool.last_refresh_error) == ("active", 0, "")
+    assert_run(outcome.run, ok=1)
 
 
 def test_ids_of_deleted_tools_are_dropped_quietly(github):
