@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from catalog.models import MetricSnapshot, RefreshRun, Tool
 from tests.factories import make_category, make_tool
+from tests.workers.refresh_helpers import isolate_cache
 from workers import refresh
+from workers.locks import tools_claim
 from workers.tasks import refresh_batch, refresh_due
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +49,7 @@ class Workers:
     """Starts `celery -A config worker` subprocesses on a queue of this test's own; kills them
     all (their whole process group) at the end, whatever happened."""
 
-    def __init__(self, fake_github, tmp_path: Path) -> None:
+    def __init__(self, fake_github, tmp_path: Path, cache_prefix: str) -> None:
         self.queue = f"strata-test-{uuid.uuid4().hex[:12]}"
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
@@ -57,6 +59,7 @@ class Workers:
             "REDIS_URL": settings.REDIS_URL,
             "SECRET_KEY": "integration-test-key",
             "CELERY_QUEUE": self.queue,
+            "CACHE_KEY_PREFIX": cache_prefix,  # the test's own claims, shared with the workers
             "CELERY_TASK_ALWAYS_EAGER": "0",
             # A killed worker's batch goes back to the queue once this many seconds have passed.
             "CELERY_VISIBILITY_TIMEOUT": "4",
@@ -98,8 +101,9 @@ class Workers:
 
 
 @pytest.fixture
-def workers(transactional_db, fake_github, tmp_path) -> Iterator[Workers]:
-    started = Workers(fake_github, tmp_path)
+def workers(transactional_db, fake_github, tmp_path, settings) -> Iterator[Workers]:
+    isolate_cache(settings)  # claims left by an earlier, aborted run can never get in the way
+    started = Workers(fake_github, tmp_path, settings.CACHES["default"]["KEY_PREFIX"])
     try:
         yield started
     finally:
@@ -174,3 +178,17 @@ def test_a_batch_whose_worker_is_killed_completes_exactly_once_on_another(worker
     for tool in tools:
         assert list(tool.snapshots.values_list("date", flat=True)) == [today]
     assert Tool.objects.filter(last_refreshed_at__isnull=False).count() == 6
+
+
+def test_a_tool_another_machine_is_refreshing_is_left_alone(workers, fake_github):
+    tools = make_tools(fake_github, 3)
+    tools_claim(tool_ids=[tools[2].pk], owner="a-worker-on-another-machine", ttl=120)
+    workers.start()
+
+    refresh_batch.apply_async(kwargs={"tool_ids": [t.pk for t in tools]}, queue=workers.queue)
+
+    wait_until(runs_finished, "the batch", workers)
+    run = RefreshRun.objects.get()
+    assert (run.tools_ok, run.tools_total) == (2, 2)
+    assert "1 tools skipped: another worker is refreshing them" in run.error_summary
+    assert Tool.objects.get(pk=tools[2].pk).last_refreshed_at is None
