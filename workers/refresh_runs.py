@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from catalog.models import RefreshRun
@@ -101,10 +102,11 @@ def run_summary(run: RefreshRun) -> str:
         f"{run.tools_ok} ok ({run.tools_renamed} renamed), {run.tools_not_modified} not modified, "
         f"{run.tools_failed} failed, {run.tools_missing} missing or blocked, "
         f"{run.tools_deferred} deferred. "
-        f"GitHub: {run.github_requests} requests, {run.rate_limit_points} rate-limit points"
+        f"GitHub: {run.github_requests} request{pluralize(run.github_requests)}, "
+        f"{run.rate_limit_points} rate-limit point{pluralize(run.rate_limit_points)}"
     )
     if run.rate_limit_remaining is not None:
         text += f", {run.rate_limit_remaining} left"
         if run.rate_limit_reset_at:
-            text += f" (resets {run.rate_limit_reset_at:%Y-%m-%d %H:%M:%S} UTC)"
+            text += f" (resets {run.rate_limit_reset_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)"
     return text + "."

@@ -93,7 +93,7 @@ def test_dry_run_lists_the_tools_and_contacts_nobody(github):
     output = run_command("--dry-run")
 
     assert "org/tool-0  (last refreshed: never)" in output
-    assert "Dry run: 2 tools would be refreshed in about 1 GitHub requests" in output
+    assert "Dry run: 2 tools would be refreshed in about 1 GitHub request." in output
     assert not github.requests
     assert not RefreshRun.objects.exists()
     ledger.assert_nothing_lost()
@@ -151,3 +151,19 @@ def test_without_a_token_it_warns_and_refreshes_over_rest(github, settings):
     assert refreshed(tools) == [True, True]
     assert len(github.rest_requests) == 2
     assert_run(RefreshRun.objects.get(), ok=2)
+
+
+def test_github_asking_to_slow_down_is_waited_out_with_backoff_then_given_up(github, monkeypatch):
+    tools = seed(github, 2)
+    github.inject("secondary_limit", path="/graphql", status=403, retry_after=120, times=10)
+    waits = []
+    monkeypatch.setattr(refresh_inprocess, "wait_seconds", waits.append)
+    ledger = Ledger()
+
+    output = run_command()
+
+    assert waits == [120, 240, 480, 900, 900]  # doubled each time, capped at 15 minutes
+    assert "Stopped: GitHub kept asking to slow down; 2 tools left" in output
+    assert refreshed(tools) == [False, False]
+    assert_run(RefreshRun.objects.get(), status="deferred", deferred=2)
+    ledger.assert_nothing_lost()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import F
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -74,13 +76,7 @@ class Command(BaseCommand):
         bar.close()
         self.stdout.write(run_summary(result.run))
         if result.left:
-            when = f"{result.reset_at:%Y-%m-%d %H:%M:%S} UTC" if result.reset_at else "later"
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Stopped at GitHub's rate limit: {result.left} tools left; the budget resets "
-                    f"at {when}. Run again then, or pass --wait."
-                )
-            )
+            self.stdout.write(self.style.WARNING(_stopped_message(result.left, result.reset_at)))
 
     def _select(self, *, names: list[str], category: str | None, limit: int | None) -> list[int]:
         if limit is not None and limit < 1:
@@ -116,5 +112,14 @@ class Command(BaseCommand):
         requests = -(-len(tool_ids) // per_batch)
         self.stdout.write(
             f"Dry run: {len(tool_ids)} tools would be refreshed in about {requests} GitHub "
-            "requests. Nothing was fetched or written."
+            f"request{pluralize(requests)}. Nothing was fetched or written."
         )
+
+
+def _stopped_message(left: int, reset_at) -> str:
+    if reset_at is None:
+        return f"Stopped: GitHub kept asking to slow down; {left} tools left. Run again later."
+    return (
+        f"Stopped at GitHub's rate limit: {left} tools left; the budget resets at "
+        f"{reset_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC. Run again then, or pass --wait."
+    )
