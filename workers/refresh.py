@@ -27,7 +27,13 @@ from workers.github import (
     RetryLater,
 )
 from workers.locks import tools_claim, tools_release
-from workers.refresh_runs import RefreshTally, run_finish, run_start, runs_sweep_abandoned
+from workers.refresh_runs import (
+    RefreshTally,
+    run_failure_recorded,
+    run_finish,
+    run_start,
+    runs_sweep_abandoned,
+)
 from workers.refresh_writes import tools_record_batch_error, tools_write_results
 
 # Without a token GitHub allows 60 REST requests an hour; one scheduled run takes that much.
@@ -177,7 +183,8 @@ def refresh_batch(
         if not Tool.objects.filter(pk__in=tool_ids).exists():
             return BatchOutcome()
         run = run_start(kind=RefreshRun.Kind.METRICS, trigger=trigger, tools_total=len(tool_ids))
-    outcome = refresh_claimed(tool_ids=tool_ids, run=run, client=client)
+    with run_failure_recorded(run):
+        outcome = refresh_claimed(tool_ids=tool_ids, run=run, client=client)
     run_finish(run=run, tally=outcome.tally)
     outcome.run = run
     return outcome

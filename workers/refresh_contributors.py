@@ -15,7 +15,7 @@ from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolSta
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.locks import tools_claim, tools_release
 from workers.refresh import BatchOutcome, claim_ttl, client_or_default, run_owner
-from workers.refresh_runs import run_finish, run_start
+from workers.refresh_runs import run_failure_recorded, run_finish, run_start
 
 CONTRIBUTORS_BATCH_SIZE = 100
 # GitHub answers 202 while it computes; ask again a little later rather than in a loop.
@@ -48,7 +48,7 @@ def refresh_contributors_batch(
     claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl(), kind="contributors")
     try:
         tools = list(Tool.objects.filter(pk__in=claimed).order_by("pk"))
-        with client_or_default(client) as github:
+        with run_failure_recorded(run), client_or_default(client) as github:
             outcome = refresh_contributors_of(tools=tools, client=github, now=timezone.now())
     finally:
         tools_release(tool_ids=claimed, owner=owner, kind="contributors")

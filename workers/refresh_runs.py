@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -74,6 +76,21 @@ def run_finish(*, run: RefreshRun, tally: RefreshTally, status: str | None = Non
     run.error_summary = error_summary(tally.errors)
     run.save()
     return run
+
+
+@contextmanager
+def run_failure_recorded(run: RefreshRun) -> Iterator[None]:
+    """A refresh that crashes (a bug, the database, the task's time limit) says so on its run
+    before the error goes on up, so a curator sees it in admin, not only in a log."""
+    try:
+        yield
+    except BaseException as exc:
+        RefreshRun.objects.filter(pk=run.pk).update(
+            status=RefreshRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error_summary=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise
 
 
 def error_summary(errors: list[str]) -> str:

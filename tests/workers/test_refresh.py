@@ -5,6 +5,7 @@ tool has one snapshot per day, and that the RefreshRun counts what happened."""
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolStatus
@@ -16,6 +17,7 @@ from tests.workers.refresh_helpers import (
     make_client,
     seed,
 )
+from workers import refresh as refresh_module
 from workers.locks import tools_claim
 from workers.refresh import refresh_batch, refresh_enqueue_due, tools_due
 
@@ -274,3 +276,24 @@ def test_a_run_whose_worker_and_message_were_lost_is_marked_failed_by_the_next_s
     assert (lost.status, lost.finished_at is not None) == ("failed", True)
     assert "abandoned" in lost.error_summary
     assert RefreshRun.objects.get(pk=recent.pk).status == "running"
+
+
+def test_a_batch_that_crashes_says_so_on_its_run_and_frees_its_tools(github, monkeypatch):
+    tools = seed(github, 2)
+
+    def out_of_time(**_):
+        raise SoftTimeLimitExceeded("soft time limit (300s) exceeded")
+
+    monkeypatch.setattr(refresh_module, "refresh_tools", out_of_time)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        refresh(tools)
+
+    run = RefreshRun.objects.get()
+    assert run.status == "failed" and run.finished_at is not None
+    assert run.error_summary.startswith("SoftTimeLimitExceeded")
+    assert "soft time limit (300s) exceeded" in run.error_summary
+    assert tools_claim(tool_ids=[t.pk for t in tools], owner="next-run", ttl=60) == [
+        t.pk for t in tools
+    ]
+    Ledger().assert_nothing_lost()
