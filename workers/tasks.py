@@ -88,6 +88,7 @@ def _continue_later(task, outcome: refresh.BatchOutcome) -> None:
 
 
 def backoff_seconds(*, retry_after: float, attempt: int) -> float:
-    """GitHub's Retry-After, doubled per attempt, capped, with jitter so workers spread out."""
-    base = min(retry_after * 2**attempt, MAX_BACKOFF_SECONDS)
+    """GitHub's Retry-After, doubled per attempt up to a cap (never below what GitHub asked),
+    with jitter so workers spread out."""
+    base = max(retry_after, min(retry_after * 2**attempt, MAX_BACKOFF_SECONDS))
     return base + random.uniform(0, base / 10)

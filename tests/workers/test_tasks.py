@@ -121,6 +121,7 @@ def test_backoff_doubles_per_attempt_and_stops_at_the_cap():
     assert 60 <= first <= 66
     assert 240 <= third <= 264
     assert tasks.MAX_BACKOFF_SECONDS <= late <= tasks.MAX_BACKOFF_SECONDS * 1.1
+    assert tasks.backoff_seconds(retry_after=3600, attempt=0) >= 3600  # GitHub's word stands
 
 
 def test_a_batch_of_deleted_tools_does_nothing(github):
