@@ -128,6 +128,8 @@ def _apply_facts(
             )
         else:
             tool.github_id = facts.github_id
+        if facts.disabled:
+            problems.append(DISABLED_ERROR)
         _copy_facts(tool, facts, now=now)
         tool.last_refresh_error = "; ".join(problems)[:1000]
         tally.errors += [f"{tool.full_name}: {problem}" for problem in problems]

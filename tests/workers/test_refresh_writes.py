@@ -148,6 +148,16 @@ def test_an_archived_repo_is_marked_archived():
     assert (tool.status, tool.archived) == (ToolStatus.ARCHIVED, True)
 
 
+def test_a_repo_github_disabled_is_blocked_and_says_why():
+    tool = make_tool("acme/rocket")
+
+    write(ok(tool, disabled=True))
+
+    tool.refresh_from_db()
+    assert tool.status == ToolStatus.BLOCKED
+    assert tool.last_refresh_error == "GitHub: repository disabled by GitHub"
+
+
 @pytest.mark.parametrize(
     ("status", "tool_status", "counted_as"),
     [
