@@ -31,7 +31,7 @@ run: install
 
 test: install
 	$(PY) -m ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 migrate: install

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Lower
 
-from catalog import rankings
 from catalog.models import FormerName, MetricSnapshot, Tool
 from catalog.summaries import (  # noqa: F401  (re-exported: selectors is the public face)
     CategoryCard,
@@ -37,7 +35,6 @@ TRENDING_WINDOWS: dict[str, str] = {
 }
 
 #: Trending looks at this many times ``limit`` tools by stored gain before damping spikes.
-TRENDING_CANDIDATES = 3
 
 
 def public_tools() -> QuerySet[Tool]:
@@ -116,10 +113,10 @@ def trending(
 ) -> list[Tool]:
     """Listed active tools with the largest star gain over ``window`` (7d, 30d or 90d).
 
-    The gain is damped against one-day spikes as in the score (``rankings.damped_gain``) and
-    set on each tool as ``trending_gain``. Damping only lowers a gain, so the candidates are
-    the tools with the largest stored gains; their snapshots come in one query. Tools without
-    enough history for the window (a NULL gain) are left out, not shown as 0.
+    The stored gains are already damped against one-day spikes, as in the score
+    (``ranking_updates`` saves ``rankings.damped_gain``), so trending and the score agree; the
+    gain is also set on each tool as ``trending_gain``. Tools without enough history for the
+    window (a NULL gain) are left out, not shown as 0.
     """
     if window not in TRENDING_WINDOWS:
         allowed = ", ".join(TRENDING_WINDOWS)
@@ -130,25 +127,10 @@ def trending(
         tools = tools.filter(category__layer__slug=layer)
     if category is not None:
         tools = tools.filter(category__slug=category)
-    ordered = tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")
-    candidates = list(ordered[: max(limit * TRENDING_CANDIDATES, limit + 20)])
-    days = int(window.removesuffix("d"))
-    reach = timedelta(days=days * (rankings.MAX_STRETCH + 1))
-    latest = max((t.metrics_as_of for t in candidates if t.metrics_as_of), default=None)
-    snapshots = MetricSnapshot.objects.filter(tool__in=[t.pk for t in candidates])
-    if latest is not None:
-        snapshots = snapshots.filter(date__gte=latest.date() - reach)
-    series: dict[int, list[tuple[date, int | None]]] = defaultdict(list)
-    for tool_id, day, stars in snapshots.values_list("tool_id", "date", "stars"):
-        series[tool_id].append((day, stars))
-    for tool in candidates:
-        damped = (
-            rankings.damped_gain(series[tool.pk], window_days=days) if series[tool.pk] else None
-        )
-        # Without snapshots to damp (stored gains only), the stored gain stands.
-        tool.trending_gain = round(damped) if damped is not None else getattr(tool, gain)
-    candidates.sort(key=lambda t: (-t.trending_gain, -(t.stars or 0), t.pk))
-    return candidates[:limit]
+    leaders = list(tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")[:limit])
+    for tool in leaders:
+        tool.trending_gain = getattr(tool, gain)
+    return leaders
 
 
 def tools_by_names(names: list[str]) -> dict[str, Tool]:

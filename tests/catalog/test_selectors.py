@@ -8,6 +8,7 @@ import pytest
 
 from catalog import selectors
 from catalog.models import FormerName
+from catalog.ranking_updates import recompute_rankings
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
 pytestmark = pytest.mark.django_db
@@ -167,14 +168,15 @@ def test_tool_by_name_finds_a_tool_by_another_case_or_a_former_name():
 
 def test_trending_damps_a_one_day_spike_below_sustained_growth(stack):
     vectors = stack[2]
-    spike = make_tool("a/spike", category=vectors, stars_gained_7d=1006)
-    steady = make_tool("a/steady", category=vectors, stars_gained_7d=350)
+    spike = make_tool("a/spike", category=vectors)
+    steady = make_tool("a/steady", category=vectors)
     start = date(2025, 3, 1)
     for day in range(15):
         make_snapshot(
             spike, start + timedelta(days=day), stars=100 + day + (1000 if day == 14 else 0)
         )
         make_snapshot(steady, start + timedelta(days=day), stars=100 + 50 * day)
+    recompute_rankings(tool_ids=[spike.pk, steady.pk])
 
     leaders = selectors.trending(window="7d")
 
