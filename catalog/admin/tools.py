@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db import models
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
@@ -85,6 +86,8 @@ class FormerNameInline(admin.TabularInline):
 
 @admin.register(Tool)
 class ToolAdmin(admin.ModelAdmin):
+    # A homepage typed without a scheme is taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "full_name",
         "display_name",

@@ -164,6 +164,7 @@ def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_cli
         {
             "category": catalog["other"].pk,
             "display_name": "Acme Engine",
+            "homepage": "acme.example.org",
             "featured": "on",
             "former_names-TOTAL_FORMS": 1,
             "former_names-INITIAL_FORMS": 1,
@@ -182,6 +183,7 @@ def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_cli
         True,
         catalog["other"],
     )
+    assert tool.homepage == "https://acme.example.org"  # typed without a scheme: https
     assert tool.stars == 1200  # read-only metrics untouched
     assert "Acme Engine" in tool.search_document
     assert "Display name" in logged(tool)[0]
