@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from fast_update.fast import fast_update
 
@@ -57,6 +57,22 @@ def tools_write_results(
             failed.append(tool)
     for tool in failed:
         tool.updated_at = now
+    identities = {tool.pk: (tool.full_name, tool.github_id) for tool, _ in ok}
+    try:
+        renamed = _write(ok, failed, now=now, tally=tally, notes=notes, source=source)
+    except IntegrityError:
+        # Another worker took a name or GitHub id between our reads and our write (two tools
+        # for one repository in two batches): read again, which now shows it, and write once more.
+        for tool, _ in ok:
+            tool.full_name, tool.github_id = identities[tool.pk]
+        tally.errors.clear()
+        renamed = _write(ok, failed, now=now, tally=tally, notes=notes, source=source)
+    tally.ok = len(ok)
+    tally.renamed = len(renamed)
+    return tally, [tool.pk for tool, _ in ok]
+
+
+def _write(ok, failed, *, now, tally, notes, source) -> list[tuple[Tool, str]]:
     with transaction.atomic():
         renamed = _apply_facts(ok, now=now, tally=tally, notes=notes)
         _write_topics(ok)
@@ -64,9 +80,7 @@ def tools_write_results(
         _update(Tool, failed, FAILURE_FIELDS)
         _record_former_names(renamed)
         _write_snapshots(ok, day=now.date(), source=source)
-    tally.ok = len(ok)
-    tally.renamed = len(renamed)
-    return tally, [tool.pk for tool, _ in ok]
+    return renamed
 
 
 def tools_record_batch_error(*, tools: Iterable[Tool], error: str, now: datetime) -> None:
@@ -103,9 +117,26 @@ def _note_failure(tool: Tool, result: RepoResult, tally: RefreshTally) -> None:
 def _apply_facts(
     ok: list[tuple[Tool, RepoFacts]], *, now: datetime, tally: RefreshTally, notes: dict[int, str]
 ) -> list[tuple[Tool, str]]:
-    """Copy facts onto the tools; return (tool, old full name) for each real rename."""
+    """Copy facts onto the tools; return (tool, old full name) for each real rename.
+
+    Two tools of the batch may be one repository (its old and new name both listed): the one
+    that already holds the GitHub id, or else the current name, takes it; the other keeps its
+    name and id and is flagged as a duplicate for a curator to merge.
+    """
     taken_names = _names_held_elsewhere(ok)
-    taken_ids = _github_ids_held_elsewhere(ok)
+    taken_ids, names_of = _github_ids_held_elsewhere(ok)
+    names_of.update({tool.pk: tool.full_name for tool, _ in ok})
+    first_claim = sorted(
+        ok,
+        key=lambda pair: (
+            pair[0].github_id != pair[1].github_id,
+            pair[0].full_name.lower() != pair[1].full_name.lower(),
+        ),
+    )  # stable: otherwise the batch's order
+    for tool, facts in first_claim:  # the rightful holders record their id and name first
+        if taken_ids.get(facts.github_id, tool.pk) == tool.pk:
+            taken_ids[facts.github_id] = tool.pk
+            taken_names.setdefault(facts.full_name.lower(), tool.pk)
     renamed = []
     for tool, facts in ok:
         problems = [notes[tool.pk]] if tool.pk in notes else []
@@ -124,10 +155,12 @@ def _apply_facts(
         holder = taken_ids.get(facts.github_id)
         if holder is not None and holder != tool.pk:
             problems.append(
-                f"GitHub id {facts.github_id} also belongs to tool #{holder} (duplicate)"
+                f"same GitHub repository as {names_of.get(holder, '?')} (tool #{holder}, "
+                f"GitHub id {facts.github_id}) — a duplicate for a curator to merge"
             )
         else:
             tool.github_id = facts.github_id
+            taken_ids[facts.github_id] = tool.pk
         if facts.disabled:
             problems.append(DISABLED_ERROR)
         _copy_facts(tool, facts, now=now)
@@ -174,11 +207,15 @@ def _names_held_elsewhere(ok: list[tuple[Tool, RepoFacts]]) -> dict[str, int]:
     return dict(rows.values_list("name_lower", "pk"))
 
 
-def _github_ids_held_elsewhere(ok: list[tuple[Tool, RepoFacts]]) -> dict[int, int]:
+def _github_ids_held_elsewhere(
+    ok: list[tuple[Tool, RepoFacts]],
+) -> tuple[dict[int, int], dict[int, str]]:
+    """GitHub id → tool id of the tools holding those ids, and those tools' names."""
     ids = {facts.github_id for _, facts in ok if facts.github_id}
     if not ids:
-        return {}
-    return dict(Tool.objects.filter(github_id__in=ids).values_list("github_id", "pk"))
+        return {}, {}
+    rows = Tool.objects.filter(github_id__in=ids).values_list("github_id", "pk", "full_name")
+    return {gid: pk for gid, pk, _ in rows}, {pk: name for _, pk, name in rows}
 
 
 def _write_topics(ok: list[tuple[Tool, RepoFacts]]) -> None:

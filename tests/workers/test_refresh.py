@@ -112,6 +112,28 @@ def test_a_rename_onto_another_tools_name_refreshes_without_crashing(github):
     assert "org/taken" in outcome.run.error_summary
 
 
+def test_two_tools_for_one_repo_in_one_batch_refresh_one_and_flag_the_other(github):
+    """Old and new name both listed, never refreshed: the batch completes, every run."""
+    tools = seed(github, 1, owner="acme")
+    github.rename("acme/tool-0", "acme/rocket")
+    current = make_tool("acme/rocket", category=tools[0].category, **STORED)
+    old_name = tools[0]
+    ledger = Ledger()
+
+    for _ in range(2):
+        outcome = refresh([old_name, current])
+
+        assert_run(outcome.run, ok=2)
+        current.refresh_from_db()
+        old_name.refresh_from_db()
+        assert current.github_id == github.repo("acme/rocket").database_id
+        assert (current.stars, current.last_refresh_error) == (1000, "")
+        assert old_name.github_id is None and old_name.full_name == "acme/tool-0"
+        assert "same GitHub repository as acme/rocket" in old_name.last_refresh_error
+        assert "duplicate for a curator to merge" in outcome.run.error_summary
+        ledger.assert_nothing_lost()
+
+
 def test_a_deleted_repo_is_marked_missing_and_keeps_its_numbers(github):
     tools = seed(github, 2)
     github.delete("org/tool-1")

@@ -135,7 +135,8 @@ def test_the_same_github_id_on_two_tools_is_reported_not_crashed_on():
 
     duplicate.refresh_from_db()
     assert duplicate.github_id is None
-    assert f"also belongs to tool #{first.pk}" in duplicate.last_refresh_error
+    assert "same GitHub repository as acme/rocket" in duplicate.last_refresh_error
+    assert f"tool #{first.pk}" in duplicate.last_refresh_error
     assert duplicate.stars == 1500
 
 
@@ -215,3 +216,51 @@ def test_topics_removed_on_github_are_removed_here():
     write(ok(tool, topics=("rag",)), now=NOW + timedelta(days=1))
 
     assert list(tool.topics.values_list("name", flat=True)) == ["rag"]
+
+
+def test_two_tools_for_one_repo_in_one_batch_flag_the_second_instead_of_crashing():
+    current = make_tool("acme/rocket", stars=50)
+    old_name = make_tool("acme/old-rocket", stars=40)
+
+    tally, ok_ids = write(
+        ok(old_name, github_id=4242, full_name="acme/rocket"),
+        ok(current, github_id=4242, full_name="acme/rocket"),
+    )
+
+    current.refresh_from_db()
+    old_name.refresh_from_db()
+    assert (current.github_id, current.full_name, current.stars) == (4242, "acme/rocket", 1500)
+    assert current.last_refresh_error == ""
+    assert (old_name.github_id, old_name.full_name) == (None, "acme/old-rocket")
+    assert "same GitHub repository as acme/rocket" in old_name.last_refresh_error
+    assert "duplicate for a curator to merge" in old_name.last_refresh_error
+    assert old_name.stars == 1500  # nothing zeroed
+    assert not FormerName.objects.exists()
+    assert sorted(ok_ids) == sorted([current.pk, old_name.pk])
+    assert any("duplicate" in error for error in tally.errors)
+
+
+def test_a_github_id_taken_by_another_worker_meanwhile_is_read_again_not_crashed_on(
+    monkeypatch,
+):
+    """Another worker wrote the same repository's id between our read and our write."""
+    from workers import refresh_writes
+
+    tool = make_tool("acme/rocket-mirror", stars=40)
+    other = make_tool("acme/rocket", github_id=4242)
+    real = refresh_writes._github_ids_held_elsewhere
+    reads = []
+
+    def stale_first(ok_pairs):
+        reads.append(1)
+        return ({}, {}) if len(reads) == 1 else real(ok_pairs)
+
+    monkeypatch.setattr(refresh_writes, "_github_ids_held_elsewhere", stale_first)
+
+    _tally, ok_ids = write(ok(tool, github_id=4242))
+
+    tool.refresh_from_db()
+    assert len(reads) == 2
+    assert tool.github_id is None and tool.stars == 1500
+    assert f"tool #{other.pk}" in tool.last_refresh_error
+    assert ok_ids == [tool.pk]
