@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-SCORE_VERSION = "2026.11-1"
+SCORE_VERSION = "2026.11-2"
 
 
 def log_normalise(value: float, *, cap: float) -> float:

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
+from itertools import groupby, pairwise
 
 #: Windows (days) over which star gains are measured.
 WINDOWS = (7, 30, 90)
@@ -21,9 +21,12 @@ WINDOWS = (7, 30, 90)
 #: read off a series whose nearest point is up to 60 days before the window end). Further
 #: than that the figure would be a guess, and the gain is NULL.
 MAX_STRETCH = 2.0
-#: Spike damping: a stretch between two observations at most this many days long ...
+#: Spike damping: a burst — a run of consecutive observation steps each gaining faster than
+#: the cap below — lasting at most this many days in all is a spike (a longer run is a surge
+#: and counts in full) ...
 SPIKE_MAX_DAYS = 2
-#: ... counts at most this multiple of the window's typical (day-weighted median) daily gain ...
+#: ... and counts at most this multiple of the window's typical (day-weighted median) daily
+#: gain ...
 SPIKE_FACTOR = 3.0
 #: ... where "typical" is never taken below this many stars a day.
 SPIKE_MIN_TYPICAL = 1.0
@@ -78,6 +81,11 @@ class Piece:
 class WindowMeasure:
     start_stars: float  # stars on the window's first day (interpolated when not observed)
     pieces: tuple[Piece, ...]
+    #: Up to ``SPIKE_MAX_DAYS`` whole observation steps just before and just after the window,
+    #: nearest first: they tell whether a burst at a window edge began before the window or
+    #: goes on after it (a surge is not cut into a spike by where a window happens to start).
+    before: tuple[Piece, ...] = ()
+    after: tuple[Piece, ...] = ()
 
     @property
     def gain(self) -> float:
@@ -85,15 +93,39 @@ class WindowMeasure:
 
     @property
     def damped_gain(self) -> float:
-        """The gain with short bursts capped; see ``damped_gain``."""
+        """The gain with spikes (bursts of at most ``SPIKE_MAX_DAYS`` days) capped; see
+        ``damped_gain``."""
         measured = [piece for piece in self.pieces if piece.days > 0]
         if not measured:
             return 0.0
         cap_rate = SPIKE_FACTOR * max(_typical_daily_gain(measured), SPIKE_MIN_TYPICAL)
+        steps = [*reversed(self.before), *measured, *self.after]
+        first = len(self.before)
+        bursts = _burst_days(steps, cap_rate=cap_rate)[first : first + len(measured)]
         return sum(
-            min(piece.gain, cap_rate * piece.days) if piece.span <= SPIKE_MAX_DAYS else piece.gain
-            for piece in measured
+            min(piece.gain, cap_rate * piece.days) if 0 < burst <= SPIKE_MAX_DAYS else piece.gain
+            for piece, burst in zip(measured, bursts, strict=True)
         )
+
+
+def _burst_days(steps: list[Piece], *, cap_rate: float) -> list[int]:
+    """For each step, how many days the burst it belongs to lasts: the total span of the run
+    of consecutive steps gaining faster than ``cap_rate`` a day (0 for a step that does not).
+    """
+    lengths: list[int] = []
+    for fast, run in groupby(steps, key=lambda step: step.gain > cap_rate * step.days):
+        run = list(run)
+        lengths += [sum(step.span for step in run) if fast else 0] * len(run)
+    return lengths
+
+
+def _whole_steps(history: StarHistory, pairs: Iterable[tuple[int, int]]) -> tuple[Piece, ...]:
+    """The observation steps between the ``(i, j)`` index pairs of ``history``, whole."""
+    days, stars = history.days, history.stars
+    return tuple(
+        Piece(days=days[j] - days[i], gain=stars[j] - stars[i], span=days[j] - days[i])
+        for i, j in pairs
+    )
 
 
 def measure_window(
@@ -120,6 +152,10 @@ def measure_window(
     if start_stars is None or end_stars is None:
         return None
     first_inside, after_inside = base + 1, bisect_left(days, end_day)
+    # ``base`` opens the window's first step and ``after_inside`` closes its last one.
+    lookaround = SPIKE_MAX_DAYS
+    before = ((i - 1, i) for i in range(base, max(base - lookaround, 0), -1))
+    after = ((i, i + 1) for i in range(after_inside, min(after_inside + lookaround, len(days) - 1)))
     inside = zip(
         days[first_inside:after_inside], history.stars[first_inside:after_inside], strict=True
     )
@@ -131,7 +167,12 @@ def measure_window(
         left = days[bisect_right(days, d0) - 1]
         right = days[bisect_left(days, d1)]
         pieces.append(Piece(days=d1 - d0, gain=v1 - v0, span=right - left))
-    return WindowMeasure(start_stars=start_stars, pieces=tuple(pieces))
+    return WindowMeasure(
+        start_stars=start_stars,
+        pieces=tuple(pieces),
+        before=_whole_steps(history, before),
+        after=_whole_steps(history, after),
+    )
 
 
 def star_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
@@ -158,14 +199,20 @@ def _typical_daily_gain(pieces: list[Piece]) -> float:
 
 
 def damped_gain(series: Series, *, window_days: int, end: date | None = None) -> float | None:
-    """``star_gain`` with one-day spikes damped: the trending measure, also used by the score.
+    """``star_gain`` with one- and two-day spikes damped: the trending measure, also used by
+    the score.
 
-    Stars gained between two observations at most ``SPIKE_MAX_DAYS`` apart count for at most
-    ``SPIKE_FACTOR`` times the window's typical daily gain (the day-weighted median, never
-    taken below ``SPIKE_MIN_TYPICAL`` a day). A launch-day burst or a link from a busy site
-    thus moves a tool a little, while growth sustained over the window counts in full.
-    Longer stretches (weekly samples) are never damped — a week of growth is not a spike —
-    and neither are losses.
+    A step between two observations is *fast* when it gains more than ``SPIKE_FACTOR`` times
+    the window's typical daily gain (the day-weighted median over the window, never taken below
+    ``SPIKE_MIN_TYPICAL`` a day). A *burst* is a run of consecutive fast steps; its length is
+    the days from the observation before its first step to the one after its last, reading
+    past the window's edges. A burst of at most ``SPIKE_MAX_DAYS`` days is a spike — a
+    launch-day link from a busy site — and each of its days counts at most ``SPIKE_FACTOR``
+    typical days, so it moves a tool a little. A longer burst is a surge (a launch week, a release
+    that keeps drawing people) and counts in full, however it is sampled: with daily
+    snapshots a week of +1,000 a day is a 7-day burst, exactly as one weekly step is. A
+    burst still counts as a spike until it outlasts ``SPIKE_MAX_DAYS``. Losses are never
+    damped.
     """
     window = measure_window(series, window_days=window_days, end=end)
     return None if window is None else window.damped_gain

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Tool, ToolStatus
 from catalog.ranking_updates import recompute_rankings, recompute_ranks, tool_score_breakdown
 from catalog.rankings import SCORE_VERSION
+from catalog.selectors import trending
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,51 @@ def test_a_one_day_spike_is_damped_in_the_saved_gains():
     tool.refresh_from_db()
     # Typical day +10 → the last day counts 30: 6 × 10 + 30 = 90, not 6 × 10 + 230 = 290.
     assert tool.stars_gained_7d == 90
+
+
+def daily_tool(increments: list[int], *, start: int = 1000) -> Tool:
+    """A tool refreshed every day: one snapshot a day, ending on END with these gains."""
+    values = [start]
+    for increment in increments:
+        values.append(values[-1] + increment)
+    as_of = datetime(END.year, END.month, END.day, tzinfo=UTC)
+    tool = make_tool(stars=values[-1], contributors=20, pushed_at=as_of, metrics_as_of=as_of)
+    for n, stars in enumerate(values):
+        make_snapshot(tool, END - timedelta(days=len(values) - 1 - n), stars=stars)
+    return tool
+
+
+def test_a_surge_over_several_days_of_daily_snapshots_is_saved_and_trends_in_full():
+    week = daily_tool([10] * 4 + [1000] * 3)  # a launch: three days of +1000 after +10 a day
+    month = daily_tool([20] * 20 + [400] * 10)  # ten days of +400 after +20 a day
+
+    recompute_rankings()
+
+    week.refresh_from_db()
+    month.refresh_from_db()
+    # Bursts longer than two days are growth, not spikes: counted in full, not capped at
+    # 3 × the typical day (which would save 40 + 90 = 130 and 400 + 600 = 1000).
+    assert week.stars_gained_7d == 4 * 10 + 3 * 1000 == 3040
+    assert month.stars_gained_30d == 20 * 20 + 10 * 400 == 4400
+    assert month.stars_gained_7d == 7 * 400
+    # Trending and the score's momentum read the same figures.
+    assert [(t.id, t.trending_gain) for t in trending(window="7d")] == [
+        (week.id, 3040),
+        (month.id, 2800),
+    ]
+    parts = {c.name: c for c in tool_score_breakdown(month).components}
+    assert parts["momentum"].raw_value == pytest.approx(4400)
+
+
+def test_a_two_day_spike_is_still_damped_in_the_saved_gains():
+    tool = daily_tool([10] * 5 + [3000] * 2)  # two days of +3000 after +10 a day
+
+    recompute_rankings()
+
+    tool.refresh_from_db()
+    # Typical day +10 → each spike day counts 30: 5 × 10 + 2 × 30 = 110, not 6050.
+    assert tool.stars_gained_7d == 110
+    assert [t.trending_gain for t in trending(window="7d")] == [110]
 
 
 def test_recompute_of_no_or_unknown_tools_changes_nothing():

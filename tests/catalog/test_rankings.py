@@ -126,6 +126,49 @@ def test_a_one_day_spike_is_damped_to_three_times_the_typical_day():
     assert damped_gain(series, window_days=7) == pytest.approx(90)
 
 
+def test_a_two_day_spike_within_steady_growth_is_damped():
+    # 30 days of +10, except +3000 on each of days −5→−4 and −4→−3: a 2-day burst, so each of
+    # its days counts 3 × 10 = 30: 28 × 10 + 2 × 30 = 340 instead of 28 × 10 + 6000 = 6280.
+    increments = [10] * 30
+    increments[25:27] = [3000, 3000]
+    series = daily(cumulative(increments))
+    assert star_gain(series, window_days=30) == 6280
+    assert damped_gain(series, window_days=30) == pytest.approx(340)
+    # The same two days seen as one 2-day step (day −4 not observed) are the same spike.
+    sparse = [point for point in series if point[0] != days_ago(4)]
+    assert damped_gain(sparse, window_days=30) == pytest.approx(340)
+
+
+def test_a_surge_over_three_days_of_daily_snapshots_counts_in_full():
+    # +10 a day for 4 days, then +1000 a day for 3: typical day +10, cap 30 a day, but the
+    # burst lasts 3 days — a surge, not a spike: 4 × 10 + 3 × 1000 = 3040 (not 40 + 90 = 130).
+    series = daily(cumulative([10] * 4 + [1000] * 3))
+    assert damped_gain(series, window_days=7) == star_gain(series, window_days=7) == 3040
+    # Sampled weekly, the same growth is one 7-day step: the same 3040.
+    weekly = [series[0], series[-1]]
+    assert damped_gain(weekly, window_days=7) == 3040
+
+
+def test_a_ten_day_surge_in_a_month_of_daily_snapshots_counts_in_full():
+    # 20 days of +20 then 10 days of +400: typical day +20, cap 60 a day; the 10-day burst
+    # counts in full: 20 × 20 + 10 × 400 = 4400 (not 400 + 10 × 60 = 1000).
+    series = daily(cumulative([20] * 20 + [400] * 10))
+    assert damped_gain(series, window_days=30) == star_gain(series, window_days=30) == 4400
+
+
+def test_a_surge_that_began_before_the_window_is_not_cut_into_a_spike():
+    # +10 a day, except +1000 a day on the 4 days from day −10 to day −6. The 7-day window
+    # (day −7 → today) holds only the surge's last day, but the burst began before the
+    # window: 1000 + 6 × 10 = 1060, not 30 + 60.
+    series = daily(cumulative([10] * 20 + [1000] * 4 + [10] * 6))
+    assert damped_gain(series, window_days=7) == star_gain(series, window_days=7) == 1060
+    # Likewise a window that ends one day into the surge, on day −9: the burst goes on after
+    # it. Window day −16 → day −9: 6 × 10 + 1000.
+    end = days_ago(9)
+    assert damped_gain(series, window_days=7, end=end) == star_gain(series, window_days=7, end=end)
+    assert damped_gain(series, window_days=7, end=end) == 1060
+
+
 def test_a_spike_on_a_flat_tool_is_capped_at_three_stars_a_day():
     # A tool gaining nothing gets 400 stars in one day: typical 0 → floor 1/day → 3 stars.
     series = daily(cumulative([0] * 6 + [400]))
