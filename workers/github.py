@@ -41,6 +41,7 @@ from .github_types import (
     RepoRef,
     RepoResult,
     RepoStatus,
+    RequestFailed,
     RetryLater,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "RepoRef",
     "RepoResult",
     "RepoStatus",
+    "RequestFailed",
     "RetryLater",
     "backoff",
 ]
@@ -159,11 +161,17 @@ class GitHubClient:
             splitter.forget_suspects()
             exc.partial = self._finish(batch, started, "graphql")
             raise
+        if splitter.failed is not None:  # the other requests' results are written, not lost
+            raise RequestFailed(
+                str(splitter.failed), partial=self._finish(batch, started, "graphql")
+            )
         return self._finish(batch, started, "graphql")
 
     def _fetch_chunk(
         self, refs: Sequence[RepoRef], retries: int | None = None
     ) -> tuple[list[RepoResult], int]:
+        """One query's results. A failure of the whole request raises :class:`RequestFailed`:
+        it says nothing about the repositories, so none of them gets an ERROR (a strike)."""
         query, variables, places = build_query(refs, now=self.clock())
         body = {"query": query, "variables": variables}
         try:
@@ -171,7 +179,8 @@ class GitHubClient:
                 "POST", self.http.graphql_url, "graphql", json=body, retries=retries
             )
         except Malformed as exc:
-            return [RepoResult(r.key, RepoStatus.ERROR, error=str(exc)) for r in refs], 0
+            logger.error("GraphQL batch of %d failed: %s", len(refs), exc)
+            raise RequestFailed(str(exc)) from exc
         data = payload.get("data") if isinstance(payload, dict) else None
         errors = payload.get("errors") if isinstance(payload, dict) else None
         errors = [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
@@ -180,7 +189,7 @@ class GitHubClient:
             reason = reason or p.text(message_of(payload), "message", 300)
             error = f"GitHub answered HTTP {response.status_code}: {reason or 'no data'}"
             logger.error("GraphQL batch of %d failed: %s", len(refs), error)
-            return [RepoResult(r.key, RepoStatus.ERROR, error=error) for r in refs], 0
+            raise RequestFailed(error)
         points = self.pool.observe_graphql(token, data.get("rateLimit"))
         return parse_answer(refs, places, data, errors), points
 
@@ -245,10 +254,14 @@ class _Splitter:
         self.suspects: list[RepoResult] = []
         self.any_success = False
         self.last_failure: RetryLater | None = None
+        self.failed: RequestFailed | None = None  # a whole request failed; the rest go on
 
     def fetch(self, refs: Sequence[RepoRef], retries: int | None = None) -> None:
         try:
             results, points = self.client._fetch_chunk(refs, retries)
+        except RequestFailed as exc:
+            self.failed = self.failed or exc
+            return
         except RetryLater as exc:
             if not exc.transient:
                 raise

@@ -102,6 +102,16 @@ class GitHubError(Exception):
     """GitHub could not be used (bad credentials, an unexpected answer)."""
 
 
+class RequestFailed(GitHubError):
+    """A whole GraphQL request failed (an HTTP error, no ``data``, JSON still malformed after
+    the retries): GitHub's or our query's fault, not the repositories'. ``partial`` holds the
+    results of the other requests of the batch; refs without a result were not answered."""
+
+    def __init__(self, message: str, partial: BatchResult | None = None):
+        super().__init__(message)
+        self.partial = partial
+
+
 class RateLimitExhausted(GitHubError):
     """Every token's budget is spent: stop, and go on after ``reset_at``. Never sleep for it."""
 

@@ -100,11 +100,17 @@ def refresh_tools(
         outcome.retry_at, outcome.retry_after = deferred.retry_at, deferred.retry_after
         fetched.errors.append(deferred.reason)
     except GitHubError as exc:
-        tools_record_batch_error(tools=by_key.values(), error=f"GitHub: {exc}", now=now)
-        fetched.failed = len(by_key)
-        fetched.errors.append(f"whole batch failed: {exc}")
-        outcome.tally = fetched
-        return outcome
+        # A whole request failed (GitHub's fault, or our query's): no tool gets a strike.
+        results, source = _partial(exc, fetched), _source(client)
+        answered = {result.key for result in results}
+        unanswered = [tool for key, tool in by_key.items() if key not in answered]
+        tools_record_batch_error(tools=unanswered, error=f"GitHub: {exc}", now=now)
+        fetched.failed = len(unanswered)
+        fetched.errors.append(f"whole request failed for {len(unanswered)} tools: {exc}")
+        if not results:
+            outcome.tally = fetched
+            return outcome
+        by_key = {key: tool for key, tool in by_key.items() if key in answered}
     written, outcome.refreshed_ids = tools_write_results(
         tools=by_key, results=results, now=now, source=source
     )
@@ -129,7 +135,7 @@ class _Deferred(Exception):
 
 def _fetch(client: GitHubClient, refs: list[RepoRef], tally: RefreshTally) -> tuple[list, str]:
     """Results for ``refs``: one batched GraphQL call with a token, REST one by one without."""
-    source = "github-graphql" if client.has_token else "github-rest"
+    source = _source(client)
     results: list = []
     try:
         if client.has_token:
@@ -158,9 +164,13 @@ def _fetch(client: GitHubClient, refs: list[RepoRef], tally: RefreshTally) -> tu
         ) from exc
 
 
-def _partial(exc: RateLimitExhausted | RetryLater, tally: RefreshTally) -> list:
+def _source(client: GitHubClient) -> str:
+    return "github-graphql" if client.has_token else "github-rest"
+
+
+def _partial(exc: GitHubError, tally: RefreshTally) -> list:
     """What a batched fetch got before GitHub stopped it (it is written; the rest waits)."""
-    if exc.partial is None:
+    if getattr(exc, "partial", None) is None:
         return []
     tally.requests += exc.partial.requests
     tally.points += exc.partial.points

@@ -243,6 +243,13 @@ class FakeGitHub:
             )
             payload = {"data": None, "errors": [{"message": message}]}
             return rest.json_answer(200, payload, rec.GRAPHQL_200)
+        if fault.kind == "no_data":  # a query GitHub refuses as a whole (e.g. too complex)
+            message = "This query is too complex; reduce the number of nodes requested."
+            payload = {
+                "data": None,
+                "errors": [{"type": "MAX_NODE_LIMIT_EXCEEDED", "message": message}],
+            }
+            return rest.json_answer(200, payload, rec.GRAPHQL_200)
         if fault.kind == "malformed_json":
             return Answer(200, b'{"data": {"r0": {"databaseId": 1', {"Content-Type": rest.JSON})
         if fault.kind == "secondary_limit":

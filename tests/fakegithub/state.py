@@ -87,7 +87,8 @@ class Fault:
     after ``seconds``), "malformed_json", "secondary_limit" (``status`` 403 or 429, optional
     ``retry_after``), "rate_limited" (GraphQL 200 with a RATE_LIMITED error; ``remaining``
     overrides the X-RateLimit-Remaining header), "query_timeout" (GraphQL 200, no data, "Something
-    went wrong while executing your query…"). ``after`` lets that many matching requests
+    went wrong while executing your query…"), "no_data" (GraphQL 200, ``data: null`` and an
+    error that is not a timeout). ``after`` lets that many matching requests
     through first.
     """
 

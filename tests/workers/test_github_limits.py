@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.workers.github_clients import client_maker
-from workers.github import GitHubError, RateLimitExhausted, RepoRef, RepoStatus, RetryLater
+from workers.github import (
+    GitHubError,
+    RateLimitExhausted,
+    RepoRef,
+    RepoStatus,
+    RequestFailed,
+    RetryLater,
+)
 
 RESET = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=42)
 
@@ -223,15 +230,18 @@ def test_malformed_json_once_is_retried(fake_github, make_client):
     assert len(fake_github.requests) == 2
 
 
-def test_malformed_json_that_persists_fails_only_that_query(fake_github, make_client):
+def test_malformed_json_that_persists_fails_that_request_not_its_repositories(
+    fake_github, make_client
+):
     fake_github.add_repos(4, stars=4)
     fake_github.inject("malformed_json", path="/graphql", times=3)
 
-    batch = make_client(batch_size=2, retries=2).fetch_repositories(refs(4))
+    with pytest.raises(RequestFailed, match="GitHub sent malformed JSON") as failed:
+        make_client(batch_size=2, retries=2).fetch_repositories(refs(4))
 
-    assert [r.status for r in batch.results] == [RepoStatus.ERROR] * 2 + [RepoStatus.OK] * 2
-    assert batch.results[0].error.startswith("GitHub sent malformed JSON")
-    assert [r.facts.stars for r in batch.results[2:]] == [4, 4]
+    batch = failed.value.partial  # the other query's answer is kept; no repository is blamed
+    assert [r.key for r in batch.results] == ["2", "3"]
+    assert [r.facts.stars for r in batch.results] == [4, 4]
 
 
 def test_enterprise_server_urls_are_the_only_ones_called(fake_github, make_client):
@@ -311,8 +321,7 @@ def test_an_oversized_answer_is_not_read_into_memory(fake_github, make_client, m
     monkeypatch.setattr("workers.github_transport.MAX_BODY_BYTES", 300)
     fake_github.add_repos(1)
 
-    batch = make_client(retries=1).fetch_repositories(refs(1))
+    with pytest.raises(RequestFailed, match="oversized"):
+        make_client(retries=1).fetch_repositories(refs(1))
 
-    assert batch.results[0].status == RepoStatus.ERROR
-    assert "oversized" in batch.results[0].error
     assert len(fake_github.requests) == 2

@@ -16,7 +16,7 @@ from tests.workers.refresh_helpers import (
     make_client,
     seed,
 )
-from workers.refresh import refresh_batch
+from workers.refresh import refresh_batch, tools_due
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,7 @@ def test_malformed_json_once_is_retried(github):
     Ledger().assert_nothing_lost()
 
 
-def test_malformed_json_every_time_fails_the_tools_without_touching_their_numbers(github):
+def test_malformed_json_every_time_notes_it_without_a_strike_or_touching_numbers(github):
     tools = seed(github, 2)
     github.inject("malformed_json", path="/graphql", times=10)
     ledger = Ledger()
@@ -165,10 +165,33 @@ def test_malformed_json_every_time_fails_the_tools_without_touching_their_number
 
     for tool in Tool.objects.filter(pk__in=[t.pk for t in tools]):
         assert tool.stars == STORED["stars"]
-        assert tool.consecutive_failures == 1
+        assert tool.consecutive_failures == 0  # GitHub's fault, not the repository's
         assert "malformed JSON" in tool.last_refresh_error
     assert refreshed_today(tools) == [False, False]
     assert_run(outcome.run, failed=2)
+    assert "whole request failed" in outcome.run.error_summary
+    ledger.assert_nothing_lost()
+
+
+@pytest.mark.parametrize(
+    "fault", [dict(kind="status", status=400), dict(kind="no_data")], ids=["http-400", "no-data"]
+)
+def test_a_whole_request_failing_again_and_again_strikes_no_tool(github, settings, fault):
+    tools = seed(github, 3)
+    ledger = Ledger()
+
+    for _ in range(settings.REFRESH_MAX_CONSECUTIVE_FAILURES):
+        github.inject(path="/graphql", **fault)
+        outcome = refresh(tools)
+        assert_run(outcome.run, failed=3)
+        assert "whole request failed" in outcome.run.error_summary
+
+    for tool in Tool.objects.filter(pk__in=[t.pk for t in tools]):
+        assert tool.consecutive_failures == 0
+        assert tool.stars == STORED["stars"]
+        assert tool.last_refresh_error.startswith("GitHub: ")
+    later = timezone.now() + timedelta(days=1)
+    assert len(tools_due(now=later, max_age=timedelta(hours=5))) == 3  # still refreshed
     ledger.assert_nothing_lost()
 
 
@@ -202,4 +225,18 @@ def test_garbage_for_one_repo_fails_that_repo_only(github):
     assert "stargazerCount" in broken.last_refresh_error
     assert Tool.objects.get(pk=tools[0].pk).stars == 1000
     assert_run(outcome.run, ok=1, failed=1)
+    ledger.assert_nothing_lost()
+
+
+def test_one_failed_request_of_a_batch_writes_the_other_requests_answers(github):
+    tools = seed(github, 4)
+    github.inject("malformed_json", path="/graphql", times=3)
+    ledger = Ledger()
+
+    outcome = refresh(tools, client=make_client(batch_size=2, retries=2))
+
+    assert refreshed_today(tools) == [False, False, True, True]
+    assert [Tool.objects.get(pk=t.pk).consecutive_failures for t in tools] == [0, 0, 0, 0]
+    assert "malformed JSON" in Tool.objects.get(pk=tools[0].pk).last_refresh_error
+    assert_run(outcome.run, ok=2, failed=2)
     ledger.assert_nothing_lost()
