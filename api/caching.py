@@ -6,7 +6,10 @@ each of those moves a timestamp on the tools (``updated_at``, ``metrics_as_of``,
 an admin-log entry (taxonomy edits). Two small aggregate queries over those give a version of
 the whole catalog; the validator of a response is that version plus the exact URL and the
 media type. A matching ``If-None-Match`` (or, without one, ``If-Modified-Since``) is answered
-304 before any of the real work is done.
+304 only where the response would have been a 200: a 304 never hides a 400 or a 404, and
+``If-None-Match: *`` matches only a resource that exists. A view that can check its request
+cheaply (``precondition_checked``: validate, look up, raise the same 4xx) is answered 304
+before the real work; any other view runs and its 200 becomes the 304.
 """
 
 from __future__ import annotations
@@ -64,14 +67,22 @@ class ConditionalGetMixin:
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        self._fresh = False
         if request.method not in ("GET", "HEAD"):
             return
         version = catalog_version()
         self._validators = {"ETag": _etag(version, request)}
         if version.last_modified is not None:
             self._validators["Last-Modified"] = http_date(version.last_modified.timestamp())
-        if self._is_fresh(request, version):
+        self._fresh = self._is_fresh(request, version)
+        if self._fresh and self.precondition_checked(request, *args, **kwargs):
             raise NotModified(self._cache_headers(request))
+
+    def precondition_checked(self, request, *args, **kwargs) -> bool:
+        """Check, without building the body, that this request would get a 200: raise the
+        view's own 400/404 if not and return True. The default (False) lets the view run in
+        full; its 200 is then turned into the 304."""
+        return False
 
     def _is_fresh(self, request, version: CatalogVersion) -> bool:
         if_none_match = request.headers.get("If-None-Match")
@@ -88,8 +99,15 @@ class ConditionalGetMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(self, "_validators", None) and response.status_code in (200, 304):
-            for name, value in self._cache_headers(request).items():
-                response[name] = value
-            patch_vary_headers(response, ["Accept"])
+        if not getattr(self, "_validators", None) or response.status_code not in (200, 304):
+            return response
+        if response.status_code == 200 and self._fresh:
+            response.status_code = 304
+            response.data = None
+            for name in ("X-Total-Count", "Link"):
+                if name in response:
+                    del response[name]
+        for name, value in self._cache_headers(request).items():
+            response[name] = value
+        patch_vary_headers(response, ["Accept"])
         return response

@@ -58,8 +58,9 @@ class Pagination(PageNumberPagination):
             return _positive(request, "page_size", default=CSV_PAGE_SIZE, maximum=CSV_PAGE_SIZE)
         return _positive(request, "page_size", default=PAGE_SIZE, maximum=MAX_PAGE_SIZE)
 
-    def paginate_queryset(self, queryset, request, view=None):
-        self.request = request
+    def check_page(self, queryset, request) -> tuple[Paginator, int]:
+        """The paginator and page number asked for; a 400/404 naming the parameter when the
+        page size is bad or the page is past the end (one COUNT query)."""
         size = self.get_page_size(request)
         number = _positive(request, "page", default=1)
         paginator = self.django_paginator_class(queryset, size)
@@ -68,8 +69,13 @@ class Pagination(PageNumberPagination):
             raise NotFound(
                 "page", f"there are only {pages} page(s) of {size}", allowed=[f"1-{pages}"]
             )
-        self.page = paginator.page(number)
         self.size, self.pages = size, pages
+        return paginator, number
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        paginator, number = self.check_page(queryset, request)
+        self.page = paginator.page(number)
         return list(self.page)
 
     def get_paginated_response(self, data) -> Response:

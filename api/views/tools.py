@@ -40,6 +40,10 @@ class ToolList(CSVExportMixin, ReadView):
     def get_queryset(self):
         return tool_list(query=tool_query(self.request.query_params)).prefetch_related("topics")
 
+    def precondition_checked(self, request, *args, **kwargs) -> bool:
+        self.paginator.check_page(self.get_queryset(), request)
+        return True
+
     @extend_schema(
         summary="List and search tools",
         parameters=[*TOOL_FILTERS, ORDERING, FORMAT],
@@ -89,6 +93,9 @@ class ToolDetail(ReadView):
     """One tool in full, with its score breakdown and ranks; staff may PATCH curated fields."""
 
     serializer_class = CuratedToolSerializer
+
+    def precondition_checked(self, request, owner: str, name: str) -> bool:
+        return isinstance(found_tool(request, owner, name, route="tool-detail"), Tool)
 
     @extend_schema(
         summary="One tool",

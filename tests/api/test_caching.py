@@ -36,11 +36,64 @@ def test_a_matching_etag_gets_304_without_a_body(api, catalog, url):
     assert again["ETag"] == first["ETag"]
 
 
-def test_a_304_skips_the_real_work(api, catalog):
+def test_a_304_on_the_list_skips_the_real_work(api, catalog):
     etag = api.get("/api/v1/tools/").get("ETag")
     with CaptureQueriesContext(connection) as captured:
         assert api.get("/api/v1/tools/", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert len(captured) == 2  # the two aggregate queries of the catalog version
+    # The two aggregate queries of the catalog version and the COUNT that proves the page
+    # exists; no tool rows are fetched.
+    assert len(captured) == 3
+    assert "COUNT" in captured[-1]["sql"].upper()
+
+
+ALWAYS_FRESH = [
+    {"HTTP_IF_NONE_MATCH": "*"},
+    {"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Jan 2035 00:00:00 GMT"},
+]
+ERRORS = [
+    ("/api/v1/tools/nope/nope/", 404, "tool"),
+    ("/api/v1/tools/nope/nope/history/", 404, "tool"),
+    ("/api/v1/tools/crew/crew/history/?metric=bogus", 400, "metric"),
+    ("/api/v1/tools/?ordering=bogus", 400, "ordering"),
+    ("/api/v1/tools/?page=9999", 404, "page"),
+    ("/api/v1/tools/?page_size=0", 400, "page_size"),
+    ("/api/v1/rankings/?by=bogus", 400, "by"),
+    ("/api/v1/trending/?window=1y", 400, "window"),
+    ("/api/v1/compare/?tools=crew/crew,nope/nope", 404, "tools"),
+    ("/api/v1/categories/?layer=nope", 400, "layer"),
+]
+
+
+@pytest.mark.parametrize("headers", ALWAYS_FRESH, ids=["if-none-match-star", "modified-2035"])
+@pytest.mark.parametrize(("url", "status", "parameter"), ERRORS)
+def test_a_validator_never_hides_an_error(api, catalog, url, status, parameter, headers):
+    response = api.get(url, **headers)
+    assert response.status_code == status
+    assert response.json()["parameter"] == parameter
+    assert "ETag" not in response
+
+
+@pytest.mark.parametrize("headers", ALWAYS_FRESH, ids=["if-none-match-star", "modified-2035"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/tools/crew/crew/",
+        "/api/v1/tools/?page=1",
+        "/api/v1/compare/?tools=crew/crew,qdrant/qdrant",
+    ],
+)
+def test_an_existing_resource_is_not_modified_for_a_star_or_a_future_date(
+    api, catalog, url, headers
+):
+    response = api.get(url, **headers)
+    assert response.status_code == 304 and response.content == b""
+    assert response["ETag"].startswith('W/"')
+
+
+def test_a_former_name_still_redirects_whatever_the_validator(api, catalog):
+    response = api.get("/api/v1/tools/joao/crewai/", HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/api/v1/tools/crew/crew/")
 
 
 def test_if_modified_since_gets_304_when_nothing_changed_since(api, catalog):
