@@ -103,40 +103,76 @@ def _result(ref: RepoRef, answer: Any, errors: list[dict[str, Any]]) -> RepoResu
             return RepoResult(ref.key, status, error=messages)
         return RepoResult(ref.key, RepoStatus.ERROR, error=messages or "GitHub sent no data")
     try:
-        facts = repository_facts(answer)
+        facts = repository_facts(answer, unreported=_fields_in_error(errors))
     except p.Malformed as exc:
         return RepoResult(ref.key, RepoStatus.ERROR, error=f"malformed answer from GitHub: {exc}")
     note = f"partial data from GitHub: {messages}" if messages else ""
     return RepoResult(ref.key, RepoStatus.OK, facts=facts, error=note)
 
 
-def repository_facts(answer: Any) -> RepoFacts:
+def _fields_in_error(errors: list[dict[str, Any]]) -> set[str]:
+    """The repository's fields GitHub answered with an error (``path`` after the alias, or
+    after ``byId`` and the index): they come back null, which is "not reported", not empty."""
+    fields = set()
+    for error in errors:
+        path = error.get("path")
+        if not isinstance(path, list):
+            continue
+        rest = path[2:] if path[:1] == ["byId"] else path[1:]
+        if rest and isinstance(rest[0], str):
+            fields.add(rest[0])
+    return fields
+
+
+def repository_facts(answer: Any, *, unreported: set[str] = frozenset()) -> RepoFacts:
+    """Facts from one repository's answer; fields in ``unreported`` (GitHub errors) are None."""
     if not isinstance(answer, dict):
         raise p.Malformed("repository is not an object")
+
+    def unless_failed(field: str, value: Any) -> Any:
+        return None if field in unreported else value
+
     history = p.dig(answer, "defaultBranchRef", "target", "history", "totalCount")
     latest = answer.get("latestRelease")
     return RepoFacts(
         github_id=p.count(answer.get("databaseId"), "databaseId"),
         node_id=p.text(answer.get("id"), "id", p.NODE_ID_CHARS),
         full_name=p.full_name(answer.get("nameWithOwner")),
-        description=p.text(answer.get("description"), "description", p.DESCRIPTION_CHARS),
-        homepage=p.homepage(answer.get("homepageUrl")),
+        description=unless_failed(
+            "description", p.text(answer.get("description"), "description", p.DESCRIPTION_CHARS)
+        ),
+        homepage=unless_failed("homepageUrl", p.homepage(answer.get("homepageUrl"))),
         stars=p.count(answer.get("stargazerCount"), "stargazerCount"),
         forks=p.count(answer.get("forkCount"), "forkCount"),
-        watchers=p.count(p.dig(answer, "watchers", "totalCount"), "watchers"),
-        open_issues=p.count(p.dig(answer, "issues", "totalCount"), "issues"),
-        open_pull_requests=p.count(p.dig(answer, "pullRequests", "totalCount"), "pullRequests"),
+        watchers=_count(answer, "watchers", unreported),
+        open_issues=_count(answer, "issues", unreported),
+        open_pull_requests=_count(answer, "pullRequests", unreported),
         pushed_at=p.moment(answer.get("pushedAt"), "pushedAt"),
         created_at=p.moment(answer.get("createdAt"), "createdAt"),
         archived=p.flag(answer.get("isArchived"), "isArchived"),
         disabled=p.flag(answer.get("isDisabled"), "isDisabled"),
         is_fork=p.flag(answer.get("isFork"), "isFork"),
-        license_spdx=p.text(p.dig(answer, "licenseInfo", "spdxId"), "licenseInfo", p.SHORT_CHARS),
-        language=p.text(p.dig(answer, "primaryLanguage", "name"), "language", p.SHORT_CHARS),
-        topics=p.topics(p.dig(answer, "repositoryTopics", "nodes")),
-        release_count=p.count(p.dig(answer, "releases", "totalCount"), "releases"),
+        license_spdx=unless_failed(
+            "licenseInfo",
+            p.text(p.dig(answer, "licenseInfo", "spdxId"), "licenseInfo", p.SHORT_CHARS),
+        ),
+        language=unless_failed(
+            "primaryLanguage",
+            p.text(p.dig(answer, "primaryLanguage", "name"), "language", p.SHORT_CHARS),
+        ),
+        topics=unless_failed(
+            "repositoryTopics", p.topics(p.dig(answer, "repositoryTopics", "nodes"))
+        ),
+        release_count=_count(answer, "releases", unreported),
         last_release_at=p.moment(
             p.dig(latest, "publishedAt") or p.dig(latest, "createdAt"), "latestRelease"
         ),
         commits_90d=p.count(history, "history", optional=True),
     )
+
+
+def _count(answer: dict[str, Any], field: str, unreported: set[str]) -> int | None:
+    """``field { totalCount }``, or None when GitHub answered that field with an error."""
+    if field in unreported:
+        return None
+    return p.count(p.dig(answer, field, "totalCount"), field)

@@ -22,17 +22,18 @@ class RepoFacts:
     """Validated, typed facts about one repository; strings capped, counts >= 0.
 
     None means "not measured by this path" (the REST fallback cannot see pull requests,
-    releases or commits): the caller keeps whatever it had stored.
+    releases or commits) or "not reported this time" (GitHub answered with an error on that
+    field, partial data): the caller keeps whatever it had stored. "" is a real empty value.
     """
 
     github_id: int
     node_id: str
     full_name: str
-    description: str
-    homepage: str
+    description: str | None
+    homepage: str | None
     stars: int
     forks: int
-    watchers: int
+    watchers: int | None
     open_issues: int | None
     open_pull_requests: int | None
     pushed_at: datetime | None
@@ -40,9 +41,9 @@ class RepoFacts:
     archived: bool
     disabled: bool
     is_fork: bool
-    license_spdx: str
-    language: str
-    topics: tuple[str, ...]
+    license_spdx: str | None
+    language: str | None
+    topics: tuple[str, ...] | None
     release_count: int | None
     last_release_at: datetime | None
     commits_90d: int | None

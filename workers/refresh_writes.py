@@ -171,10 +171,15 @@ def _apply_facts(
 
 def _copy_facts(tool: Tool, facts: RepoFacts, *, now: datetime) -> None:
     tool.github_node_id = facts.node_id[:100] or tool.github_node_id
-    tool.description = facts.description
-    tool.github_homepage = facts.homepage[:500]
-    tool.license_spdx = facts.license_spdx[:64]
-    tool.language = facts.language[:64]
+    # None: GitHub answered that field with an error this time (partial data): keep ours.
+    if facts.description is not None:
+        tool.description = facts.description
+    if facts.homepage is not None:
+        tool.github_homepage = facts.homepage[:500]
+    if facts.license_spdx is not None:
+        tool.license_spdx = facts.license_spdx[:64]
+    if facts.language is not None:
+        tool.language = facts.language[:64]
     tool.repo_created_at = facts.created_at or tool.repo_created_at
     tool.pushed_at = facts.pushed_at or tool.pushed_at
     tool.archived = facts.archived
@@ -185,10 +190,9 @@ def _copy_facts(tool: Tool, facts: RepoFacts, *, now: datetime) -> None:
         tool.status = ToolStatus.ARCHIVED if facts.archived else ToolStatus.ACTIVE
     tool.stars = facts.stars
     tool.forks = facts.forks
-    tool.watchers = facts.watchers
     # None means "not reported by this path" (REST sees no pull requests, releases, commits)
     # or "not reported this time": keep the number we have rather than lose it.
-    for name in ("open_issues", "open_pull_requests", "commits_90d", "release_count"):
+    for name in ("watchers", "open_issues", "open_pull_requests", "commits_90d", "release_count"):
         value = getattr(facts, name)
         if value is not None:
             setattr(tool, name, value)
@@ -220,8 +224,13 @@ def _github_ids_held_elsewhere(
 
 def _write_topics(ok: list[tuple[Tool, RepoFacts]]) -> None:
     """Set each tool's topics to GitHub's, touching only the tools whose topics changed."""
-    wanted = {tool.pk: sorted({t.lower()[:64] for t in facts.topics if t}) for tool, facts in ok}
     current = {tool.pk: sorted(t.name for t in tool.topics.all()) for tool, _ in ok}
+    wanted = {  # None: GitHub did not report them this time; keep ours
+        tool.pk: current[tool.pk]
+        if facts.topics is None
+        else sorted({t.lower()[:64] for t in facts.topics if t})
+        for tool, facts in ok
+    }
     changed = [pk for pk in wanted if wanted[pk] != current[pk]]
     for tool, _ in ok:
         tool.search_document = tool.compose_search_document(wanted[tool.pk])

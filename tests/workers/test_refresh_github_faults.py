@@ -240,3 +240,25 @@ def test_one_failed_request_of_a_batch_writes_the_other_requests_answers(github)
     assert "malformed JSON" in Tool.objects.get(pk=tools[0].pk).last_refresh_error
     assert_run(outcome.run, ok=2, failed=2)
     ledger.assert_nothing_lost()
+
+
+@pytest.mark.parametrize("by_id", [False, True], ids=["by-name", "by-node-id"])
+def test_errors_on_nullable_fields_keep_the_stored_values_not_blank_them(github, by_id):
+    [tool] = seed(github, 1, by_id=by_id, description="From GitHub", language="Rust")
+    Tool.objects.filter(pk=tool.pk).update(
+        description="Stored description", license_spdx="MIT", language="Python",
+        github_homepage="https://stored.example.org",
+    )  # fmt: skip
+    failing = ("description", "licenseInfo", "primaryLanguage", "homepageUrl")
+    github.update("org/tool-0", field_errors=dict.fromkeys(failing, "Internal error"))
+
+    outcome = refresh([tool])
+
+    tool.refresh_from_db()
+    assert tool.stars == 1000  # what came is written
+    assert (tool.description, tool.license_spdx, tool.language) == (
+        "Stored description", "MIT", "Python"
+    )  # fmt: skip
+    assert tool.github_homepage == "https://stored.example.org"
+    assert "partial data" in tool.last_refresh_error
+    assert_run(outcome.run, ok=1)

@@ -264,3 +264,23 @@ def test_a_github_id_taken_by_another_worker_meanwhile_is_read_again_not_crashed
     assert tool.github_id is None and tool.stars == 1500
     assert f"tool #{other.pk}" in tool.last_refresh_error
     assert ok_ids == [tool.pk]
+
+
+def test_fields_github_did_not_report_this_time_keep_the_stored_values():
+    tool = make_tool("acme/rocket", description="Ours", language="Go", license_spdx="MIT")
+    tool.github_homepage, tool.watchers = "https://ours.example.org", 33
+    tool.save()
+    write(ok(tool, topics=("kept",)))
+    unreported = dict(description=None, homepage=None, license_spdx=None, language=None)
+
+    write(ok(tool, topics=None, watchers=None, **unreported))
+
+    tool.refresh_from_db()
+    assert (tool.description, tool.language, tool.license_spdx) == (
+        "Fresh from GitHub",
+        "Python",
+        "Apache-2.0",
+    )
+    assert tool.github_homepage == "https://example.org"
+    assert tool.watchers == 40
+    assert [t.name for t in tool.topics.all()] == ["kept"]
