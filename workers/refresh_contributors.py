@@ -18,6 +18,9 @@ from workers.refresh import BatchOutcome, claim_ttl, client_or_default, run_owne
 from workers.refresh_runs import run_failure_recorded, run_finish, run_start
 
 CONTRIBUTORS_BATCH_SIZE = 100
+# GitHub's contributors API lists at most this many for a repository ("too large" past it):
+# when it refuses to count, the repository has at least this many, a lower bound.
+CONTRIBUTORS_LISTED_CAP = 500
 # GitHub answers 202 while it computes; ask again a little later rather than in a loop.
 COMPUTING_RETRY_SECONDS = 120
 
@@ -97,11 +100,17 @@ def _apply_count(tool: Tool, count, *, now: datetime, outcome: BatchOutcome) -> 
         outcome.deferred_ids.append(tool.pk)
         outcome.retry_after = max(outcome.retry_after or 0, COMPUTING_RETRY_SECONDS)
         return
-    if count.status == "too_large":  # GitHub will not count them: keep ours, flag it
+    if count.status == "too_large":  # GitHub will not count them: at least the cap, flagged
         tally.ok += 1
-        Tool.objects.filter(pk=tool.pk).update(
-            contributors_is_lower_bound=True, contributors_refreshed_at=now
-        )
+        at_least = max(tool.contributors or 0, CONTRIBUTORS_LISTED_CAP)
+        with transaction.atomic():
+            Tool.objects.filter(pk=tool.pk).update(
+                contributors=at_least, contributors_is_lower_bound=True,
+                contributors_refreshed_at=now,
+            )  # fmt: skip
+            MetricSnapshot.objects.update_or_create(
+                tool=tool, date=now.date(), defaults={"contributors": at_least}
+            )
         return
     if count.status in ("missing", "blocked"):
         tally.missing += 1

@@ -83,16 +83,30 @@ def test_a_202_while_github_computes_is_deferred_and_keeps_the_stored_value(gith
     assert Tool.objects.get(pk=tool.pk).contributors == 40
 
 
-def test_403_too_large_keeps_the_stored_count_flagged_as_a_lower_bound(github):
+def test_403_too_large_stores_githubs_listing_cap_as_a_lower_bound(github):
     [tool] = seed(github, 1, contributors_state="too_large")
+    never_counted = seed(github, 1, owner="big", contributors_state="too_large")[0]
+    Tool.objects.filter(pk=never_counted.pk).update(contributors=None)
     ledger = Ledger()
 
-    outcome = refresh([tool])
+    outcome = refresh([tool, never_counted])
+
+    for each in (tool, never_counted):
+        each.refresh_from_db()
+        assert (each.contributors, each.contributors_is_lower_bound) == (500, True)
+        assert MetricSnapshot.objects.get(tool=each, date=timezone.now().date()).contributors == 500
+    assert_run(outcome.run, ok=2)
+    ledger.assert_nothing_lost()
+
+
+def test_403_too_large_keeps_a_stored_count_above_the_cap(github):
+    [tool] = seed(github, 1, contributors_state="too_large")
+    Tool.objects.filter(pk=tool.pk).update(contributors=1234)
+
+    refresh([tool])
 
     tool.refresh_from_db()
-    assert (tool.contributors, tool.contributors_is_lower_bound) == (STORED["contributors"], True)
-    assert_run(outcome.run, ok=1)
-    ledger.assert_nothing_lost()
+    assert (tool.contributors, tool.contributors_is_lower_bound) == (1234, True)
 
 
 def test_a_301_on_the_contributors_path_renames_the_tool(github):
