@@ -46,8 +46,11 @@ def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:
     """The tool named ``owner/name``, case-insensitively, or found through a former name.
 
     Returns ``(tool, canonical)``; ``canonical`` is False when the name given is not the
-    tool's current spelling (callers redirect to the canonical URL).
+    tool's current spelling (callers redirect to the canonical URL). A name holding a NUL
+    character names nothing (PostgreSQL refuses NUL in text, so it is never asked).
     """
+    if "\x00" in full_name:
+        return None
     queryset = (
         Tool.objects.listed()
         .with_placement()
@@ -135,8 +138,11 @@ def trending(
 
 def tools_by_names(names: list[str]) -> dict[str, Tool]:
     """Listed tools for several ``owner/name`` strings (any case, or a former name), keyed by
-    the lower-cased name asked for; names not found are absent. Two queries at most."""
-    wanted = {name.strip().lower() for name in names if name.strip()}
+    the lower-cased name asked for; names not found (or holding a NUL character, which
+    PostgreSQL refuses in text) are absent. Two queries at most, none when nothing is left."""
+    wanted = {name.strip().lower() for name in names if name.strip() and "\x00" not in name}
+    if not wanted:
+        return {}
     found: dict[str, Tool] = {
         tool.full_name.lower(): tool
         for tool in Tool.objects.listed()

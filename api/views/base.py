@@ -57,7 +57,7 @@ class CSVExportMixin:
 
 def found_tool(request, owner: str, name: str, *, route: str) -> Tool | HttpResponseBase:
     """The listed tool ``owner/name``; a redirect when named by a former name or other case."""
-    found = None if "\x00" in owner + name else selectors.tool_by_name(f"{owner}/{name}")
+    found = selectors.tool_by_name(f"{owner}/{name}")
     if found is None:
         raise NotFound("tool", f"no tool named {owner}/{name} in the catalog")
     tool, canonical = found

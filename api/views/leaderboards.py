@@ -207,15 +207,15 @@ class Compare(ReadView):
             params, "metric", allowed=list(selectors.HISTORY_METRICS), default="stars"
         )
         since = date_param(params, "since")
+        found = selectors.tools_by_names(names)  # the web compare's lookup: two queries at most
         tools = []
         for full_name in names:
-            well_formed = "/" in full_name and "\x00" not in full_name
-            found = selectors.tool_by_name(full_name) if well_formed else None
-            if found is None:
+            tool = found.get(full_name.lower())
+            if tool is None:
                 raise NotFound("tools", f"no tool named {full_name} in the catalog")
-            if any(tool.pk == found[0].pk for tool in tools):
+            if any(listed.pk == tool.pk for listed in tools):
                 raise ParameterError("tools", f"{full_name} is listed twice")
-            tools.append(found[0])
+            tools.append(tool)
         dates, series = selectors.compare_series(tools=tools, metric=metric, since=since)
         prefetch_related_objects(tools, "topics")
         for tool in tools:

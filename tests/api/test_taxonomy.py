@@ -86,3 +86,21 @@ def test_every_list_endpoint_runs_a_constant_number_of_queries(
     small = queries(2)
     _grow(8)
     assert queries(100) == small
+
+
+def test_compare_runs_the_same_number_of_queries_for_2_and_10_tools(api, catalog):
+    _grow(2)
+    names = [f"grow2x{n}/t{m}" for n in range(2) for m in range(4)]
+
+    def queries(tools: list[str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/compare/", {"tools": ",".join(tools)})
+        assert response.status_code == 200, response.content
+        canonical = [name.replace("joao/crewai", "crew/crew") for name in tools]
+        assert [tool["full_name"] for tool in response.json()["tools"]] == canonical
+        return len(captured)
+
+    two = queries(["crew/crew", "qdrant/qdrant"])
+    assert queries(["crew/crew", "qdrant/qdrant", *names]) == two
+    # A former name costs the one extra lookup of former names, whatever the count.
+    assert queries(["joao/crewai", "qdrant/qdrant", *names]) == two + 1

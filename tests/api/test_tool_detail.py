@@ -97,3 +97,17 @@ def test_bad_history_parameters_are_400_naming_them(api, catalog, params, parame
 def test_an_unknown_metric_lists_the_metrics(api, catalog):
     allowed = api.get(HISTORY, {"metric": "likes"}).json()["allowed"]
     assert allowed == ["stars", "forks", "watchers", "open_issues", "contributors"]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/tools/crew%00/crew/", "tool"),
+        ("/api/v1/tools/crew/crew%00/history/", "tool"),
+        ("/api/v1/compare/?tools=crew/crew,qdrant%00/qdrant", "tools"),
+    ],
+)
+def test_a_nul_in_a_tool_name_is_a_404_naming_the_parameter(api, catalog, url, parameter):
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.json()["parameter"] == parameter

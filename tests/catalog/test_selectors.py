@@ -183,3 +183,14 @@ def test_trending_damps_a_one_day_spike_below_sustained_growth(stack):
     assert [tool.full_name for tool in leaders] == ["a/steady", "a/spike"]
     assert leaders[0].trending_gain == 350
     assert leaders[1].trending_gain < 20
+
+
+def test_a_name_with_a_nul_character_finds_nothing_without_asking_the_database(
+    django_assert_num_queries,
+):
+    tool = make_tool("acme/rocket")
+    with django_assert_num_queries(0):
+        assert selectors.tool_by_name("acme/rocket\x00") is None
+        assert selectors.tools_by_names(["acme/\x00rocket", "\x00"]) == {}
+    with django_assert_num_queries(1):  # the good name is still looked up, once
+        assert selectors.tools_by_names(["acme/rocket", "a\x00/b"]) == {"acme/rocket": tool}
