@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpResponseBase, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponseBase, HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.caching import ConditionalGetMixin
-from api.errors import ErrorSerializer, NotFound
+from api.errors import ErrorSerializer, NotFound, ParameterError
 from api.renderers import CSVRenderer
 from catalog import selectors
 from catalog.models import Tool
@@ -27,7 +27,22 @@ NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="Unknown tool or 
 REDIRECT = {301: OpenApiResponse(description="A former name: moved to the canonical URL.")}
 
 
-class ReadView(ConditionalGetMixin, generics.GenericAPIView):
+class FormatChecked:
+    """An unknown ``?format=`` is a 400 naming ``format`` and the formats this endpoint has,
+    not DRF's 404 (which reads as if the path did not exist)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            given = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE, "")
+            allowed = [renderer.format for renderer in self.get_renderers()]
+            raise ParameterError(
+                "format", f"unknown format {given!r} for this endpoint", allowed=allowed
+            ) from None
+
+
+class ReadView(FormatChecked, ConditionalGetMixin, generics.GenericAPIView):
     """A cacheable read endpoint; no pagination unless a subclass asks for it."""
 
     pagination_class = None
@@ -80,7 +95,7 @@ class UnknownEndpoint(APIView):
 
 
 @extend_schema(exclude=True)
-class ApiRoot(APIView):
+class ApiRoot(FormatChecked, APIView):
     """/api/ and /api/v1/: where everything is."""
 
     NAMES = ["layer-list", "category-list", "tool-list", "rankings", "trending", "compare", "stats"]

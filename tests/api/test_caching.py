@@ -61,6 +61,8 @@ ERRORS = [
     ("/api/v1/trending/?window=1y", 400, "window"),
     ("/api/v1/compare/?tools=crew/crew,nope/nope", 404, "tools"),
     ("/api/v1/categories/?layer=nope", 400, "layer"),
+    ("/api/v1/tools/?format=xml", 400, "format"),
+    ("/api/v1/tools/crew/crew/?format=csv", 400, "format"),
 ]
 
 

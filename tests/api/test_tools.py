@@ -186,3 +186,26 @@ def test_every_ordering_works_in_every_format(api, catalog, ordering, fmt):
     response = api.get(URL, {"ordering": ordering, "q": "crew", "format": fmt})
     assert response.status_code == 200
     assert b"crew/crew" in response.content
+
+
+@pytest.mark.parametrize(
+    ("url", "fmt", "allowed"),
+    [
+        ("/api/v1/tools/", "xml", ["json", "api", "csv"]),
+        ("/api/v1/tools/crew/crew/", "csv", ["json", "api"]),
+        ("/api/v1/tools/crew/crew/history/", "yaml", ["json", "api", "csv"]),
+        ("/api/v1/compare/?tools=crew/crew,qdrant/qdrant", "csv", ["json", "api"]),
+        ("/api/v1/layers/", "csv", ["json", "api"]),
+        ("/api/v1/stats/", "csv", ["json", "api"]),
+        ("/api/v1/rankings/", "xml", ["json", "api", "csv"]),
+        ("/api/v1/", "csv", ["json", "api"]),
+    ],
+)
+def test_an_unknown_format_is_a_400_naming_format_and_the_allowed_ones(
+    api, catalog, url, fmt, allowed
+):
+    response = api.get(url + ("&" if "?" in url else "?") + f"format={fmt}")
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["parameter"], body["allowed"]) == ("format", allowed)
+    assert body["detail"] == f"format: unknown format '{fmt}' for this endpoint"
