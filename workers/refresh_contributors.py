@@ -4,9 +4,11 @@ repository, sent with the stored ETag (a 304 costs no rate limit and keeps the s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,9 +17,15 @@ from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolSta
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.locks import tools_claim, tools_release
 from workers.refresh import BatchOutcome, claim_ttl, client_or_default, run_owner
-from workers.refresh_runs import run_failure_recorded, run_finish, run_start
+from workers.refresh_runs import RefreshTally, run_failure_recorded, run_finish, run_start
+
+logger = logging.getLogger(__name__)
 
 CONTRIBUTORS_BATCH_SIZE = 100
+NO_TOKEN_SKIP = (
+    "contributor counts skipped: GITHUB_TOKENS is not set, and GitHub's 60 REST requests an "
+    "hour without a token go to the metrics refresh. Set GITHUB_TOKENS to count contributors."
+)
 # GitHub's contributors API lists at most this many for a repository ("too large" past it):
 # when it refuses to count, the repository has at least this many, a lower bound.
 CONTRIBUTORS_LISTED_CAP = 500
@@ -157,7 +165,16 @@ def _rename(tool: Tool, new_full_name: str, tally) -> int:
 def refresh_contributors_enqueue_due(
     *, max_age_days: float = 7, trigger: str = "schedule"
 ) -> list[tuple[int, list[int]]]:
-    """Batches (run id, tool ids) of tools whose contributor count is due, claimed for their run."""
+    """Batches (run id, tool ids) of tools whose contributor count is due, claimed for their run.
+
+    Without a token the pass is skipped (and a run says so): GitHub's 60 requests an hour go to
+    the metrics, which the hourly schedule uses in full.
+    """
+    if not settings.GITHUB_TOKENS:
+        logger.warning(NO_TOKEN_SKIP)
+        run = run_start(kind=RefreshRun.Kind.CONTRIBUTORS, trigger=trigger, tools_total=0)
+        run_finish(run=run, tally=RefreshTally(errors=[NO_TOKEN_SKIP]))
+        return []
     due = contributors_due(now=timezone.now(), max_age=timedelta(days=max_age_days))
     batches = []
     for start in range(0, len(due), CONTRIBUTORS_BATCH_SIZE):

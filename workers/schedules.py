@@ -26,23 +26,34 @@ class DefaultSchedule:
     crontab: dict[str, str]  # minute, hour, day_of_week, day_of_month, month_of_year (UTC)
     kwargs: dict = field(default_factory=dict)
     description: str = ""
+    # Earlier releases' defaults: an entry still exactly so was never edited, so it is brought
+    # up to date; an entry a curator changed in any way is kept.
+    former_crontabs: tuple[dict[str, str], ...] = ()
 
 
 DEFAULT_SCHEDULES = (
     DefaultSchedule(
         name="Refresh GitHub metrics",
         task="workers.tasks.refresh_due",
-        crontab={"minute": "7", "hour": "*/6"},
-        # Every 6 hours; "due" is 5 hours old so a run that started late still counts.
+        crontab={"minute": "7", "hour": "*"},
+        # Hourly, picking only the tools not refreshed for 5 hours: with a token the catalog is
+        # spread over the hours; without one each run uses that hour's 60 REST requests.
         kwargs={"max_age_hours": 5},
-        description="Every 6 hours: tools not refreshed for 5 hours, stalest first, in batches.",
+        description=(
+            "Hourly: tools not refreshed for 5 hours, stalest first, in batches (60 a run "
+            "without a token: GitHub's hourly allowance)."
+        ),
+        former_crontabs=({"minute": "7", "hour": "*/6"},),
     ),
     DefaultSchedule(
         name="Refresh contributor counts",
         task="workers.tasks.refresh_contributors",
         crontab={"minute": "17", "hour": "2", "day_of_week": "0"},
         kwargs={"max_age_days": 6},
-        description="Weekly (Sunday 02:17 UTC): one REST request per repository, with ETags.",
+        description=(
+            "Weekly (Sunday 02:17 UTC): one REST request per repository, with ETags. Skipped "
+            "without a token (the 60 requests an hour go to metrics)."
+        ),
     ),
     DefaultSchedule(
         name="Retry failing tools",
@@ -60,7 +71,7 @@ def schedules_install(*, reset: bool = False) -> dict[str, str]:
     with transaction.atomic():
         for default in DEFAULT_SCHEDULES:
             existing = PeriodicTask.objects.filter(name=default.name).first()
-            if existing is not None and not reset:
+            if existing is not None and not reset and not _is_former_default(existing, default):
                 outcome[default.name] = "kept"
                 continue
             crontab, _ = CrontabSchedule.objects.get_or_create(
@@ -77,3 +88,17 @@ def schedules_install(*, reset: bool = False) -> dict[str, str]:
             PeriodicTask.objects.update_or_create(name=default.name, defaults=values)
             outcome[default.name] = "reset" if existing is not None else "created"
     return outcome
+
+
+def _is_former_default(task: PeriodicTask, default: DefaultSchedule) -> bool:
+    """The entry is exactly an earlier release's default (so nobody edited it)."""
+    if task.crontab is None or not task.enabled or task.task != default.task:
+        return False
+    if json.loads(task.kwargs or "{}") != default.kwargs:
+        return False
+    fields = _CRONTAB_DEFAULTS.keys()
+    actual = {name: str(getattr(task.crontab, name)) for name in fields}
+    return any(
+        actual == {**_CRONTAB_DEFAULTS, **former} and str(task.crontab.timezone) == "UTC"
+        for former in default.former_crontabs
+    )

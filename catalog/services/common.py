@@ -16,6 +16,9 @@ from catalog.models import Category, Tool
 
 logger = logging.getLogger(__name__)
 
+# Without a broker a queued refresh runs inside the web request: one GraphQL query's worth.
+EAGER_REFRESH_LIMIT = 50
+
 
 class CurationError(ValueError):
     """A curator write that cannot be done; ``field`` names the input at fault."""
@@ -34,7 +37,19 @@ def chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
 
 def queue_refresh(tool_ids: list[int]) -> None:
     """After commit, queue ``refresh_batch`` for the tools. A broker that is down only logs:
-    the change is saved, and the schedule refreshes never-refreshed tools first anyway."""
+    the change is saved, and the schedule refreshes never-refreshed tools first anyway.
+
+    Without a broker (``CELERY_TASK_ALWAYS_EAGER``, e.g. ``make run``) the "queued" refresh
+    runs inside this request, so more than one batch is refused: the command is for that.
+    """
+    size = settings.GITHUB_BATCH_SIZE
+    if settings.CELERY_TASK_ALWAYS_EAGER and len(tool_ids) > EAGER_REFRESH_LIMIT:
+        raise CurationError(
+            "tools",
+            "without a task broker a refresh runs inside this request, so at most "
+            f"{EAGER_REFRESH_LIMIT} tools at a time ({len(tool_ids)} selected); run "
+            "`manage.py refresh_metrics` to refresh more",
+        )
 
     def enqueue() -> None:
         try:
@@ -44,7 +59,7 @@ def queue_refresh(tool_ids: list[int]) -> None:
                 raise
             logger.warning("workers.tasks is missing; tools %s wait for the schedule", tool_ids)
             return
-        for chunk in chunks(tool_ids, settings.GITHUB_BATCH_SIZE):
+        for chunk in chunks(tool_ids, size):
             refresh_batch.delay(tool_ids=chunk)
 
     transaction.on_commit(enqueue, robust=True)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from catalog.models import FormerName, MetricSnapshot, Tool
+from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool
 from tests.workers.refresh_helpers import (
     STORED,
     Ledger,
@@ -159,3 +159,19 @@ def test_due_counts_are_a_week_old_and_only_for_repos_that_exist(github):
     [(_run_id, ids)] = refresh_contributors_enqueue_due(max_age_days=6)
     assert ids == [tools[2].pk]
     assert refresh_contributors_enqueue_due(max_age_days=6) == []  # claimed for that run
+
+
+def test_without_a_token_the_contributors_pass_is_skipped_and_a_run_says_why(
+    github, settings, caplog
+):
+    seed(github, 2)
+    settings.GITHUB_TOKENS = []
+
+    assert refresh_contributors_enqueue_due(max_age_days=6) == []
+
+    run = RefreshRun.objects.get(kind="contributors")
+    assert (run.status, run.tools_total) == ("finished", 0)
+    assert "GITHUB_TOKENS is not set" in run.error_summary
+    assert "contributor counts skipped" in caplog.text
+    assert contributor_requests(github) == []
+    assert not Tool.objects.filter(contributors_refreshed_at__isnull=False).exists()

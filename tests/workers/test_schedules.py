@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from config.celery import app
 from workers.schedules import DEFAULT_SCHEDULES
@@ -13,12 +13,13 @@ from workers.schedules import DEFAULT_SCHEDULES
 pytestmark = pytest.mark.django_db
 
 
-def test_install_creates_metrics_every_six_hours_and_contributors_weekly(capsys):
+def test_install_creates_metrics_hourly_and_contributors_weekly(capsys):
     call_command("install_schedules")
 
     metrics = PeriodicTask.objects.get(name="Refresh GitHub metrics")
     assert metrics.task == "workers.tasks.refresh_due"
-    assert (metrics.crontab.minute, metrics.crontab.hour) == ("7", "*/6")
+    assert (metrics.crontab.minute, metrics.crontab.hour) == ("7", "*")
+    assert json.loads(metrics.kwargs) == {"max_age_hours": 5}  # only what is due each hour
     assert metrics.enabled
     contributors = PeriodicTask.objects.get(name="Refresh contributor counts")
     assert contributors.task == "workers.tasks.refresh_contributors"
@@ -53,6 +54,33 @@ def test_reinstalling_keeps_a_curators_edit(capsys):
     assert not metrics.enabled
     assert json.loads(metrics.kwargs) == {"max_age_hours": 2}
     assert "Refresh GitHub metrics: kept as is" in capsys.readouterr().out
+
+
+def test_an_untouched_six_hourly_entry_from_an_earlier_release_becomes_hourly(capsys):
+    six_hourly, _ = CrontabSchedule.objects.get_or_create(minute="7", hour="*/6", timezone="UTC")
+    PeriodicTask.objects.create(
+        name="Refresh GitHub metrics", task="workers.tasks.refresh_due", crontab=six_hourly,
+        kwargs='{"max_age_hours": 5}',
+    )  # fmt: skip
+
+    call_command("install_schedules")
+
+    metrics = PeriodicTask.objects.get(name="Refresh GitHub metrics")
+    assert (metrics.crontab.minute, metrics.crontab.hour) == ("7", "*")
+    assert "Refresh GitHub metrics: reset to the default" in capsys.readouterr().out
+
+
+def test_a_six_hourly_entry_a_curator_edited_is_kept():
+    six_hourly, _ = CrontabSchedule.objects.get_or_create(minute="7", hour="*/6", timezone="UTC")
+    PeriodicTask.objects.create(
+        name="Refresh GitHub metrics", task="workers.tasks.refresh_due", crontab=six_hourly,
+        kwargs='{"max_age_hours": 3}',
+    )  # fmt: skip
+
+    call_command("install_schedules")
+
+    metrics = PeriodicTask.objects.get(name="Refresh GitHub metrics")
+    assert (metrics.crontab.hour, json.loads(metrics.kwargs)) == ("*/6", {"max_age_hours": 3})
 
 
 def test_reset_puts_the_defaults_back_over_an_edit():
