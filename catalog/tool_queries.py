@@ -220,8 +220,10 @@ def _search(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
 
 
 def _ordered(queryset: QuerySet[Tool], ordering: str) -> QuerySet[Tool]:
-    if ordering == "relevance":
-        return queryset.order_by(F("relevance").desc(nulls_last=True), "id")
+    if ordering == "relevance":  # equally good matches: the most starred first
+        return queryset.order_by(
+            F("relevance").desc(nulls_last=True), F("stars").desc(nulls_last=True), "id"
+        )
     descending = ordering.startswith("-")
     field = ORDER_FIELDS[ordering.lstrip("-")][0]
     if field == "full_name":
