@@ -250,11 +250,22 @@ def refresh_enqueue_due(
         now=now, max_age=timedelta(hours=max_age_hours), retry_failing=retry_failing, limit=limit
     )
     size = batch_size or settings.GITHUB_BATCH_SIZE
+    chunks = [due[start : start + size] for start in range(0, len(due), size)]
+    return batches_claim(chunks=chunks, kind=RefreshRun.Kind.METRICS, trigger=trigger)
+
+
+def batches_claim(
+    *, chunks: Sequence[Sequence[int]], kind: str, trigger: str
+) -> list[tuple[int, list[int]]]:
+    """A run per chunk, its tools claimed for it: (run id, claimed ids) for the caller to queue
+    with ``run_id``, so a copy the broker redelivers after a worker died resumes the same run
+    and claims. A chunk whose tools are all claimed elsewhere gets no run."""
+    claim_kind = "contributors" if kind == RefreshRun.Kind.CONTRIBUTORS else "metrics"
     batches = []
-    for start in range(0, len(due), size):
-        chunk = due[start : start + size]
-        run = run_start(kind=RefreshRun.Kind.METRICS, trigger=trigger, tools_total=len(chunk))
-        claimed = tools_claim(tool_ids=chunk, owner=run_owner(run), ttl=claim_ttl())
+    for chunk in chunks:
+        run = run_start(kind=kind, trigger=trigger, tools_total=len(chunk))
+        owner = run_owner(run)
+        claimed = tools_claim(tool_ids=chunk, owner=owner, ttl=claim_ttl(), kind=claim_kind)
         if not claimed:
             run.delete()
             continue

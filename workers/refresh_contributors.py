@@ -16,7 +16,13 @@ from django.utils import timezone
 from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolStatus
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.locks import tools_claim, tools_release
-from workers.refresh import BatchOutcome, claim_ttl, client_or_default, run_owner
+from workers.refresh import (
+    BatchOutcome,
+    batches_claim,
+    claim_ttl,
+    client_or_default,
+    run_owner,
+)
 from workers.refresh_runs import RefreshTally, run_failure_recorded, run_finish, run_start
 
 logger = logging.getLogger(__name__)
@@ -176,14 +182,6 @@ def refresh_contributors_enqueue_due(
         run_finish(run=run, tally=RefreshTally(errors=[NO_TOKEN_SKIP]))
         return []
     due = contributors_due(now=timezone.now(), max_age=timedelta(days=max_age_days))
-    batches = []
-    for start in range(0, len(due), CONTRIBUTORS_BATCH_SIZE):
-        chunk = due[start : start + CONTRIBUTORS_BATCH_SIZE]
-        run = run_start(kind=RefreshRun.Kind.CONTRIBUTORS, trigger=trigger, tools_total=len(chunk))
-        owner = run_owner(run)
-        claimed = tools_claim(tool_ids=chunk, owner=owner, ttl=claim_ttl(), kind="contributors")
-        if not claimed:
-            run.delete()
-            continue
-        batches.append((run.pk, claimed))
-    return batches
+    size = CONTRIBUTORS_BATCH_SIZE
+    chunks = [due[start : start + size] for start in range(0, len(due), size)]
+    return batches_claim(chunks=chunks, kind=RefreshRun.Kind.CONTRIBUTORS, trigger=trigger)

@@ -15,10 +15,14 @@ import random
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
+from catalog.models import RefreshRun, Tool
 from workers import refresh
 from workers import refresh_contributors as contributors
+from workers.refresh_runs import run_start
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +42,7 @@ def refresh_due(max_age_hours: float = 5, retry_failing: bool = False) -> int:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8, **BATCH_LIMITS)
 def refresh_batch(self, tool_ids: list[int], run_id: int | None = None) -> int:
+    run_id = run_id or _delivery_run(self, kind=RefreshRun.Kind.METRICS, tool_ids=tool_ids)
     outcome = refresh.refresh_batch(tool_ids=tool_ids, run_id=run_id)
     _continue_later(self, outcome)
     return len(outcome.refreshed_ids)
@@ -53,6 +58,7 @@ def refresh_contributors(max_age_days: float = 7) -> int:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8, **BATCH_LIMITS)
 def refresh_contributors_batch(self, tool_ids: list[int], run_id: int | None = None) -> int:
+    run_id = run_id or _delivery_run(self, kind=RefreshRun.Kind.CONTRIBUTORS, tool_ids=tool_ids)
     outcome = contributors.refresh_contributors_batch(tool_ids=tool_ids, run_id=run_id)
     _continue_later(self, outcome)
     return outcome.tally.ok
@@ -79,12 +85,43 @@ def _continue_later(task, outcome: refresh.BatchOutcome) -> None:
     if task.request.is_eager:  # no broker: the next schedule or command picks them up
         logger.warning("%d tools deferred; no broker to queue them on", len(outcome.deferred_ids))
         return
-    kwargs = {"tool_ids": outcome.deferred_ids}
+    # The follow-up gets its run and claims now, like a scheduled batch: the next schedule
+    # leaves these tools to it, and a redelivered copy resumes its claims.
+    kind = outcome.run.kind if outcome.run is not None else RefreshRun.Kind.METRICS
+    batches = refresh.batches_claim(chunks=[outcome.deferred_ids], kind=kind, trigger="deferred")
+    if not batches:  # another batch holds them all now
+        return
+    [(run_id, tool_ids)] = batches
+    kwargs = {"tool_ids": tool_ids, "run_id": run_id}
     if outcome.retry_at is not None:  # budget spent: a fresh task at the reset, not a retry
         task.apply_async(kwargs=kwargs, eta=outcome.retry_at + RESET_MARGIN)
         return
     countdown = backoff_seconds(retry_after=outcome.retry_after or 60, attempt=task.request.retries)
     raise task.retry(kwargs=kwargs, countdown=countdown)
+
+
+def _delivery_run(task, *, kind: str, tool_ids: list[int]) -> int | None:
+    """The run of a batch queued without one (admin "Refresh now", an approved suggestion).
+
+    Made on the first delivery and remembered under the task's id, which a copy the broker
+    redelivers after a worker died shares: that copy fills the same run and takes back the
+    dead worker's claims instead of finding its tools "busy" and dropping them.
+    """
+    if task.request.is_eager or not task.request.id:
+        return None
+    database = settings.DATABASES["default"]["NAME"]
+    key = f"strata:delivery-run:{database}:{task.request.id}:{task.request.retries or 0}"
+    run_id = cache.get(key)
+    if run_id is not None:
+        return run_id
+    if not Tool.objects.filter(pk__in=tool_ids).exists():
+        return None
+    run = run_start(kind=kind, trigger="task", tools_total=len(tool_ids))
+    ttl = refresh.claim_ttl() + int(refresh.ABANDONED_AFTER.total_seconds())
+    if cache.add(key, run.pk, timeout=ttl):
+        return run.pk
+    run.delete()  # a copy delivered at the same moment made it first
+    return cache.get(key)
 
 
 def backoff_seconds(*, retry_after: float, attempt: int) -> float:

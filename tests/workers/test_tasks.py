@@ -13,6 +13,7 @@ from tests.workers.refresh_helpers import (
     seed,
 )
 from workers import tasks
+from workers.refresh import refresh_enqueue_due
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +77,70 @@ def test_a_spent_budget_queues_the_rest_as_a_new_task_at_the_reset(github, setti
     assert tasks.refresh_batch.run(tool_ids=[t.pk for t in tools]) == 2
 
     [call] = queued
-    assert call["kwargs"] == {"tool_ids": [tools[2].pk, tools[3].pk]}
+    first, follow_up = RefreshRun.objects.order_by("pk")
+    assert call["kwargs"] == {"tool_ids": [tools[2].pk, tools[3].pk], "run_id": follow_up.pk}
     assert call["eta"] == reset_at + tasks.RESET_MARGIN
-    assert_run(RefreshRun.objects.get(), status="deferred", ok=2, deferred=2)
+    assert_run(first, status="deferred", ok=2, deferred=2)
+    assert (follow_up.status, follow_up.trigger, follow_up.tools_total) == (
+        "running",
+        "deferred",
+        2,
+    )
+    # claimed for the follow-up: the next hourly schedule does not queue them a second time
+    [(_run, ids)] = refresh_enqueue_due(max_age_hours=0)
+    assert ids == [tools[0].pk, tools[1].pk]
+
+
+def test_a_redelivered_follow_up_resumes_its_claims_after_its_worker_died(
+    github, settings, queued, monkeypatch
+):
+    settings.GITHUB_BATCH_SIZE = 2
+    settings.GITHUB_RATE_LIMIT_RESERVE = 0
+    tools = seed(github, 4)
+    github.set_budget(1, token="test-token")
+    tasks.refresh_batch.run(tool_ids=[t.pk for t in tools])
+    [call] = queued
+    github.set_budget(5000, token="test-token")  # the reset came
+    die_mid_batch(monkeypatch)
+
+    with pytest.raises(WorkerDied):
+        tasks.refresh_batch.run(**call["kwargs"])  # the first delivery's worker dies
+    monkeypatch.undo()
+    assert tasks.refresh_batch.run(**call["kwargs"]) == 2  # the broker redelivers it
+
+    assert [Tool.objects.get(pk=t.pk).stars for t in tools[2:]] == [1002, 1003]
+    assert_run(RefreshRun.objects.get(pk=call["kwargs"]["run_id"]), ok=2)
+
+
+def test_a_redelivered_refresh_now_resumes_the_dead_workers_claims(github, monkeypatch):
+    """Admin "Refresh now" queues tool ids only; the run is tied to the task's id."""
+    tools = seed(github, 2)
+    kwargs = {"tool_ids": [t.pk for t in tools]}
+    die_mid_batch(monkeypatch)
+    tasks.refresh_batch.push_request(id="refresh-now-1", retries=0)
+    try:
+        with pytest.raises(WorkerDied):
+            tasks.refresh_batch.run(**kwargs)
+        monkeypatch.undo()
+        refreshed = tasks.refresh_batch.run(**kwargs)  # same message, delivered again
+    finally:
+        tasks.refresh_batch.pop_request()
+
+    assert refreshed == 2
+    assert [Tool.objects.get(pk=t.pk).stars for t in tools] == [1000, 1001]
+    assert_run(RefreshRun.objects.get(), ok=2)
+
+
+class WorkerDied(BaseException):
+    """Stands in for a worker killed mid-batch (its claims are never given back)."""
+
+
+def die_mid_batch(monkeypatch):
+    def dies(**_kwargs):
+        raise WorkerDied
+
+    monkeypatch.setattr("workers.refresh.tools_release", lambda **_kwargs: None)
+    monkeypatch.setattr("workers.refresh.refresh_tools", dies)
 
 
 def test_github_asking_to_slow_down_retries_the_batch_after_its_retry_after(github, monkeypatch):
@@ -96,9 +158,10 @@ def test_github_asking_to_slow_down_retries_the_batch_after_its_retry_after(gith
         tasks.refresh_batch.run(tool_ids=[t.pk for t in tools])
 
     [options] = retries
-    assert options["kwargs"] == {"tool_ids": [t.pk for t in tools]}
+    first, follow_up = RefreshRun.objects.order_by("pk")
+    assert options["kwargs"] == {"tool_ids": [t.pk for t in tools], "run_id": follow_up.pk}
     assert 120 <= options["countdown"] <= 132
-    assert_run(RefreshRun.objects.get(), status="deferred", deferred=2)
+    assert_run(first, status="deferred", deferred=2)
 
 
 def test_without_a_broker_deferred_tools_wait_for_the_next_schedule(github, settings, queued):
