@@ -116,7 +116,7 @@ def trending(
 ) -> list[Tool]:
     """Listed active tools with the largest star gain over ``window`` (7d, 30d or 90d).
 
-    The stored gains are already damped against one-day spikes, as in the score
+    The stored gains are already damped against one- and two-day spikes, as in the score
     (``ranking_updates`` saves ``rankings.damped_gain``), so trending and the score agree; the
     gain is also set on each tool as ``trending_gain``. Tools without enough history for the
     window (a NULL gain) are left out, not shown as 0.
