@@ -2,13 +2,19 @@
 it is capped at one batch and the curator is pointed to ``manage.py refresh_metrics``."""
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
 
 from catalog.models import Tool
-from tests.catalog.admin.helpers import post_action
 from tests.factories import make_category, make_tool
 from tests.workers.refresh_helpers import seed
 
 pytestmark = pytest.mark.django_db
+
+
+def post_action(admin_client, action: str, tools):
+    data = {"action": action, ACTION_CHECKBOX_NAME: [t.pk for t in tools], "index": 0}
+    return admin_client.post(reverse("admin:catalog_tool_changelist"), data)
 
 
 @pytest.fixture
@@ -16,8 +22,10 @@ def no_broker(settings, monkeypatch):
     """Tasks run in the request, as with ``make run`` (no REDIS_URL)."""
     from config.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Celery reads the Django settings once, on first use: patch its copy first (which loads
+    # it from the real settings), then the setting, so both are put back afterwards.
     monkeypatch.setattr(app.conf, "task_always_eager", True)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     monkeypatch.setattr("catalog.services.common.EAGER_REFRESH_LIMIT", 2)
 
 
