@@ -7,7 +7,7 @@ Values travel as GraphQL variables, never pasted into the query text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -124,7 +124,7 @@ def _fields_in_error(errors: list[dict[str, Any]]) -> set[str]:
     return fields
 
 
-def repository_facts(answer: Any, *, unreported: set[str] = frozenset()) -> RepoFacts:
+def repository_facts(answer: Any, *, unreported: Collection[str] = ()) -> RepoFacts:
     """Facts from one repository's answer; fields in ``unreported`` (GitHub errors) are None."""
     if not isinstance(answer, dict):
         raise p.Malformed("repository is not an object")
@@ -171,7 +171,7 @@ def repository_facts(answer: Any, *, unreported: set[str] = frozenset()) -> Repo
     )
 
 
-def _count(answer: dict[str, Any], field: str, unreported: set[str]) -> int | None:
+def _count(answer: dict[str, Any], field: str, unreported: Collection[str]) -> int | None:
     """``field { totalCount }``, or None when GitHub answered that field with an error."""
     if field in unreported:
         return None
