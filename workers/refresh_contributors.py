@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolStatus
+from catalog.ranking_updates import recompute_rankings
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.locks import tools_claim, tools_release
 from workers.refresh import (
@@ -67,6 +68,9 @@ def refresh_contributors_batch(
         tools = list(Tool.objects.filter(pk__in=claimed).order_by("pk"))
         with run_failure_recorded(run), client_or_default(client) as github:
             outcome = refresh_contributors_of(tools=tools, client=github, now=timezone.now())
+        # Contributors feed the score: the changed tools' score and ranks follow the new count.
+        if outcome.refreshed_ids:
+            recompute_rankings(tool_ids=outcome.refreshed_ids)
     finally:
         tools_release(tool_ids=claimed, owner=owner, kind="contributors")
     run_finish(run=run, tally=outcome.tally)
@@ -120,11 +124,12 @@ def _apply_count(tool: Tool, count, *, now: datetime, outcome: BatchOutcome) -> 
         with transaction.atomic():
             Tool.objects.filter(pk=tool.pk).update(
                 contributors=at_least, contributors_is_lower_bound=True,
-                contributors_refreshed_at=now,
+                contributors_refreshed_at=now, updated_at=now,
             )  # fmt: skip
             MetricSnapshot.objects.update_or_create(
                 tool=tool, date=now.date(), defaults={"contributors": at_least}
             )
+        outcome.refreshed_ids.append(tool.pk)
         return
     if count.status in ("missing", "blocked"):
         tally.missing += 1
@@ -142,10 +147,12 @@ def _apply_count(tool: Tool, count, *, now: datetime, outcome: BatchOutcome) -> 
             contributors_is_lower_bound=count.is_lower_bound,
             contributors_etag=count.etag[:200],
             contributors_refreshed_at=now,
+            updated_at=now,  # API validators and caches see the new count
         )
         MetricSnapshot.objects.update_or_create(
             tool=tool, date=now.date(), defaults={"contributors": count.count}
         )
+    outcome.refreshed_ids.append(tool.pk)
     tally.ok += 1
 
 

@@ -135,8 +135,8 @@ def tools_queue_refresh(*, tools: Iterable[Tool], user=None) -> int:
     """Queue a metrics refresh of ``tools`` now (after the transaction commits)."""
     tools = _tools(tools)
     if tools:
+        queue_refresh([tool.pk for tool in tools])  # may refuse: then nothing is logged
         log_changes(user, [(tool, "Queued a metrics refresh.") for tool in tools])
-        queue_refresh([tool.pk for tool in tools])
     return len(tools)
 
 

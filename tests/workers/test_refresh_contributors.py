@@ -175,3 +175,23 @@ def test_without_a_token_the_contributors_pass_is_skipped_and_a_run_says_why(
     assert "contributor counts skipped" in caplog.text
     assert contributor_requests(github) == []
     assert not Tool.objects.filter(contributors_refreshed_at__isnull=False).exists()
+
+
+def test_a_new_count_moves_the_score_and_marks_the_tool_changed_for_api_caches(github):
+    from catalog.ranking_updates import recompute_rankings, tool_score_breakdown
+    from tests.factories import make_snapshot
+
+    [tool] = seed(github, 1, contributors=321)
+    make_snapshot(tool, timezone.now().date() - timedelta(days=40), stars=10)
+    recompute_rankings(tool_ids=[tool.pk])
+    tool.refresh_from_db()
+    score_before, changed_before = tool.score, tool.updated_at
+    assert score_before is not None  # 7 contributors stored
+
+    refresh([tool])
+
+    tool.refresh_from_db()
+    assert tool.contributors == 321
+    assert tool.updated_at > changed_before  # the API's ETag/Last-Modified follow it
+    assert tool.score > score_before  # more contributors, higher score, saved at once
+    assert tool.score == tool_score_breakdown(tool).score  # the page's breakdown adds up

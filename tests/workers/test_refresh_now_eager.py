@@ -3,6 +3,7 @@ it is capped at one batch and the curator is pointed to ``manage.py refresh_metr
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from catalog.models import Tool
@@ -45,6 +46,7 @@ def test_refresh_now_without_a_broker_refuses_more_than_a_batch_and_names_the_co
     assert "manage.py refresh_metrics" in page
     assert github.graphql_requests == []
     assert not Tool.objects.filter(last_refreshed_at__isnull=False).exists()
+    assert not LogEntry.objects.exists()  # a refused refresh leaves no "queued" entries
 
 
 def test_refresh_now_without_a_broker_refreshes_a_batch_in_the_request(

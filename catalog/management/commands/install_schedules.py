@@ -7,7 +7,7 @@ from workers.schedules import schedules_install
 
 class Command(BaseCommand):
     help = (
-        "Install the default periodic tasks (metrics every 6 hours, contributors weekly, a weekly "
+        "Install the default periodic tasks (metrics hourly, contributors weekly, a weekly "
         "retry of failing tools). Entries that exist are kept as curators edited them."
     )
 
