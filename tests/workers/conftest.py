@@ -2,9 +2,7 @@
 
 import pytest
 
-pytest.register_assert_rewrite("tests.workers.refresh_helpers")
-
-from tests.workers.refresh_helpers import use_fake_github  # noqa: E402
+from tests.workers.refresh_helpers import use_fake_github
 
 
 @pytest.fixture
