@@ -123,11 +123,7 @@ def category_summaries(*, layer: str | None = None, top: int = 5) -> list[Catego
     if layer is not None:
         categories = categories.filter(layer__slug=layer)
         tools = tools.filter(category__layer__slug=layer)
-    gains: dict[int, list[int]] = defaultdict(list)
-    for category_id, gain in tools.filter(stars_gained_30d__isnull=False).values_list(
-        "category_id", "stars_gained_30d"
-    ):
-        gains[category_id].append(gain)
+    gains = _gains_30d_by("category_id", tools)
     leaders = _leaders("category_id", limit=top, queryset=tools) if top else {}
     return [
         CategorySummary(
@@ -141,6 +137,16 @@ def category_summaries(*, layer: str | None = None, top: int = 5) -> list[Catego
     ]
 
 
+def _gains_30d_by(key: str, tools) -> dict[int, list[int]]:
+    """The measured 30-day gains of ``tools``, grouped by ``key`` (one query)."""
+    gains: dict[int, list[int]] = defaultdict(list)
+    for group, gain in tools.filter(stars_gained_30d__isnull=False).values_list(
+        key, "stars_gained_30d"
+    ):
+        gains[group].append(gain)
+    return gains
+
+
 def layer_summaries(*, top: int = 5) -> list[LayerSummary]:
     """Each layer with its tool count, total stars, median 30-day gain and leaders."""
     listed = Q(categories__tools__hidden=False, categories__tools__status="active")
@@ -150,11 +156,7 @@ def layer_summaries(*, top: int = 5) -> list[LayerSummary]:
         category_count=Count("categories", distinct=True),
     ).order_by("position", "slug")
     tools = Tool.objects.listed().active()
-    gains: dict[int, list[int]] = defaultdict(list)
-    for layer_id, gain in tools.filter(stars_gained_30d__isnull=False).values_list(
-        "category__layer_id", "stars_gained_30d"
-    ):
-        gains[layer_id].append(gain)
+    gains = _gains_30d_by("category__layer_id", tools)
     leaders = _leaders("category__layer_id", limit=top, queryset=tools) if top else {}
     return [
         LayerSummary(
