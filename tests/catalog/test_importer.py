@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from catalog.importer import CatalogImportError, catalog_import
+from catalog.importing import CatalogImportError, catalog_import
 from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
 from tests.factories import make_snapshot
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.importer import BUNDLED_CATALOG, catalog_import
+from catalog.importing import BUNDLED_CATALOG, catalog_import
 from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
 from catalog.selectors import tool_by_name
 

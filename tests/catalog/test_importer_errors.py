@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.importer import CatalogImportError, catalog_import
+from catalog.importing import CatalogImportError, catalog_import
 from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
 
 FIXTURES = Path(__file__).parent / "import_fixtures"

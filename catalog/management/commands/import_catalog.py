@@ -1,5 +1,5 @@
 """``manage.py import_catalog [PATH ...] [--if-empty] [--no-progress]``: a thin wrapper
-around ``catalog.importer.catalog_import``."""
+around ``catalog.importing.catalog_import``."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from catalog.importer import (
+from catalog.importing import (
     BUNDLED_CATALOG,
     KIND_NAMES,
     CatalogImportError,
     ImportReport,
     catalog_import,
 )
-from catalog.importer import no_progress as quiet
+from catalog.importing import no_progress as quiet
 from catalog.models import Tool
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from catalog.import_formats import Row
+from catalog.importing.files import Row
 
 SOURCE_PRECEDENCE = ("best-of-ml-python", "llama-police", "awesome-local-llms")
 

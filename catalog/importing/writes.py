@@ -1,6 +1,6 @@
 """The database side of a catalog import: match, compare, and write in bulk.
 
-Called by ``catalog.importer`` inside its transaction, after every row has been checked.
+Called by ``catalog.importing.importer`` inside its transaction, after every row has been checked.
 Each ``*_sync`` loads what exists with a few queries, compares in memory, and writes only
 what differs with ``bulk_create`` / ``bulk_update``; it counts created / updated /
 unchanged / skipped rows on the report.
@@ -11,16 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from catalog.import_metrics import METRIC_FIELDS, ToolMetrics
+from catalog.importing.metrics import METRIC_FIELDS, ToolMetrics
+from catalog.importing.snapshots import Merged
+from catalog.importing.specs import CategorySpec, ImportReport, LayerSpec, ToolSpec
 from catalog.models import Category, FormerName, Layer, Tool
-
-if TYPE_CHECKING:
-    from catalog.import_snapshots import Merged
-    from catalog.importer import CategorySpec, ImportReport, LayerSpec, ToolSpec
 
 BATCH = 500
 PROVENANCE_FIELDS = ("source", "source_label", "also_listed_in")

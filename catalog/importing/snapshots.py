@@ -8,16 +8,13 @@ per-object ``bulk_create`` bookkeeping would otherwise dominate a first import.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from catalog.import_formats import iter_batches
-from catalog.import_metrics import METRIC_FIELDS, ToolMetrics, Value, observations_merge
+from catalog.importing.files import iter_batches
+from catalog.importing.metrics import METRIC_FIELDS, ToolMetrics, Value, observations_merge
+from catalog.importing.specs import ImportReport, Progress
 from catalog.models import MetricSnapshot
-
-if TYPE_CHECKING:
-    from catalog.importer import ImportReport, Progress
 
 Merged = dict[date, tuple[dict[str, Value], str]]
 COLUMNS = ("tool_id", "date", *METRIC_FIELDS, "source")

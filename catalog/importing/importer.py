@@ -3,10 +3,10 @@
 ``catalog_import(paths=...)`` reads up to four files (``taxonomy``, ``ai_tools``,
 ``metrics_history``, ``metrics_snapshot``; CSV or JSON, optionally gzipped), checks every
 row, then writes everything in one transaction. Any bad row raises
-:class:`~catalog.import_formats.CatalogImportError` naming file, line and field, and the
+:class:`~catalog.importing.files.CatalogImportError` naming file, line and field, and the
 database is left exactly as it was.
 
-Rules (see also ``catalog.import_metrics`` for how sources are merged):
+Rules (see also ``catalog.importing.metrics`` for how sources are merged):
 
 - Idempotent: a second run with the same files changes nothing and reports so.
 - Tools are matched case-insensitively by owner/name, then by a former name, so a tool a
@@ -22,15 +22,15 @@ Rules (see also ``catalog.import_metrics`` for how sources are merged):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.db import transaction
 
-from catalog import import_snapshots, import_writes
-from catalog.import_formats import CatalogFile, CatalogImportError, Row, catalog_files_find
-from catalog.import_metrics import (
+from catalog.importing import snapshots as import_snapshots
+from catalog.importing import writes as import_writes
+from catalog.importing.files import CatalogFile, Row, catalog_files_find
+from catalog.importing.metrics import (
     HISTORY_REQUIRED,
     SNAPSHOT_REQUIRED,
     SOURCE_PRECEDENCE,
@@ -38,67 +38,19 @@ from catalog.import_metrics import (
     history_observation,
     snapshot_observation,
 )
+from catalog.importing.specs import (
+    CategorySpec,
+    ImportReport,
+    LayerSpec,
+    Progress,
+    ToolSpec,
+    no_progress,
+)
 from catalog.models import Category, Layer
 
-__all__ = ["BUNDLED_CATALOG", "CatalogImportError", "ImportReport", "catalog_import"]
+__all__ = ["BUNDLED_CATALOG", "catalog_import"]
 
-BUNDLED_CATALOG = Path(__file__).resolve().parent / "data"
-KIND_NAMES = ("layers", "categories", "tools", "former names", "snapshots")
-
-Progress = Callable[[Iterable, str, int], Iterable]
-
-
-def no_progress(items: Iterable, description: str, total: int) -> Iterable:
-    return items
-
-
-@dataclass
-class KindCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-
-
-@dataclass
-class ImportReport:
-    files: list[str] = field(default_factory=list)
-    counts: dict[str, KindCounts] = field(
-        default_factory=lambda: {kind: KindCounts() for kind in KIND_NAMES}
-    )
-    notes: list[str] = field(default_factory=list)
-    rankings_updated: int | None = None
-
-    @property
-    def changed(self) -> bool:
-        return any(count.created or count.updated for count in self.counts.values())
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    slug: str
-    name: str
-    position: int
-
-
-@dataclass(frozen=True)
-class CategorySpec:
-    slug: str
-    name: str
-    description: str
-    layer: str
-    position: int
-
-
-@dataclass(frozen=True)
-class ToolSpec:
-    row: Row
-    full_name: str
-    category: str
-    source: str
-    source_label: str
-    also_listed_in: str
-    former_names: tuple[str, ...]
+BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data"
 
 
 def catalog_import(

@@ -1,0 +1,69 @@
+"""What the importer passes between its steps: the checked specs and the report it fills.
+
+Plain data only, so the reading, merging and writing modules can share it without importing
+each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from catalog.importing.files import Row
+
+KIND_NAMES = ("layers", "categories", "tools", "former names", "snapshots")
+
+Progress = Callable[[Iterable, str, int], Iterable]
+
+
+def no_progress(items: Iterable, description: str, total: int) -> Iterable:
+    return items
+
+
+@dataclass
+class KindCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class ImportReport:
+    files: list[str] = field(default_factory=list)
+    counts: dict[str, KindCounts] = field(
+        default_factory=lambda: {kind: KindCounts() for kind in KIND_NAMES}
+    )
+    notes: list[str] = field(default_factory=list)
+    rankings_updated: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return any(count.created or count.updated for count in self.counts.values())
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    slug: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    slug: str
+    name: str
+    description: str
+    layer: str
+    position: int
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    row: Row
+    full_name: str
+    category: str
+    source: str
+    source_label: str
+    also_listed_in: str
+    former_names: tuple[str, ...]
