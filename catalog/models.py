@@ -120,7 +120,7 @@ class Tool(models.Model):
     last_release_at = models.DateTimeField(null=True, blank=True)
     metrics_as_of = models.DateTimeField(null=True, blank=True)
 
-    # Derived ranking fields (catalog.rankings). NULL when there is not enough history.
+    # Derived ranking fields (catalog.ranking.derive). NULL when there is not enough history.
     stars_gained_7d = models.IntegerField(null=True, blank=True)
     stars_gained_30d = models.IntegerField(null=True, blank=True)
     stars_gained_90d = models.IntegerField(null=True, blank=True)

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog.models import RefreshRun, Tool
-from catalog.ranking_updates import recompute_rankings
+from catalog.ranking.writer import recompute_rankings
 from workers.github import (
     NO_TOKEN_WARNING,
     GitHubClient,

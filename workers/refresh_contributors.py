@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolStatus
-from catalog.ranking_updates import recompute_rankings
+from catalog.ranking.writer import recompute_rankings
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.locks import tools_claim, tools_release
 from workers.refresh import (

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import RefreshRun
-from catalog.ranking_updates import recompute_rankings
+from catalog.ranking.writer import recompute_rankings
 from workers.github import GitHubClient
 from workers.refresh import refresh_claimed
 from workers.refresh_runs import RefreshTally, run_finish, run_start

@@ -69,7 +69,7 @@ def refresh_contributors_batch(self, tool_ids: list[int], run_id: int | None = N
 )
 def recompute_rankings(tool_ids: list[int] | None = None) -> int:
     # Whole-catalog recomputes are bulk SQL over every tool: minutes at most, hence 10.
-    from catalog.ranking_updates import recompute_rankings as recompute
+    from catalog.ranking.writer import recompute_rankings as recompute
 
     return recompute(tool_ids=tool_ids)
 

@@ -67,7 +67,7 @@ def _placement_ranks(tool: Tool) -> dict:
 
 
 def _detail(tool: Tool, request) -> dict:
-    from catalog.ranking_updates import tool_score_breakdown
+    from catalog.ranking.writer import tool_score_breakdown
 
     tool.score_breakdown = tool_score_breakdown(tool)
     tool.ranks = _placement_ranks(tool)

@@ -23,7 +23,7 @@ from catalog.admin.tool_filters import (
     RefreshHealthFilter,
 )
 from catalog.models import Category, FormerName, Tool
-from catalog.ranking_updates import tool_score_breakdown
+from catalog.ranking.writer import tool_score_breakdown
 
 RECENT_SNAPSHOTS = 30
 

@@ -71,7 +71,7 @@ def catalog_import(
         import_writes.former_names_sync(specs, index, tool_ids, report)
         import_snapshots.snapshots_sync(merged, tool_ids, _sources(metrics), report, progress)
         if report.changed:  # placement, metrics or history changed: ranks may have too
-            from catalog.ranking_updates import recompute_rankings
+            from catalog.ranking.writer import recompute_rankings
 
             report.rankings_updated = recompute_rankings()
     return report

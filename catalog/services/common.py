@@ -71,7 +71,7 @@ def layers_rerank(*, layer_ids: Iterable[int]) -> None:
     Moving, hiding or showing a tool changes who is ranked where, not anyone's score, so the
     ranks are renumbered from the stored scores: no snapshot is read, whatever the selection.
     """
-    from catalog.ranking_updates import recompute_ranks
+    from catalog.ranking.writer import recompute_ranks
 
     layer_ids = set(layer_ids) - {None}
     if layer_ids:

@@ -39,7 +39,7 @@ def suggestion_approve(*, suggestion: Suggestion, reviewer) -> Tool:
             )
             queue_refresh([tool.pk])
     if created:
-        from catalog.ranking_updates import recompute_rankings
+        from catalog.ranking.writer import recompute_rankings
 
         recompute_rankings(tool_ids=[tool.pk])
     return tool

@@ -12,7 +12,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from catalog import badges, charts, selectors
-from catalog.ranking_updates import tool_score_breakdown
+from catalog.ranking.writer import tool_score_breakdown
 
 #: The histories drawn on the tool page, metric → chart title.
 CHARTED = {"stars": "Stars", "forks": "Forks", "open_issues": "Open issues"}

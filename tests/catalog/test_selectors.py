@@ -8,7 +8,7 @@ import pytest
 
 from catalog import selectors
 from catalog.models import FormerName
-from catalog.ranking_updates import recompute_rankings
+from catalog.ranking.writer import recompute_rankings
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
 pytestmark = pytest.mark.django_db

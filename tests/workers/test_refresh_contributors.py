@@ -178,7 +178,7 @@ def test_without_a_token_the_contributors_pass_is_skipped_and_a_run_says_why(
 
 
 def test_a_new_count_moves_the_score_and_marks_the_tool_changed_for_api_caches(github):
-    from catalog.ranking_updates import recompute_rankings, tool_score_breakdown
+    from catalog.ranking.writer import recompute_rankings, tool_score_breakdown
     from tests.factories import make_snapshot
 
     [tool] = seed(github, 1, contributors=321)

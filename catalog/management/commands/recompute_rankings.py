@@ -1,5 +1,5 @@
 """``manage.py recompute_rankings [--tool OWNER/NAME ...]``: a thin wrapper around
-``catalog.ranking_updates.recompute_rankings`` — run it after changing the score formula, so
+``catalog.ranking.writer.recompute_rankings`` — run it after changing the score formula, so
 every tool carries the new ``SCORE_VERSION`` (imports and refreshes only recompute the tools
 they touch)."""
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Tool
-from catalog.ranking_updates import recompute_rankings
-from catalog.rankings import SCORE_VERSION
+from catalog.ranking.derive import SCORE_VERSION
+from catalog.ranking.writer import recompute_rankings
 
 
 class Command(BaseCommand):

@@ -195,7 +195,7 @@ def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_cli
 def test_curation_done_in_the_admin_survives_a_reimport(admin_client, tmp_path):
     from catalog.importing import catalog_import
 
-    source = Path(__file__).parent.parent / "import_fixtures" / "csv_catalog"
+    source = Path(__file__).parent.parent / "importing" / "import_fixtures" / "csv_catalog"
     shutil.copytree(source, tmp_path / "catalog")
     catalog_import(paths=[tmp_path / "catalog"])
     tool = Tool.objects.get(full_name="acme/serve")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalog import services
 from catalog.models import Tool
-from catalog.ranking_updates import recompute_rankings
+from catalog.ranking.writer import recompute_rankings
 from catalog.services import CurationError
 from tests.catalog.services.helpers import log_messages
 from tests.factories import make_category, make_layer, make_snapshot, make_tool

@@ -52,7 +52,7 @@ def test_a_history_gap_breaks_the_line_instead_of_dropping_to_zero(client, catal
 
 
 def test_score_breakdown_lists_each_component_and_the_formula_version(client, catalog):
-    from catalog.ranking_updates import tool_score_breakdown
+    from catalog.ranking.writer import tool_score_breakdown
 
     breakdown = tool_score_breakdown(catalog.qdrant)
     page = client.get("/tools/qdrant/qdrant/").content.decode()

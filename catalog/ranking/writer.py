@@ -1,5 +1,5 @@
 """Writes the derived ranking fields: reads tools and snapshots in bulk, computes them with
-``catalog.rankings`` and saves them in bulk — a fixed number of queries per chunk of tools,
+``catalog.ranking.derive`` and saves them in bulk — a fixed number of queries per chunk of tools,
 whatever the number of tools.
 
 The writes use ``fast_update`` (django-fast-update: one ``UPDATE … FROM (VALUES …)`` per
@@ -19,9 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from fast_update.fast import fast_update
 
-from catalog import rankings
 from catalog.models import Layer, MetricSnapshot, Tool, ToolStatus
-from catalog.rankings import Derived, ScoreBreakdown, ToolFacts
+from catalog.ranking import derive as rankings
+from catalog.ranking.derive import Derived, ScoreBreakdown, ToolFacts
 
 #: Tools read, computed and written per round trip; bounds memory at 100k tools.
 CHUNK_SIZE = 1000

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Tool, ToolStatus
-from catalog.ranking_updates import recompute_rankings, recompute_ranks, tool_score_breakdown
-from catalog.rankings import SCORE_VERSION
+from catalog.ranking.derive import SCORE_VERSION
+from catalog.ranking.writer import recompute_rankings, recompute_ranks, tool_score_breakdown
 from catalog.selectors import trending
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 

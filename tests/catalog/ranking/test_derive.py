@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from catalog import rankings
-from catalog.rankings import (
+from catalog.ranking import derive as rankings
+from catalog.ranking.derive import (
     ToolFacts,
     activity,
     damped_gain,

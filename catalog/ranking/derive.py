@@ -1,9 +1,9 @@
 """Ranking arithmetic on plain values: what the rankings derive for one tool (gains, growth,
 activity, score) and the ranks within a group.
 
-Nothing here touches the database; ``catalog.ranking_updates`` reads the rows, calls these
-functions and writes the results. The star-series arithmetic lives in ``catalog.star_series``
-and the score in ``catalog.scoring``; both are re-exported here, the one import for callers.
+Nothing here touches the database; ``writer`` reads the rows, calls these functions and
+writes the results. The star-series arithmetic lives in ``star_series`` and the score in
+``scoring``; both are re-exported here, the one import for callers.
 ``docs/score.md`` explains it all for users; every constant is part of ``SCORE_VERSION``.
 """
 
@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from catalog.scoring import (
+from catalog.ranking.scoring import (
     SCORE_VERSION,
     ScoreBreakdown,
     ScoreComponent,
     log_normalise,
     score_breakdown,
 )
-from catalog.star_series import (
+from catalog.ranking.star_series import (
     MAX_STRETCH,
     MOMENTUM_MAX_SPAN,
     WINDOWS,

@@ -3,7 +3,7 @@
 A star *series* is a sequence of ``(date, stars)`` observations in any order; ``stars`` may be
 None (not reported that day) and dates may be irregular. Between two observations the count is
 assumed to change linearly, which is the honest reading of a sparse series. Every constant
-here is part of ``catalog.scoring.SCORE_VERSION``: change one and bump the version.
+here is part of ``catalog.ranking.scoring.SCORE_VERSION``: change one and bump the version.
 """
 
 from __future__ import annotations
