@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -127,3 +127,37 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return response
     response.data = _body(exc, response.status_code)
     return response
+
+
+def error_body(
+    status_code: int,
+    code: str,
+    detail: str,
+    *,
+    parameter: str | None = None,
+    allowed: list[str] | None = None,
+) -> dict[str, Any]:
+    """The one error shape, for errors raised outside DRF's views (see config/errors.py)."""
+    return {
+        "status": status_code,
+        "code": code,
+        "detail": detail,
+        "parameter": parameter,
+        "allowed": allowed,
+    }
+
+
+def json_error(
+    status_code: int,
+    code: str,
+    detail: str,
+    *,
+    parameter: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JsonResponse:
+    """A JSON error response in the one shape, rendered without DRF (no database needed)."""
+    return JsonResponse(
+        error_body(status_code, code, detail, parameter=parameter),
+        status=status_code,
+        headers=headers,
+    )

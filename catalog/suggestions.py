@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db.models.functions import Lower
 
 from catalog.models import Category, FormerName, Suggestion, Tool
+from config.outages import CACHE_ERRORS, note_cache_outage
 
 # GitHub's rules: owners are letters, digits and single hyphens (at most 39 characters);
 # repository names are letters, digits, '.', '-' and '_' (at most 100), never '.' or '..'.
@@ -107,11 +108,17 @@ def suggestion_rate_limited(*, client: str) -> bool:
     """Count one attempt from ``client``; True when it is over ``SUGGEST_RATE_LIMIT``."""
     limit = RateLimit.parse(getattr(settings, "SUGGEST_RATE_LIMIT", "5/hour"))
     key = f"suggest-rate:{client}"
-    if cache.add(key, 1, timeout=limit.seconds):
-        return limit.count < 1
     try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=limit.seconds)
-        attempts = 1
+        if cache.add(key, 1, timeout=limit.seconds):
+            return limit.count < 1
+        try:
+            attempts = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=limit.seconds)
+            attempts = 1
+    except CACHE_ERRORS as error:
+        # The cache (Redis) is down: let the suggestion through rather than fail the form;
+        # curators still moderate every suggestion.
+        note_cache_outage("the suggest rate limit", error)
+        return False
     return attempts > limit.count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
@@ -74,3 +75,25 @@ def env_url(
             f"{name}={raw!r} is not a URL with one of the schemes {', '.join(schemes)}"
         )
     return value.rstrip("/")
+
+
+def env_rate(
+    name: str,
+    default: str,
+    environ: Mapping[str, str] = os.environ,
+    *,
+    abbreviations: bool = False,
+) -> str:
+    """A rate such as ``5/hour``: ``<count>/<second|minute|hour|day>``.
+
+    With ``abbreviations`` (DRF's throttles read only the period's first letter) ``s``, ``sec``,
+    ``m``, ``min``, ``h`` and ``d`` are accepted too.
+    """
+    raw = environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    periods = "second|minute|hour|day" + ("|s|sec|m|min|h|d" if abbreviations else "")
+    if not re.fullmatch(rf"[1-9][0-9]*/({periods})", value):
+        raise ImproperlyConfiguredEnv(
+            f"{name}={raw!r}: use <count>/<second|minute|hour|day>, e.g. 5/hour"
+        )
+    return value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +18,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_url,
 )
@@ -52,12 +54,19 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally, no CDN
     "django_celery_beat",
+    "axes",  # admin login attempts, lockout after AXES_FAILURE_LIMIT failures
+    "csp",
     "catalog",
     "api",
     "workers",
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer before host checks and the HTTPS redirect (a load
+    # balancer probes plain HTTP with its own Host), and database / oversize errors become
+    # a 503 page or the API's JSON error (config/middleware.py).
+    "config.middleware.HealthCheckMiddleware",
+    "config.middleware.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +75,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,7 +91,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],  # 404.html, 500.html, 503.html
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -119,6 +136,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "strata"),
+            # A Redis that is down or hanging must not hold a request for long: callers that
+            # can degrade (throttles, rate limits) let the request through (config/outages.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -145,6 +165,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # One Redis can serve several deployments (or test runs) when each uses its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Workers and beat survive a Redis restart: they keep retrying the broker (with Celery's
+# backoff) at start and after losing it, instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # forever
+# A web request queueing a task while Redis is down gives up after a few seconds.
+CELERY_BROKER_CONNECTION_TIMEOUT = 4
 
 # --- GitHub --------------------------------------------------------------------------------------
 GITHUB_TOKENS = env_list("GITHUB_TOKENS", [])
@@ -179,7 +206,7 @@ STORAGES = {
 # --- REST framework: the one place for the API policy -----------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Anyone reads; only staff (curators) write. Views narrow this further where needed.
@@ -190,14 +217,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # Both throttles apply to every request: "user" counts a signed-in user by id and an
+    # anonymous client by address, like "anon" does. Both let requests through while the cache
+    # (Redis) is down, logging that once a minute (api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.FailOpenAnonRateThrottle",
+        "api.throttling.FailOpenUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("API_THROTTLE_ANON", "120/minute"),
-        "user": env_str("API_THROTTLE_USER", "1200/minute"),
+        "anon": env_rate("API_THROTTLE_ANON", "120/minute", abbreviations=True),
+        "user": env_rate("API_THROTTLE_USER", "1200/minute", abbreviations=True),
+        # Wrong tokens one address may send before every token from it is refused (429).
+        "token_failures": env_rate("API_THROTTLE_TOKEN_FAILURES", "10/hour", abbreviations=True),
     },
+    # Proxies in front of Strata that append to X-Forwarded-For; 0 counts clients by
+    # REMOTE_ADDR, so a client cannot pick its own throttle key with a forged header.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -215,18 +250,79 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Clients authenticate with tokens; the session login only serves the browsable API.
-    "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["api.authentication.ThrottledTokenAuthentication"],
     "ENUM_NAME_OVERRIDES": {"ToolStatusEnum": "catalog.models.ToolStatus"},
 }
 
 # --- Public suggestions (catalog/suggestions.py) -----------------------------------------
 # Suggestions one client address may send per period, as "<count>/<second|minute|hour|day>".
-SUGGEST_RATE_LIMIT = env_str("SUGGEST_RATE_LIMIT", "5/hour").strip()
-if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", SUGGEST_RATE_LIMIT):
-    raise ImproperlyConfiguredEnv(
-        f"SUGGEST_RATE_LIMIT={SUGGEST_RATE_LIMIT!r}: use <count>/<second|minute|hour|day>, "
-        "e.g. 5/hour"
+SUGGEST_RATE_LIMIT = env_rate("SUGGEST_RATE_LIMIT", "5/hour")
+
+# --- HTTPS and browser security (production) ---------------------------------------------
+# Off by default so `make run` works over plain HTTP; the README lists the production values,
+# with which `manage.py check --deploy --fail-level WARNING` is clean.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe the health endpoints over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=False)
+# The header a TLS-terminating proxy sets to "https", e.g. X-Forwarded-Proto. Only set it
+# when such a proxy always sets (and overwrites) that header.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER").strip()
+if _proxy_ssl_header:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_ssl_header):
+        raise ImproperlyConfiguredEnv(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_ssl_header!r} is not a header name, "
+            "e.g. X-Forwarded-Proto"
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
     )
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from Strata's own origin. Pages, SVG charts,
+# strata.js, admin, Swagger UI and Redoc (drf-spectacular-sidecar, served locally) need no
+# outside source. Inline styles are allowed because admin, Swagger UI and Redoc set them;
+# Redoc also builds its worker from a blob: URL. No inline script is allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Admin login throttling (django-axes) -----------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one user name from one address, logins for it
+# are refused for AXES_COOLOFF_MINUTES (a correct password too), with a page saying so.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ONLY_ADMIN_SITE = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+if REST_FRAMEWORK["NUM_PROXIES"]:
+    AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
+AXES_VERBOSE = False
+
+# --- Health (config/health.py) -----------------------------------------------------------
+# /readyz reports the metrics refresh as late when the last successful run is this many
+# minutes past the time the schedule says the next one should have started.
+READYZ_REFRESH_GRACE_MINUTES = env_int("READYZ_REFRESH_GRACE_MINUTES", 120, minimum=1)
 
 LOGGING = {
     "version": 1,
