@@ -97,7 +97,7 @@ def seed(count: int, *, first: int, layer_count: int = 8) -> list[int]:
 def warm_up(tool_ids: list[int]) -> None:
     """Two untimed passes over other tools (by name, then by node id): the fake validates each
     distinct query text against GitHub's schema once, and the first topics get created."""
-    from workers.refresh_inprocess import refresh_in_process
+    from workers.refresh.inprocess import refresh_in_process
 
     for _ in range(2):
         refresh_in_process(tool_ids=tool_ids)
@@ -111,7 +111,7 @@ def graphql_points_used(url: str) -> int:
 
 
 def measure_pipeline(label: str, tool_ids: list[int], url: str) -> dict:
-    from workers.refresh_inprocess import refresh_in_process
+    from workers.refresh.inprocess import refresh_in_process
 
     used = graphql_points_used(url)
     started = time.perf_counter()
@@ -174,7 +174,7 @@ def _core_used(url: str, headers: dict) -> int:
 
 def measure_contributors(tool_ids: list[int]) -> list[dict]:
     """The weekly contributors pass on a sample: first week, then a week with nothing new."""
-    from workers.refresh_contributors import refresh_contributors_batch
+    from workers.refresh.contributors import refresh_contributors_batch
 
     rows = []
     for label in ("Contributors pass, first week", "Contributors pass, unchanged (ETag 304s)"):

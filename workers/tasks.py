@@ -20,9 +20,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 from catalog.models import RefreshRun, Tool
-from workers import refresh
-from workers import refresh_contributors as contributors
-from workers.refresh_runs import run_start
+from workers.refresh import contributors
+from workers.refresh import pipeline as refresh
+from workers.refresh.runs import run_start
 
 logger = logging.getLogger(__name__)
 

@@ -11,10 +11,16 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from catalog.models import Category, Tool
 
 logger = logging.getLogger(__name__)
+
+# Sent (after commit) with ``tool_ids`` when a curator asks for a refresh. The refresh
+# pipeline lives in ``workers``, which depends on ``catalog``, never the other way round: it
+# connects a receiver that queues the batch (``workers.apps``).
+refresh_requested = Signal()
 
 # Without a broker a queued refresh runs inside the web request: one GraphQL query's worth.
 EAGER_REFRESH_LIMIT = 50
@@ -36,8 +42,9 @@ def chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
 
 
 def queue_refresh(tool_ids: list[int]) -> None:
-    """After commit, queue ``refresh_batch`` for the tools. A broker that is down only logs:
-    the change is saved, and the schedule refreshes never-refreshed tools first anyway.
+    """After commit, ask the refresh pipeline (``refresh_requested``) to refresh the tools.
+    A broker that is down only logs: the change is saved, and the schedule refreshes
+    never-refreshed tools first anyway.
 
     Without a broker (``CELERY_TASK_ALWAYS_EAGER``, e.g. ``make run``) the "queued" refresh
     runs inside this request, so more than one batch is refused: the command is for that.
@@ -52,15 +59,11 @@ def queue_refresh(tool_ids: list[int]) -> None:
         )
 
     def enqueue() -> None:
-        try:
-            from workers.tasks import refresh_batch
-        except ModuleNotFoundError as exc:  # the refresh pipeline is not installed
-            if exc.name != "workers.tasks":
-                raise
-            logger.warning("workers.tasks is missing; tools %s wait for the schedule", tool_ids)
-            return
+        answers = []
         for chunk in chunks(tool_ids, size):
-            refresh_batch.delay(tool_ids=chunk)
+            answers = refresh_requested.send(sender=Tool, tool_ids=chunk)
+        if not answers:  # no refresh pipeline installed (the workers app listens)
+            logger.warning("nothing refreshes tools %s; they wait for the schedule", tool_ids)
 
     transaction.on_commit(enqueue, robust=True)
 

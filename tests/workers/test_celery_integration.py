@@ -22,8 +22,8 @@ from django.utils import timezone
 from catalog.models import MetricSnapshot, RefreshRun, Tool
 from tests.factories import make_category, make_tool
 from tests.workers.refresh_helpers import isolate_cache
-from workers import refresh
 from workers.locks import tools_claim
+from workers.refresh import pipeline as refresh
 from workers.tasks import refresh_batch, refresh_due
 
 ROOT = Path(__file__).resolve().parents[2]

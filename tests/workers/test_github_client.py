@@ -12,7 +12,7 @@ from workers.github import (
     RepoStatus,
     RequestFailed,
 )
-from workers.github_graphql import REPOSITORY_FIELDS, build_query
+from workers.github.graphql import REPOSITORY_FIELDS, build_query
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -255,7 +255,7 @@ def test_a_query_asking_for_a_field_github_lacks_fails_loudly(
 ):
     fake_github.add_repos(2)
     wrong = REPOSITORY_FIELDS.replace("stargazerCount", "stars")
-    monkeypatch.setattr("workers.github_graphql.REPOSITORY_FIELDS", wrong)
+    monkeypatch.setattr("workers.github.graphql.REPOSITORY_FIELDS", wrong)
 
     with pytest.raises(RequestFailed, match="Cannot query field 'stars' on type 'Repository'"):
         make_client().fetch_repositories([RepoRef("0", "org/tool-0"), RepoRef("1", "org/tool-1")])

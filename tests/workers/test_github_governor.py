@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from workers.github_governor import TokenPool, backoff
-from workers.github_parse import Malformed, full_name, homepage, moment, text
-from workers.github_transport import rate_limited, retry_after_seconds
+from workers.github.governor import TokenPool, backoff
+from workers.github.parse import Malformed, full_name, homepage, moment, text
+from workers.github.transport import rate_limited, retry_after_seconds
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -318,7 +318,7 @@ def test_graphqls_something_went_wrong_timeout_is_retried(fake_github, make_clie
 
 
 def test_an_oversized_answer_is_not_read_into_memory(fake_github, make_client, monkeypatch):
-    monkeypatch.setattr("workers.github_transport.MAX_BODY_BYTES", 300)
+    monkeypatch.setattr("workers.github.transport.MAX_BODY_BYTES", 300)
     fake_github.add_repos(1)
 
     with pytest.raises(RequestFailed, match="oversized"):

@@ -17,9 +17,9 @@ from tests.workers.refresh_helpers import (
     make_client,
     seed,
 )
-from workers import refresh as refresh_module
 from workers.locks import tools_claim
-from workers.refresh import refresh_batch, refresh_enqueue_due, tools_due
+from workers.refresh import pipeline as refresh_module
+from workers.refresh.pipeline import refresh_batch, refresh_enqueue_due, tools_due
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from tests.workers.refresh_helpers import (
     make_client,
     seed,
 )
-from workers.refresh_contributors import (
+from workers.refresh.contributors import (
     contributors_due,
     refresh_contributors_batch,
     refresh_contributors_enqueue_due,

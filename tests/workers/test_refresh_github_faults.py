@@ -16,7 +16,7 @@ from tests.workers.refresh_helpers import (
     make_client,
     seed,
 )
-from workers.refresh import refresh_batch, tools_due
+from workers.refresh.pipeline import refresh_batch, tools_due
 
 pytestmark = pytest.mark.django_db
 

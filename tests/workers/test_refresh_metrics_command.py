@@ -10,8 +10,8 @@ from django.utils import timezone
 from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool
 from tests.factories import make_category
 from tests.workers.refresh_helpers import STORED, Ledger, assert_run, seed, use_fake_github
-from workers import refresh_inprocess
-from workers.refresh_runs import run_summary
+from workers.refresh import inprocess as refresh_inprocess
+from workers.refresh.runs import run_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import FormerName, MetricSnapshot, Tool, ToolStatus
 from tests.factories import make_snapshot, make_tool
 from workers.github import RepoFacts, RepoResult, RepoStatus
-from workers.refresh_writes import tools_write_results
+from workers.refresh.writes import tools_write_results
 
 pytestmark = pytest.mark.django_db
 
@@ -244,7 +244,7 @@ def test_a_github_id_taken_by_another_worker_meanwhile_is_read_again_not_crashed
     monkeypatch,
 ):
     """Another worker wrote the same repository's id between our read and our write."""
-    from workers import refresh_writes
+    from workers.refresh import writes as refresh_writes
 
     tool = make_tool("acme/rocket-mirror", stars=40)
     other = make_tool("acme/rocket", github_id=4242)

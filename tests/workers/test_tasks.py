@@ -13,7 +13,7 @@ from tests.workers.refresh_helpers import (
     seed,
 )
 from workers import tasks
-from workers.refresh import refresh_enqueue_due
+from workers.refresh.pipeline import refresh_enqueue_due
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +139,8 @@ def die_mid_batch(monkeypatch):
     def dies(**_kwargs):
         raise WorkerDied
 
-    monkeypatch.setattr("workers.refresh.tools_release", lambda **_kwargs: None)
-    monkeypatch.setattr("workers.refresh.refresh_tools", dies)
+    monkeypatch.setattr("workers.refresh.pipeline.tools_release", lambda **_kwargs: None)
+    monkeypatch.setattr("workers.refresh.pipeline.refresh_tools", dies)
 
 
 def test_github_asking_to_slow_down_retries_the_batch_after_its_retry_after(github, monkeypatch):

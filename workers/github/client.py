@@ -26,40 +26,23 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
-from . import github_parse as p
-from .github_governor import TokenPool, backoff
-from .github_graphql import build_query, parse_answer
-from .github_rest import contributor_count, rest_result
-from .github_transport import Malformed, Transport, message_of
-from .github_types import (
+from workers.github import parse as p
+from workers.github.governor import TokenPool
+from workers.github.graphql import build_query, parse_answer
+from workers.github.rest import contributor_count, rest_result
+from workers.github.transport import Malformed, Transport, message_of
+from workers.github.types import (
     BatchResult,
     ContributorCount,
     GitHubError,
     RateLimitExhausted,
     RateLimitState,
-    RepoFacts,
     RepoRef,
     RepoResult,
     RepoStatus,
     RequestFailed,
     RetryLater,
 )
-
-__all__ = [
-    "BatchResult",
-    "ContributorCount",
-    "GitHubClient",
-    "GitHubError",
-    "RateLimitExhausted",
-    "RateLimitState",
-    "RepoFacts",
-    "RepoRef",
-    "RepoResult",
-    "RepoStatus",
-    "RequestFailed",
-    "RetryLater",
-    "backoff",
-]
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .github_types import RateLimitState
+from workers.github.types import RateLimitState
 
 UNKNOWN_RESET = timedelta(hours=1)  # GitHub's window, when no reset time was ever reported
 

@@ -11,8 +11,8 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import github_parse as p
-from .github_types import RepoFacts, RepoRef, RepoResult, RepoStatus
+from workers.github import parse as p
+from workers.github.types import RepoFacts, RepoRef, RepoResult, RepoStatus
 
 COMMIT_WINDOW = timedelta(days=90)
 

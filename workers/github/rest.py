@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from . import github_parse as p
-from .github_transport import message_of
-from .github_types import RepoFacts, RepoRef, RepoResult, RepoStatus
+from workers.github import parse as p
+from workers.github.transport import message_of
+from workers.github.types import RepoFacts, RepoRef, RepoResult, RepoStatus
 
 
 def rest_facts(body: Any) -> RepoFacts:

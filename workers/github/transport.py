@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from .github_governor import TokenPool, backoff
-from .github_types import GitHubError, RateLimitExhausted, RetryLater
+from workers.github.governor import TokenPool, backoff
+from workers.github.types import GitHubError, RateLimitExhausted, RetryLater
 
 logger = logging.getLogger("workers.github")
 

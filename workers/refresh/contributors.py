@@ -17,14 +17,14 @@ from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolSta
 from catalog.ranking.writer import recompute_rankings
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.locks import tools_claim, tools_release
-from workers.refresh import (
+from workers.refresh.pipeline import (
     BatchOutcome,
     batches_claim,
     claim_ttl,
     client_or_default,
     run_owner,
 )
-from workers.refresh_runs import RefreshTally, run_failure_recorded, run_finish, run_start
+from workers.refresh.runs import RefreshTally, run_failure_recorded, run_finish, run_start
 
 logger = logging.getLogger(__name__)
 

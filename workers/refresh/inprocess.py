@@ -18,8 +18,8 @@ from django.utils import timezone
 from catalog.models import RefreshRun
 from catalog.ranking.writer import recompute_rankings
 from workers.github import GitHubClient
-from workers.refresh import refresh_claimed
-from workers.refresh_runs import RefreshTally, run_finish, run_start
+from workers.refresh.pipeline import refresh_claimed
+from workers.refresh.runs import RefreshTally, run_finish, run_start
 
 # GitHub asking us to slow down (secondary limit) more often than this in a row means stop.
 MAX_SLOWDOWNS = 5

@@ -27,14 +27,14 @@ from workers.github import (
     RetryLater,
 )
 from workers.locks import tools_claim, tools_release
-from workers.refresh_runs import (
+from workers.refresh.runs import (
     RefreshTally,
     run_failure_recorded,
     run_finish,
     run_start,
     runs_sweep_abandoned,
 )
-from workers.refresh_writes import tools_record_batch_error, tools_write_results
+from workers.refresh.writes import tools_record_batch_error, tools_write_results
 
 # Without a token GitHub allows 60 REST requests an hour; one scheduled run takes that much.
 NO_TOKEN_TOOLS_PER_RUN = 60

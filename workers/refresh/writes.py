@@ -16,7 +16,7 @@ from fast_update.fast import fast_update
 
 from catalog.models import FormerName, MetricSnapshot, Tool, ToolStatus, Topic
 from workers.github import RepoFacts, RepoResult, RepoStatus
-from workers.refresh_runs import RefreshTally
+from workers.refresh.runs import RefreshTally
 
 FACT_FIELDS = [
     "full_name", "github_id", "github_node_id", "description", "github_homepage", "license_spdx",

@@ -14,8 +14,8 @@ from tqdm import tqdm
 
 from catalog.models import Category, FormerName, Tool
 from workers.github import NO_TOKEN_WARNING
-from workers.refresh_inprocess import refresh_in_process
-from workers.refresh_runs import run_summary
+from workers.refresh.inprocess import refresh_in_process
+from workers.refresh.runs import run_summary
 
 
 class Command(BaseCommand):
