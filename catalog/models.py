@@ -33,6 +33,13 @@ class Category(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+    synonyms = models.TextField(
+        blank=True,
+        help_text=(
+            "Other words people search this category by, comma-separated (e.g. LLM serving, "
+            "inference server). Empty: the defaults of catalog/search/synonyms.py apply."
+        ),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -22,3 +22,16 @@ class ToolQuerySet(models.QuerySet):
 
     def with_placement(self) -> ToolQuerySet:
         return self.select_related("category", "category__layer")
+
+    def search(self, q: str) -> ToolQuerySet:
+        """Tools matching ``q`` (names, display names, topics, categories, descriptions; typos
+        forgiven), with a ``relevance`` alias; see ``catalog.search``. Unordered."""
+        from catalog.search import search_tools  # catalog.search imports the models
+
+        return search_tools(self, q)
+
+    def by_relevance(self) -> ToolQuerySet:
+        """After ``search``: best match first, then the most starred, then by id."""
+        from catalog.search.engine import by_relevance
+
+        return by_relevance(self)

@@ -7,12 +7,10 @@ parameter and what it accepts, never a server error or a silently ignored filter
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -81,8 +79,6 @@ PERMISSIVE_LICENSES = (
     "PostgreSQL", "PSF-2.0", "Python-2.0", "Unlicense", "UPL-1.0", "X11", "Zlib",
 )  # fmt: skip
 PERMISSIVE = "permissive"
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -191,39 +187,9 @@ def _licence_filter(licenses: tuple[str, ...]) -> Q:
     return Q(license_lower__in=sorted(wanted))
 
 
-def _search(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
-    words = _WORD.findall(q.lower())[:10]
-    if not settings.IS_POSTGRES:
-        condition = Q()
-        for word in words or [q]:
-            condition &= Q(search_document__icontains=word)
-        return queryset.filter(condition).alias(relevance=F("stars"))
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-        TrigramWordSimilarity,
-    )
-
-    # Same expression as the GIN index in catalog/migrations/0002_search_indexes.py.
-    vector = SearchVector("search_document", config="simple")
-    queryset = queryset.alias(document=vector, name_lower=Lower("full_name"))
-    typo = Q(name_lower__trigram_word_similar=q.lower())
-    if not words:
-        return queryset.filter(typo).alias(relevance=TrigramWordSimilarity(q.lower(), "name_lower"))
-    # Each word as a prefix ("vector" finds "vectors"); words hold letters and digits only.
-    prefixes = " & ".join(f"{word}:*" for word in words)
-    search = SearchQuery(prefixes, config="simple", search_type="raw")
-    return queryset.filter(Q(document=search) | typo).alias(
-        relevance=SearchRank(vector, search) + TrigramWordSimilarity(q.lower(), "name_lower")
-    )
-
-
 def _ordered(queryset: QuerySet[Tool], ordering: str) -> QuerySet[Tool]:
     if ordering == "relevance":  # equally good matches: the most starred first
-        return queryset.order_by(
-            F("relevance").desc(nulls_last=True), F("stars").desc(nulls_last=True), "id"
-        )
+        return queryset.by_relevance()
     descending = ordering.startswith("-")
     field = ORDER_FIELDS[ordering.lstrip("-")][0]
     if field == "full_name":
@@ -265,5 +231,5 @@ def tool_list(*, query: ToolQuery) -> QuerySet[Tool]:
     if query.created_after is not None:
         tools = tools.filter(repo_created_at__gte=_midnight(query.created_after))
     if query.q:
-        tools = _search(tools, query.q)
+        tools = tools.search(query.q)
     return _ordered(tools, query.ordering)

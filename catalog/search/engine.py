@@ -1,0 +1,180 @@
+"""The relevance score both databases share, and the reads built on it.
+
+Each term of the query scores the best field it appears in — owner/name 10, display name 8,
+a topic 6, the tool's category (name, description, synonyms, layer) 5, description and the
+rest 2 — and a query of several terms earns a bonus when all of them are in one field
+(category 8, name 6, display name 5, text 2; a topic spelling the whole query 6). A name
+equal to the query without case and ``_ - . /`` (``llamaindex`` = ``llama_index``) earns 25,
+its owner 10; names close to the query (typos) up to 9 by closeness. A tool matches when every
+term is somewhere (its text or its category), or its name is close to the whole query.
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+from types import ModuleType
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
+
+from catalog.models import Tool
+from catalog.search import postgres, sqlite
+from catalog.search.categories import categories_matching
+from catalog.search.terms import ParsedQuery, Term, joined, parse
+
+NAME, DISPLAY, TOPIC, CATEGORY, TEXT = 10, 8, 6, 5, 2
+ALL_IN_NAME, ALL_IN_DISPLAY, ALL_IN_CATEGORY, ALL_IN_TEXT, TOPIC_PHRASE = 6, 5, 8, 2, 6
+EXACT_NAME, EXACT_OWNER, FUZZY, KNOWN_NAME = 25, 10, 9, 30
+MIN_FUZZY_LENGTH = 4
+AUTOCOMPLETE_LIMIT = 10
+
+
+def _backend() -> ModuleType:
+    return postgres if settings.IS_POSTGRES else sqlite
+
+
+def _topic_names(term: Term) -> list[str]:
+    names = {variant[0] for variant in term.variants if len(variant) == 1}
+    names |= {"-".join(variant) for variant in term.variants}
+    return sorted(names)
+
+
+def _has_topic(names: list[str]) -> Exists:
+    through = Tool.topics.through.objects.filter(tool_id=OuterRef("pk"), topic__name__in=names)
+    return Exists(through)
+
+
+def _points(condition: Q | Exists, points: float) -> Case:
+    return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField())
+
+
+def _term_points(backend: ModuleType, term: Term, categories: set[int]) -> Case:
+    return Case(
+        When(backend.text_match(term, "names"), then=Value(float(NAME))),
+        When(backend.text_match(term, "display"), then=Value(float(DISPLAY))),
+        When(_has_topic(_topic_names(term)), then=Value(float(TOPIC))),
+        When(Q(category_id__in=sorted(categories)), then=Value(float(CATEGORY))),
+        When(backend.text_match(term), then=Value(float(TEXT))),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+def _all_in_one_field(backend: ModuleType, parsed: ParsedQuery, categories: list[set[int]]):
+    terms = parsed.terms
+    bonuses = [
+        _points(
+            reduce(operator.and_, [backend.text_match(t, "names") for t in terms]), ALL_IN_NAME
+        ),
+        _points(
+            reduce(operator.and_, [backend.text_match(t, "display") for t in terms]),
+            ALL_IN_DISPLAY,
+        ),
+        _points(reduce(operator.and_, [backend.text_match(t) for t in terms]), ALL_IN_TEXT),
+        _points(_has_topic(["-".join(parsed.text.lower().split())]), TOPIC_PHRASE),
+    ]
+    everywhere = set.intersection(*categories)
+    if everywhere:
+        bonuses.append(_points(Q(category_id__in=sorted(everywhere)), ALL_IN_CATEGORY))
+    return bonuses
+
+
+def _known_name_ids(q: str) -> list[int]:
+    """A query that is an owner/name (or a former one) finds that tool first (1–2 queries)."""
+    from catalog.selectors import tools_by_names
+
+    text = q.strip()
+    if "/" not in text or len(text.split()) != 1:
+        return []
+    return [tool.pk for tool in tools_by_names([text]).values()]
+
+
+def search_tools(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
+    """Tools of ``queryset`` matching ``q``, with a ``relevance`` alias (higher is better).
+
+    Unordered: order by ``relevance`` (then stars, then id) or anything else. A few queries
+    whatever the catalog size: categories, names (SQLite's fuzzy matching), then the list.
+    """
+    backend = _backend()
+    parsed = parse(q)
+    categories = categories_matching(parsed.terms)
+    parts: list = []
+    condition = Q(pk__in=[])
+    if parsed.terms:
+        per_term = [
+            backend.text_match(term) | Q(category_id__in=sorted(ids))
+            for term, ids in zip(parsed.terms, categories, strict=True)
+        ]
+        condition = reduce(operator.and_, per_term)
+        parts += [
+            _term_points(backend, term, ids)
+            for term, ids in zip(parsed.terms, categories, strict=True)
+        ]
+        if len(parsed.terms) > 1:
+            parts += _all_in_one_field(backend, parsed, categories)
+    if len(parsed.joined) >= MIN_FUZZY_LENGTH:
+        fuzzy, closeness = backend.fuzzy_name(parsed, queryset)
+        condition |= fuzzy
+        parts.append(
+            Case(When(fuzzy, then=closeness * FUZZY), default=Value(0.0), output_field=FloatField())
+        )
+    if parsed.joined:
+        parts.append(_points(backend.exact_name(parsed), EXACT_NAME))
+        parts.append(_points(backend.exact_owner(parsed), EXACT_OWNER))
+    known = _known_name_ids(q)
+    if known:
+        condition |= Q(pk__in=known)
+        parts.append(_points(Q(pk__in=known), KNOWN_NAME))
+    relevance = reduce(operator.add, parts) if parts else Value(0.0)
+    return queryset.filter(condition).alias(
+        relevance=ExpressionWrapper(relevance, output_field=FloatField())
+    )
+
+
+def by_relevance(queryset: QuerySet[Tool]) -> QuerySet[Tool]:
+    """Best match first; equally good matches the most starred first, then by id."""
+    return queryset.order_by(
+        F("relevance").desc(nulls_last=True), F("stars").desc(nulls_last=True), "id"
+    )
+
+
+def autocomplete(q: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[Tool]:
+    """The best ``limit`` listed tools for a partly typed query, placement loaded."""
+    if not q.strip():
+        return []
+    tools = Tool.objects.listed().with_placement()
+    return list(by_relevance(search_tools(tools, q))[:limit])
+
+
+def did_you_mean(q: str, *, limit: int = 3) -> list[str]:
+    """The listed tools' names closest to ``q``: what to offer when nothing matched."""
+    query = joined(q)
+    if len(query) < 2:
+        return []
+    return _backend().suggestions(Tool.objects.listed(), query, limit)
+
+
+def tools_by_repo_name(name: str) -> list[Tool]:
+    """Listed tools whose repository (the part after ``owner/``) is ``name``, ignoring case —
+    or, when none is, ignoring ``_ - .`` too (``llamaindex`` → ``run-llama/llama_index``)."""
+    text = name.strip().lower()
+    if not text or "/" in text or "\x00" in text:
+        return []
+    tools = Tool.objects.listed().with_placement().order_by(F("stars").desc(nulls_last=True), "id")
+    found = list(tools.alias(name_lower=Lower("full_name")).filter(name_lower__endswith="/" + text))
+    if found:
+        return found
+    return list(tools.filter(_backend().exact_repo(joined(text))))

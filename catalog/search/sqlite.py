@@ -1,0 +1,82 @@
+"""Matching on SQLite: the FTS5 table ``catalog_tool_fts`` (porter tokenizer, kept in sync by
+the triggers of migration 0003) and rapidfuzz over the names, which a SQLite catalog keeps few.
+
+Columns of the FTS5 table: ``names`` (owner/name split at ``_ - . /`` and joined),
+``display`` (display name) and ``body`` (``search_document``: descriptions and topics).
+"""
+
+from __future__ import annotations
+
+from django.db.models import BooleanField, Case, Expression, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from rapidfuzz import fuzz
+
+from catalog.search.fts import term_expression
+from catalog.search.terms import ParsedQuery, Term, joined
+
+FUZZY_MIN = 0.75  # rapidfuzz ratio (0–1) on the joined names
+SUGGEST_MIN = 0.6
+FUZZY_LIMIT = 50
+
+_NAME = "lower(catalog_tool.full_name)"
+_REPO = "lower(substr(catalog_tool.full_name, instr(catalog_tool.full_name, '/') + 1))"
+_OWNER = "lower(substr(catalog_tool.full_name, 1, instr(catalog_tool.full_name, '/') - 1))"
+
+
+def _joined_sql(column: str) -> str:
+    for separator in "-_./":
+        column = f"replace({column}, '{separator}', '')"
+    return column
+
+
+def text_match(term: Term, field: str | None = None) -> Q:
+    """The term in ``field`` ("names", "display") or anywhere (None)."""
+    column = {"names": "names", "display": "display", None: None}[field]
+    sql = "SELECT rowid FROM catalog_tool_fts WHERE catalog_tool_fts MATCH %s"
+    return Q(pk__in=RawSQL(sql, [term_expression(term, column)]))
+
+
+def _closeness(query: str, full_name: str) -> float:
+    repo = full_name.partition("/")[2]
+    return max(fuzz.ratio(query, joined(repo)), fuzz.ratio(query, joined(full_name))) / 100
+
+
+def _close_names(queryset: QuerySet, query: str, minimum: float) -> list[tuple[float, int, str]]:
+    rows = queryset.values_list("pk", "full_name", "stars")
+    close = [
+        (closeness, -(stars or -1), pk, name)
+        for pk, name, stars in rows
+        if (closeness := _closeness(query, name)) >= minimum
+    ]
+    close.sort(key=lambda row: (-row[0], row[1], row[2]))
+    return [(closeness, pk, name) for closeness, _, pk, name in close]
+
+
+def fuzzy_name(parsed: ParsedQuery, queryset: QuerySet) -> tuple[Q, Expression]:
+    """Names close to the whole query (rapidfuzz ratio), and how close (0–1). One query."""
+    close = _close_names(queryset, parsed.joined, FUZZY_MIN)[:FUZZY_LIMIT]
+    if not close:
+        return Q(pk__in=[]), Value(0.0)
+    closeness = Case(
+        *(When(pk=pk, then=Value(value)) for value, pk, _ in close),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return Q(pk__in=[pk for _, pk, _ in close]), closeness
+
+
+def exact_name(parsed: ParsedQuery) -> Q:
+    sql = f"({_joined_sql(_REPO)} = %s OR {_joined_sql(_NAME)} = %s)"
+    return Q(RawSQL(sql, [parsed.joined, parsed.joined], BooleanField()))
+
+
+def exact_owner(parsed: ParsedQuery) -> Q:
+    return Q(RawSQL(f"{_joined_sql(_OWNER)} = %s", [parsed.joined], BooleanField()))
+
+
+def exact_repo(joined_name: str) -> Q:
+    return Q(RawSQL(f"{_joined_sql(_REPO)} = %s", [joined_name], BooleanField()))
+
+
+def suggestions(queryset: QuerySet, query: str, limit: int) -> list[str]:
+    return [name for _, _, name in _close_names(queryset, query, SUGGEST_MIN)[:limit]]
