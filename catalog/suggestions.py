@@ -7,7 +7,6 @@ limit keeps one address from flooding the moderation queue.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,14 +14,9 @@ from django.core.cache import cache
 from django.db.models.functions import Lower
 
 from catalog.models import Category, FormerName, Suggestion, Tool
+from catalog.names import full_name_from_input
 from config.outages import CACHE_ERRORS, note_cache_outage
 
-# GitHub's rules: owners are letters, digits and single hyphens (at most 39 characters);
-# repository names are letters, digits, '.', '-' and '_' (at most 100), never '.' or '..'.
-_OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
-_REPO = r"[A-Za-z0-9._-]{1,100}"
-_FULL_NAME = re.compile(rf"^({_OWNER})/({_REPO})$")
-_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?github\.com/", re.IGNORECASE)
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
@@ -38,19 +32,13 @@ class SuggestionError(ValueError):
 
 def parse_repository(text: str) -> str:
     """``owner/name`` from what a visitor typed: owner/name or a github.com URL."""
-    value = _URL_PREFIX.sub("", (text or "").strip())
-    value = value.split("?", 1)[0].split("#", 1)[0].strip("/")
-    parts = value.split("/")
-    if len(parts) > 2:  # a URL into the repository: …/owner/name/tree/main
-        value = "/".join(parts[:2])
-    value = value.removesuffix(".git")
-    match = _FULL_NAME.match(value)
-    if match is None or match.group(2) in {".", ".."}:
+    full_name = full_name_from_input(text)
+    if full_name is None:
         raise SuggestionError(
             "invalid",
             "Give the repository as owner/name (for example qdrant/qdrant) or as its GitHub URL.",
         )
-    return value
+    return full_name
 
 
 def suggestion_submit(*, repository: str, category: Category, reason: str = "") -> Suggestion:

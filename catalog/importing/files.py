@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from catalog.names import is_full_name
+
 # The four kinds of file a catalog is made of, by file name without extension.
 KINDS = ("taxonomy", "ai_tools", "metrics_history", "metrics_snapshot")
 SUFFIXES = (".csv", ".csv.gz", ".json", ".json.gz")
 
-# GitHub owner (1–39 letters, digits, hyphens) / repository (letters, digits, . _ -).
-FULL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
@@ -59,7 +59,7 @@ class Row:
         return self.check_full_name(field, self.text(field, required=True))
 
     def check_full_name(self, field: str, value: str) -> str:
-        if not FULL_NAME_RE.match(value):
+        if not is_full_name(value):
             raise self.error(field, f'"{value}" is not a GitHub owner/name')
         return value
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.admin.models import ADDITION
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Category, FormerName, Suggestion, Tool
+from catalog.names import is_full_name
 from catalog.services.common import CurationError, log_changes, queue_refresh
-
-FULL_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 
 def suggestion_approve(*, suggestion: Suggestion, reviewer) -> Tool:
     """Add the suggested tool (or link the one already listed) and queue its first refresh."""
     full_name = suggestion.full_name.strip().strip("/")
-    if not FULL_NAME_RE.match(full_name):
+    if not is_full_name(full_name):
         raise CurationError("full_name", f"“{full_name}” is not a GitHub owner/name")
     with transaction.atomic():
         _claim_pending(suggestion)

@@ -5,7 +5,8 @@ lookups, REST fallbacks, contributor counts); ``transport`` sends requests throu
 pool and retries transient failures; ``governor`` spends each token's rate-limit budget and
 computes backoff; ``graphql`` and ``rest`` build requests and read answers; ``parse``
 validates GitHub's values; ``types`` holds the plain result types. Nothing here imports
-Django models: modules import each other and ``django.conf.settings`` only.
+Django models: modules import each other, ``django.conf.settings`` and the pure
+``catalog.names`` only.
 """
 
 from workers.github.client import NO_TOKEN_WARNING, GitHubClient

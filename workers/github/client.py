@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
+from catalog.names import is_full_name
 from workers.github import parse as p
 from workers.github.governor import TokenPool
 from workers.github.graphql import build_query, parse_answer
@@ -130,7 +131,7 @@ class GitHubClient:
         started = self.requests
         askable = []
         for ref in refs:
-            if ref.node_id or p.FULL_NAME.fullmatch(ref.full_name):
+            if ref.node_id or is_full_name(ref.full_name):
                 askable.append(ref)
             else:
                 error = f"{ref.full_name!r} is not a GitHub owner/name"
@@ -185,7 +186,7 @@ class GitHubClient:
     def fetch_repository_rest(self, ref: RepoRef) -> tuple[RepoResult, int]:
         """One repository over REST (1 request, 2 after a rename); returns (result, requests)."""
         started = self.requests
-        if not p.FULL_NAME.fullmatch(ref.full_name):
+        if not is_full_name(ref.full_name):
             error = f"{ref.full_name!r} is not a GitHub owner/name"
             return RepoResult(ref.key, RepoStatus.ERROR, error=error), 0
         try:
@@ -198,7 +199,7 @@ class GitHubClient:
     def fetch_contributor_count(self, full_name: str, *, etag: str = "") -> ContributorCount:
         """Contributors (anonymous included) from the ``Link`` header's last page; 304 is free."""
         started = self.requests
-        if not p.FULL_NAME.fullmatch(full_name):
+        if not is_full_name(full_name):
             return ContributorCount("missing")
         headers = {"If-None-Match": etag} if etag else {}
         path = f"/repos/{full_name}/contributors?per_page=1&anon=1"

@@ -11,6 +11,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from catalog.names import is_full_name
+
 MAX_COUNT = 2**31 - 1  # the catalog's IntegerField columns
 DESCRIPTION_CHARS = 2000
 HOMEPAGE_CHARS = 500
@@ -18,7 +20,6 @@ SHORT_CHARS = 64  # licence SPDX id, language name
 TOPIC_CHARS = 50  # GitHub's own topic length limit
 MAX_TOPICS = 20
 NODE_ID_CHARS = 100
-FULL_NAME = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -73,7 +74,7 @@ def moment(value: Any, field: str) -> datetime | None:
 
 
 def full_name(value: Any, field: str = "nameWithOwner") -> str:
-    if not isinstance(value, str) or not FULL_NAME.fullmatch(value):
+    if not is_full_name(value):
         raise Malformed(f"{field} is not owner/name: {str(value)[:80]!r}")
     return value
 
