@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
@@ -122,7 +121,9 @@ class ToolAdmin(admin.ModelAdmin):
     # One column holds names, descriptions and topics (Tool.compose_search_document):
     # no join through topics, so no duplicate rows and no DISTINCT.
     search_fields = ("full_name", "display_name", "search_document")
-    search_help_text = "Words in the owner/name, display name, description or topics."
+    search_help_text = (
+        "Words in the name, display name, topics, category or description; typos forgiven."
+    )
     autocomplete_fields = ("category", "secondary_categories", "replaced_by")
     actions = TOOL_ACTIONS
     inlines = (FormerNameInline,)
@@ -160,9 +161,7 @@ class ToolAdmin(admin.ModelAdmin):
     )
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        """On PostgreSQL, search through the full-text and trigram indexes (no table scan)."""
-        if not settings.IS_POSTGRES or not search_term.strip():
-            return super().get_search_results(request, queryset, search_term)
+        """The site's search (catalog.search): indexed on both databases, typos forgiven."""
         return tool_search(queryset, search_term), False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Tool | None = None):
