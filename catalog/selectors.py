@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import F, Prefetch, QuerySet
-from django.db.models.functions import Lower
 
 from catalog.models import FormerName, MetricSnapshot, Tool
 from catalog.summaries import (  # noqa: F401  (re-exported: selectors is the public face)
@@ -49,27 +48,15 @@ def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:
     tool's current spelling (callers redirect to the canonical URL). A name holding a NUL
     character names nothing (PostgreSQL refuses NUL in text, so it is never asked).
     """
-    if "\x00" in full_name:
-        return None
-    queryset = (
+    return (
         Tool.objects.listed()
         .with_placement()
         .select_related("replaced_by")
         .prefetch_related(
             Prefetch("former_names", queryset=FormerName.objects.order_by("full_name"))
         )
+        .by_name(full_name)
     )
-    tool = queryset.by_full_name(full_name).first()
-    if tool is not None:
-        return tool, tool.full_name == full_name
-    former = (
-        FormerName.objects.filter(full_name__iexact=full_name.strip(), tool__hidden=False)
-        .select_related("tool")
-        .first()
-    )
-    if former is None:
-        return None
-    return former.tool, False
 
 
 def _check_metric(metric: str) -> None:
@@ -140,23 +127,4 @@ def tools_by_names(names: list[str]) -> dict[str, Tool]:
     """Listed tools for several ``owner/name`` strings (any case, or a former name), keyed by
     the lower-cased name asked for; names not found (or holding a NUL character, which
     PostgreSQL refuses in text) are absent. Two queries at most, none when nothing is left."""
-    wanted = {name.strip().lower() for name in names if name.strip() and "\x00" not in name}
-    if not wanted:
-        return {}
-    found: dict[str, Tool] = {
-        tool.full_name.lower(): tool
-        for tool in Tool.objects.listed()
-        .with_placement()
-        .alias(name_lower=Lower("full_name"))
-        .filter(name_lower__in=wanted)
-    }
-    missing = wanted - found.keys()
-    if missing:
-        formers = (
-            FormerName.objects.alias(name_lower=Lower("full_name"))
-            .filter(name_lower__in=missing, tool__hidden=False)
-            .select_related("tool__category__layer")
-        )
-        for former in formers:
-            found[former.full_name.lower()] = former.tool
-    return found
+    return Tool.objects.listed().with_placement().by_names(names)

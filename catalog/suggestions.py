@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.functions import Lower
 
-from catalog.models import Category, FormerName, Suggestion, Tool
+from catalog.models import Category, Suggestion, Tool
 from catalog.names import full_name_from_input
 from config.outages import CACHE_ERRORS, note_cache_outage
 
@@ -50,15 +50,8 @@ def suggestion_submit(*, repository: str, category: Category, reason: str = "") 
     """
     full_name = parse_repository(repository)
     lower = full_name.lower()
-    tool = Tool.objects.by_full_name(full_name).first()
-    if tool is None:
-        former = (
-            FormerName.objects.alias(name_lower=Lower("full_name"))
-            .filter(name_lower=lower)
-            .select_related("tool")
-            .first()
-        )
-        tool = former.tool if former else None
+    found = Tool.objects.by_name(full_name)
+    tool = found[0] if found else None
     if tool is not None and tool.hidden:
         raise SuggestionError("known", f"{full_name} is already known to our curators.")
     if tool is not None:

@@ -23,8 +23,9 @@ from api.views.base import (
     found_tool,
 )
 from catalog import selectors, services
-from catalog.models import FormerName, Tool
+from catalog.models import Tool
 from catalog.query_params import choice_param, date_param
+from catalog.search import did_you_mean
 from catalog.tool_queries import tool_list
 
 
@@ -50,8 +51,13 @@ class ToolList(CSVExportMixin, ReadView):
         responses={200: ToolSerializer(many=True), **BAD_REQUEST, **NOT_FOUND},
     )
     def get(self, request):
+        query = tool_query(request.query_params)
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if query.q:  # names close to q when nothing matched, else empty
+            found = self.paginator.page.paginator.count
+            response.data["did_you_mean"] = [] if found else did_you_mean(query.q)
+        return response
 
 
 def _placement_ranks(tool: Tool) -> dict:
@@ -76,13 +82,8 @@ def _detail(tool: Tool, request) -> dict:
 
 def _tool_for_curators(owner: str, name: str) -> Tool:
     """Any tool, hidden ones included, by its name or a former name (no redirect for writes)."""
-    if "\x00" in owner + name:
-        raise NotFound("tool", "a tool name has no NUL characters")
-    tools = Tool.objects.with_placement()
-    tool = tools.by_full_name(f"{owner}/{name}").first()
-    if tool is None:
-        former = FormerName.objects.filter(full_name__iexact=f"{owner}/{name}").first()
-        tool = tools.get(pk=former.tool_id) if former else None
+    found = Tool.objects.with_placement().by_name(f"{owner}/{name}")
+    tool = found[0] if found else None
     if tool is None:
         raise NotFound("tool", f"no tool named {owner}/{name} in the catalog")
     return tool

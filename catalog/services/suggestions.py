@@ -6,7 +6,7 @@ from django.contrib.admin.models import ADDITION
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from catalog.models import Category, FormerName, Suggestion, Tool
+from catalog.models import Category, Suggestion, Tool
 from catalog.names import is_full_name
 from catalog.services.common import CurationError, log_changes, queue_refresh
 
@@ -70,11 +70,8 @@ def _claim_pending(suggestion: Suggestion) -> None:
 
 
 def _existing_tool(full_name: str) -> Tool | None:
-    tool = Tool.objects.by_full_name(full_name).first()
-    if tool is None:
-        former = FormerName.objects.filter(full_name__iexact=full_name).first()
-        tool = former.tool if former else None
-    return tool
+    found = Tool.objects.by_name(full_name)
+    return found[0] if found else None
 
 
 def _create_suggested_tool(*, full_name: str, category: Category) -> Tool:
