@@ -261,6 +261,19 @@ class MetricSnapshot(models.Model):
     pushed_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=200, blank=True, help_text="who reported these values")
 
+    # The measured values, in display order: what an import merges and a refresh writes (the
+    # admin lists the counts). Each is NULL when nobody reported it.
+    COUNT_FIELDS = (
+        "stars",
+        "forks",
+        "watchers",
+        "open_issues",
+        "contributors",
+        "commits_90d",
+        "release_count",
+    )
+    METRIC_FIELDS = (*COUNT_FIELDS, "pushed_at")
+
     class Meta:
         ordering = ["tool", "date"]
         constraints = [

@@ -22,18 +22,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(MetricSnapshot)
 class MetricSnapshotAdmin(ReadOnlyAdmin):
-    list_display = (
-        "tool",
-        "date",
-        "stars",
-        "forks",
-        "watchers",
-        "open_issues",
-        "contributors",
-        "commits_90d",
-        "release_count",
-        "source",
-    )
+    list_display = ("tool", "date", *MetricSnapshot.COUNT_FIELDS, "source")
     list_select_related = ("tool",)
     list_per_page = 100
     show_full_result_count = False

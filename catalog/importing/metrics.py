@@ -26,19 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from catalog.importing.files import Row
+from catalog.models import MetricSnapshot
 
 SOURCE_PRECEDENCE = ("best-of-ml-python", "llama-police", "awesome-local-llms")
 
-METRIC_FIELDS = (
-    "stars",
-    "forks",
-    "watchers",
-    "open_issues",
-    "contributors",
-    "commits_90d",
-    "release_count",
-    "pushed_at",
-)
+METRIC_FIELDS = MetricSnapshot.METRIC_FIELDS
 
 # MetricSnapshot field -> column in metrics_history. ``commits_90d`` has no column: no
 # source's "recent commits" window is known to be 90 days, so it stays NULL (not measured).

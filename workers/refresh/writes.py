@@ -26,10 +26,7 @@ FACT_FIELDS = [
     "consecutive_failures", "search_document", "updated_at",
 ]  # fmt: skip
 FAILURE_FIELDS = ["status", "last_refresh_error", "consecutive_failures", "updated_at"]
-SNAPSHOT_FIELDS = [
-    "stars", "forks", "watchers", "open_issues", "contributors", "commits_90d", "release_count",
-    "pushed_at", "source",
-]  # fmt: skip
+SNAPSHOT_FIELDS = [*MetricSnapshot.METRIC_FIELDS, "source"]
 
 MISSING_ERROR = "GitHub: repository not found (deleted, made private, or renamed away)"
 BLOCKED_ERROR = "GitHub: repository unavailable for legal reasons (HTTP 451, e.g. DMCA takedown)"
