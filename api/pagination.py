@@ -111,6 +111,14 @@ class Pagination(PageNumberPagination):
                 "next": {**url, "example": "https://strata.example/api/v1/tools/?page=2"},
                 "previous": url,
                 "results": schema,
+                "did_you_mean": {
+                    "type": "array",
+                    "items": {"type": "string", "example": "langchain-ai/langchain"},
+                    "description": (
+                        "Only with `q`: when nothing matched, the closest tool names "
+                        "(owner/name), else empty."
+                    ),
+                },
             },
         }
 

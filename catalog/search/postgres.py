@@ -24,6 +24,7 @@ JOINED_OWNER = (
 )
 FUZZY_MIN = 0.3  # pg_trgm's default similarity threshold, which ``%`` uses
 SUGGEST_MIN = 0.2
+PART_WEIGHT = 0.95  # a close part of a longer name counts a little less than a close name
 
 
 def _tsquery(term: Term, weight: str) -> str:
@@ -48,12 +49,17 @@ def text_match(term: Term, field: str | None = None) -> Q:
 def fuzzy_name(parsed: ParsedQuery, queryset: QuerySet) -> tuple[Q, Expression]:
     """Names close to the whole query (trigram similarity), and how close (0–1)."""
     value = parsed.joined
+    # ``%`` compares whole names; ``<%`` also the best-matching part of a longer name (a name
+    # typed in part, "stable difusion" → stable-diffusion-webui). Both use the trigram indexes.
     condition = RawSQL(
-        f"({JOINED_REPO} %% %s OR {JOINED_FULL} %% %s)", [value, value], BooleanField()
+        f"({JOINED_REPO} %% %s OR {JOINED_FULL} %% %s OR %s <%% {JOINED_FULL})",
+        [value, value, value],
+        BooleanField(),
     )
     closeness = RawSQL(
-        f"GREATEST(similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s))",
-        [value, value],
+        f"GREATEST(similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s), "
+        f"{PART_WEIGHT} * word_similarity(%s, {JOINED_FULL}))",
+        [value, value, value],
         FloatField(),
     )
     return Q(condition), closeness

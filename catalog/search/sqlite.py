@@ -1,5 +1,5 @@
 """Matching on SQLite: the FTS5 table ``catalog_tool_fts`` (porter tokenizer, kept in sync by
-the triggers of migration 0003) and rapidfuzz over the names, which a SQLite catalog keeps few.
+the triggers of migration 0003) and rapidfuzz over the names, which a SQLite catalog keeps few (one query reads them).
 
 Columns of the FTS5 table: ``names`` (owner/name split at ``_ - . /`` and joined),
 ``display`` (display name) and ``body`` (``search_document``: descriptions and topics).
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Case, Expression, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from catalog.search.fts import term_expression
 from catalog.search.terms import ParsedQuery, Term, joined
 
-FUZZY_MIN = 0.75  # rapidfuzz ratio (0–1) on the joined names
-SUGGEST_MIN = 0.6
+# Closeness is rapidfuzz's optimal-string-alignment similarity (0–1) of the joined names: one
+# typo, missing letter or swapped pair costs one edit ("olama", "milvsu" → 0.83).
+FUZZY_MIN = 0.8
+SUGGEST_MIN = 0.55
+PREFIX_WEIGHT = 0.95  # a name's beginning counts a little less than the whole name
 FUZZY_LIMIT = 50
 
 _NAME = "lower(catalog_tool.full_name)"
@@ -36,9 +39,16 @@ def text_match(term: Term, field: str | None = None) -> Q:
     return Q(pk__in=RawSQL(sql, [term_expression(term, column)]))
 
 
+def _similarity(query: str, name: str) -> float:
+    """How close ``query`` is to ``name`` or to its beginning (a name typed in part)."""
+    whole = OSA.normalized_similarity(query, name)
+    start = max(OSA.normalized_similarity(query, name[: len(query) + n]) for n in (0, 1))
+    return max(whole, PREFIX_WEIGHT * start) if len(name) > len(query) else whole
+
+
 def _closeness(query: str, full_name: str) -> float:
     repo = full_name.partition("/")[2]
-    return max(fuzz.ratio(query, joined(repo)), fuzz.ratio(query, joined(full_name))) / 100
+    return max(_similarity(query, joined(repo)), _similarity(query, joined(full_name)))
 
 
 def _close_names(queryset: QuerySet, query: str, minimum: float) -> list[tuple[float, int, str]]:
@@ -53,7 +63,7 @@ def _close_names(queryset: QuerySet, query: str, minimum: float) -> list[tuple[f
 
 
 def fuzzy_name(parsed: ParsedQuery, queryset: QuerySet) -> tuple[Q, Expression]:
-    """Names close to the whole query (rapidfuzz ratio), and how close (0–1). One query."""
+    """Names close to the whole query, and how close (0–1). One query."""
     close = _close_names(queryset, parsed.joined, FUZZY_MIN)[:FUZZY_LIMIT]
     if not close:
         return Q(pk__in=[]), Value(0.0)

@@ -24,7 +24,7 @@ _SEPARATORS = re.compile(r"[\s\-_./]+")
 
 def joined(text: str) -> str:
     """Lower case without spaces or ``_ - . /``: ``Llama_Index`` and ``llama-index`` agree."""
-    return _SEPARATORS.sub("", text.lower())
+    return _SEPARATORS.sub("", text.lower()).replace("\x00", "")  # PostgreSQL refuses NUL
 
 
 @dataclass(frozen=True)
