@@ -1,5 +1,6 @@
 """Matching on SQLite: the FTS5 table ``catalog_tool_fts`` (porter tokenizer, kept in sync by
-the triggers of migration 0003) and rapidfuzz over the names, which a SQLite catalog keeps few (one query reads them).
+the triggers of migration 0003) and rapidfuzz over the names, which a SQLite catalog keeps
+few (one query reads them).
 
 Columns of the FTS5 table: ``names`` (owner/name split at ``_ - . /`` and joined),
 ``display`` (display name) and ``body`` (``search_document``: descriptions and topics).
