@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from catalog.models import RefreshRun, Tool
+from workers.github import backoff
 from workers.refresh import contributors
 from workers.refresh import pipeline as refresh
 from workers.refresh.runs import run_start
@@ -125,7 +126,12 @@ def _delivery_run(task, *, kind: str, tool_ids: list[int]) -> int | None:
 
 
 def backoff_seconds(*, retry_after: float, attempt: int) -> float:
-    """GitHub's Retry-After, doubled per attempt up to a cap (never below what GitHub asked),
-    with jitter so workers spread out."""
-    base = max(retry_after, min(retry_after * 2**attempt, MAX_BACKOFF_SECONDS))
-    return base + random.uniform(0, base / 10)
+    """GitHub's Retry-After, doubled per attempt up to a cap, with jitter so workers spread
+    out, and never sooner than GitHub asked."""
+    return backoff(
+        attempt,
+        base=retry_after,
+        cap=MAX_BACKOFF_SECONDS,
+        jitter=random.random(),
+        floor=retry_after,
+    )

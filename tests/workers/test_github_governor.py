@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from workers.github.governor import TokenPool, backoff
-from workers.github.parse import Malformed, full_name, homepage, moment, text
+from workers.github.parse import InvalidValue, full_name, homepage, moment, text
 from workers.github.transport import rate_limited, retry_after_seconds
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -35,6 +35,8 @@ def test_backoff_doubles_with_jitter_and_stops_at_the_cap():
     ]
     assert backoff(2, base=1, cap=100, jitter=0.0) == 3.0  # -25 %
     assert backoff(2, base=1, cap=100, jitter=0.999) == pytest.approx(5.0, abs=0.01)  # +25 %
+    assert backoff(0, base=60, cap=100, jitter=0.0, floor=60) == 60  # never below the floor
+    assert backoff(0, base=120, cap=100, jitter=0.0, floor=120) == 120  # even above the cap
 
 
 def test_a_token_is_used_until_only_the_reserve_is_left():
@@ -134,17 +136,17 @@ def test_retry_after_may_be_seconds_or_an_http_date():
 def test_untrusted_text_loses_control_characters_and_is_capped():
     assert text("fine\x00\x1b[31m text", "description", 100) == "fine[31m text"
     assert text("x" * 10, "description", 4) == "xxxx"
-    with pytest.raises(Malformed, match="description is not text"):
+    with pytest.raises(InvalidValue, match="description is not text"):
         text(["a"], "description", 10)
 
 
 def test_identities_and_times_are_checked_strictly():
     assert full_name("Owner-1/repo.name_2") == "Owner-1/repo.name_2"
     for bad in ("owner", "a/b/c", "../x", "owner/" + "r" * 101, 5):
-        with pytest.raises(Malformed):
+        with pytest.raises(InvalidValue):
             full_name(bad)
     assert moment("2025-01-02T03:04:05Z", "pushedAt") == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
-    with pytest.raises(Malformed, match="no time zone"):
+    with pytest.raises(InvalidValue, match="no time zone"):
         moment("2025-01-02T03:04:05", "pushedAt")
 
 

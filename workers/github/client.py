@@ -31,7 +31,7 @@ from workers.github import parse as p
 from workers.github.governor import TokenPool
 from workers.github.graphql import build_query, parse_answer
 from workers.github.rest import contributor_count, rest_result
-from workers.github.transport import Malformed, Transport, message_of
+from workers.github.transport import MalformedResponse, Transport, message_of
 from workers.github.types import (
     BatchResult,
     ContributorCount,
@@ -162,7 +162,7 @@ class GitHubClient:
             response, payload, token = self.http.send(
                 "POST", self.http.graphql_url, "graphql", json=body, retries=retries
             )
-        except Malformed as exc:
+        except MalformedResponse as exc:
             logger.error("GraphQL batch of %d failed: %s", len(refs), exc)
             raise RequestFailed(str(exc)) from exc
         data = payload.get("data") if isinstance(payload, dict) else None
@@ -191,7 +191,7 @@ class GitHubClient:
             return RepoResult(ref.key, RepoStatus.ERROR, error=error), 0
         try:
             response, payload, _moved = self.http.get(f"/repos/{ref.full_name}")
-        except Malformed as exc:
+        except MalformedResponse as exc:
             return RepoResult(ref.key, RepoStatus.ERROR, error=str(exc)), self.requests - started
         result = rest_result(ref, response, payload)
         return result, self.requests - started
@@ -205,7 +205,7 @@ class GitHubClient:
         path = f"/repos/{full_name}/contributors?per_page=1&anon=1"
         try:
             response, payload, moved = self.http.get(path, headers)
-        except Malformed:
+        except MalformedResponse:
             return ContributorCount("computing", etag=etag, requests=self.requests - started)
         new_name = self._name_at(moved) if moved else None
         answer = contributor_count(response, payload, etag=etag, new_full_name=new_name)
@@ -219,7 +219,7 @@ class GitHubClient:
         _response, payload, _ = self.http.get(f"/repositories/{match.group(1)}")
         try:
             return p.full_name(payload.get("full_name") if isinstance(payload, dict) else None)
-        except p.Malformed:
+        except p.InvalidValue:
             return None
 
 

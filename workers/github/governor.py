@@ -25,9 +25,10 @@ class Budget:
     used: int | None = None
 
 
-def backoff(attempt: int, *, base: float, cap: float, jitter: float) -> float:
-    """Exponential backoff: ``base * 2**attempt``, ±25 % jitter (``jitter`` in [0, 1)), capped."""
-    return min(cap, base * 2**attempt * (0.75 + 0.5 * jitter))
+def backoff(attempt: int, *, base: float, cap: float, jitter: float, floor: float = 0.0) -> float:
+    """The one backoff: ``base * 2**attempt`` with ±25 % jitter (``jitter`` in [0, 1)), capped
+    at ``cap``, and never below ``floor`` (e.g. what GitHub's Retry-After asked for)."""
+    return max(floor, min(cap, base * 2**attempt * (0.75 + 0.5 * jitter)))
 
 
 def _int(value: Any) -> int | None:

@@ -104,7 +104,7 @@ def _result(ref: RepoRef, answer: Any, errors: list[dict[str, Any]]) -> RepoResu
         return RepoResult(ref.key, RepoStatus.ERROR, error=messages or "GitHub sent no data")
     try:
         facts = repository_facts(answer, unreported=_fields_in_error(errors))
-    except p.Malformed as exc:
+    except p.InvalidValue as exc:
         return RepoResult(ref.key, RepoStatus.ERROR, error=f"malformed answer from GitHub: {exc}")
     note = f"partial data from GitHub: {messages}" if messages else ""
     return RepoResult(ref.key, RepoStatus.OK, facts=facts, error=note)
@@ -127,7 +127,7 @@ def _fields_in_error(errors: list[dict[str, Any]]) -> set[str]:
 def repository_facts(answer: Any, *, unreported: Collection[str] = ()) -> RepoFacts:
     """Facts from one repository's answer; fields in ``unreported`` (GitHub errors) are None."""
     if not isinstance(answer, dict):
-        raise p.Malformed("repository is not an object")
+        raise p.InvalidValue("repository is not an object")
 
     def unless_failed(field: str, value: Any) -> Any:
         return None if field in unreported else value

@@ -2,7 +2,7 @@
 
 Every value is checked for its type and range; strings are length-capped; an identity that does
 not look like ``owner/name`` is refused rather than stored. A check that fails raises
-:class:`Malformed` naming the field, and the caller records an ERROR result for that repository.
+:class:`InvalidValue` naming the field, and the caller records an ERROR result for that repository.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ NODE_ID_CHARS = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class Malformed(ValueError):
+class InvalidValue(ValueError):
     """GitHub's answer has a value of the wrong type or out of range."""
 
 
@@ -40,13 +40,13 @@ def count(value: Any, field: str, *, optional: bool = False) -> int | None:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
-        raise Malformed(f"{field} is not a count: {str(value)[:40]!r}")
+        raise InvalidValue(f"{field} is not a count: {str(value)[:40]!r}")
     return value
 
 
 def flag(value: Any, field: str) -> bool:
     if not isinstance(value, bool):
-        raise Malformed(f"{field} is not true/false: {str(value)[:40]!r}")
+        raise InvalidValue(f"{field} is not true/false: {str(value)[:40]!r}")
     return value
 
 
@@ -55,7 +55,7 @@ def text(value: Any, field: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise Malformed(f"{field} is not text")
+        raise InvalidValue(f"{field} is not text")
     return _CONTROL.sub("", value)[:limit].strip()
 
 
@@ -63,19 +63,19 @@ def moment(value: Any, field: str) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 40:
-        raise Malformed(f"{field} is not a timestamp")
+        raise InvalidValue(f"{field} is not a timestamp")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise Malformed(f"{field} is not a timestamp: {value!r}") from None
+        raise InvalidValue(f"{field} is not a timestamp: {value!r}") from None
     if parsed.tzinfo is None:
-        raise Malformed(f"{field} has no time zone: {value!r}")
+        raise InvalidValue(f"{field} has no time zone: {value!r}")
     return parsed
 
 
 def full_name(value: Any, field: str = "nameWithOwner") -> str:
     if not is_full_name(value):
-        raise Malformed(f"{field} is not owner/name: {str(value)[:80]!r}")
+        raise InvalidValue(f"{field} is not owner/name: {str(value)[:80]!r}")
     return value
 
 
@@ -92,7 +92,7 @@ def topics(nodes: Any, field: str = "repositoryTopics") -> tuple[str, ...]:
     if nodes is None:
         return ()
     if not isinstance(nodes, list):
-        raise Malformed(f"{field} is not a list")
+        raise InvalidValue(f"{field} is not a list")
     names: list[str] = []
     for node in nodes[:MAX_TOPICS]:
         name = text(dig(node, "topic", "name"), field, TOPIC_CHARS).lower()

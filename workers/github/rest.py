@@ -16,7 +16,7 @@ def rest_facts(body: Any) -> RepoFacts:
     """Facts from ``GET /repos/{owner}/{repo}``. REST's ``open_issues_count`` includes pull
     requests and it has no release or commit counts, so those stay None (not measured)."""
     if not isinstance(body, dict):
-        raise p.Malformed("repository is not an object")
+        raise p.InvalidValue("repository is not an object")
     topics = body.get("topics")
     return RepoFacts(
         github_id=p.count(body.get("id"), "id"),
@@ -95,7 +95,7 @@ def rest_result(ref: RepoRef, response: httpx.Response, payload: Any) -> RepoRes
     if status == 200:
         try:
             return RepoResult(ref.key, RepoStatus.OK, facts=rest_facts(payload))
-        except p.Malformed as exc:
+        except p.InvalidValue as exc:
             return RepoResult(
                 ref.key, RepoStatus.ERROR, error=f"malformed answer from GitHub: {exc}"
             )

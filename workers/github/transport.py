@@ -30,7 +30,7 @@ REDIRECTS = {301, 302, 307, 308}
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a batch of 100 repositories is well under 1 MB
 
 
-class Malformed(GitHubError):
+class MalformedResponse(GitHubError):
     """GitHub's answer was not the JSON it should be, even after retrying."""
 
 
@@ -122,7 +122,7 @@ class Transport:
             if status in TRANSIENT_STATUSES or (status == 200 and not parsed):
                 transient += 1
                 if status == 200 and transient > retries:
-                    raise Malformed("GitHub sent malformed JSON (or an oversized answer)")
+                    raise MalformedResponse("GitHub sent malformed JSON (or an oversized answer)")
                 reason = "malformed JSON" if status == 200 else f"GitHub answered HTTP {status}"
                 self._transient(transient, reason, retries)
                 continue
