@@ -69,6 +69,11 @@ class ToolStatus(models.TextChoices):
     BLOCKED = "blocked", "Blocked (DMCA / legal)"
 
 
+class PlacementSource(models.TextChoices):
+    SOURCE = "", "The source list's own label (docs/taxonomy.md maps it)"
+    REVIEWED = "reviewed", "The Strata placement review (docs/taxonomy.md)"
+
+
 class Tool(models.Model):
     # Identity
     full_name = models.CharField(max_length=200, help_text="owner/name on GitHub")
@@ -99,6 +104,12 @@ class Tool(models.Model):
     source = models.CharField(max_length=64, blank=True)
     source_label = models.CharField(max_length=200, blank=True)
     also_listed_in = models.CharField(max_length=500, blank=True)
+    placement = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=PlacementSource.choices,
+        help_text="who chose the category given when the import created the tool",
+    )
 
     # Facts from GitHub
     description = models.TextField(blank=True)

@@ -65,7 +65,7 @@ RANKINGS = (
     "rank_in_layer",
     "rankings_computed_at",
 )
-PROVENANCE = ("source", "source_label", "also_listed_in", "added_at", "updated_at")
+PROVENANCE = ("source", "source_label", "also_listed_in", "placement", "added_at", "updated_at")
 REFRESH_STATE = (
     "last_refreshed_at",
     "last_refresh_error",

@@ -11,8 +11,11 @@ Rules (see also ``catalog.importing.metrics`` for how sources are merged):
 - Idempotent: a second run with the same files changes nothing and reports so.
 - Tools are matched case-insensitively by owner/name, then by a former name, so a tool a
   refresh has renamed is still found. The importer never renames, hides or deletes a tool.
-- A tool's category is set only when the import creates it: a curator's move survives a
-  re-import. ``Tool.CURATED_FIELDS`` are never written.
+- A tool's category (and ``placement``, who chose it) is set only when the import creates
+  it: a curator's move survives a re-import. ``Tool.CURATED_FIELDS`` are never written.
+- Secondary categories are set when the import creates the tool, and later only while
+  the tool has none and still sits in the file's primary category (nobody has placed it
+  by hand): a curator's choice survives a re-import.
 - Layers and categories follow the taxonomy file (name, description, order).
 - A tool's latest metrics are its newest imported snapshot's values, applied only when
   that snapshot is at least as new as what the tool already has (a refresh's fresher
@@ -46,7 +49,7 @@ from catalog.importing.specs import (
     ToolSpec,
     no_progress,
 )
-from catalog.models import Category, Layer
+from catalog.models import Category, Layer, PlacementSource
 
 __all__ = ["BUNDLED_CATALOG", "catalog_import"]
 
@@ -69,6 +72,7 @@ def catalog_import(
         merged = import_snapshots.merged_days(metrics, report)
         tool_ids = import_writes.tools_sync(specs, index, metrics, merged, category_rows, report)
         import_writes.former_names_sync(specs, index, tool_ids, report)
+        import_writes.secondary_categories_sync(specs, index, tool_ids, category_rows, report)
         import_snapshots.snapshots_sync(merged, tool_ids, _sources(metrics), report, progress)
         if report.changed:  # placement, metrics or history changed: ranks may have too
             from catalog.ranking.writer import recompute_rankings
@@ -183,9 +187,37 @@ def _read_tools(
                 source_label=row.text("source_label", max_length=200),
                 also_listed_in=row.text("also_listed_in", max_length=500),
                 former_names=olds,
+                placement=_placement(row),
+                secondary_categories=_secondary_categories(row, category, categories),
             )
         )
     return specs
+
+
+def _placement(row: Row) -> str:
+    value = row.text("placement")
+    if value not in PlacementSource.values:
+        allowed = " or ".join(f'"{v}"' for v in PlacementSource.values)
+        raise row.error("placement", f'unknown value "{value}"; allowed: {allowed}')
+    return value
+
+
+def _secondary_categories(
+    row: Row, primary: str, categories: dict[str, CategorySpec | str]
+) -> tuple[str, ...]:
+    """The ``;``-separated category slugs of a tool that truly spans several categories."""
+    slugs: list[str] = []
+    for slug in (part.strip() for part in row.text("secondary_categories").split(";")):
+        if not slug:
+            continue
+        if slug not in categories:
+            raise row.error("secondary_categories", f'unknown category "{slug}"')
+        if slug == primary:
+            raise row.error("secondary_categories", f'"{slug}" is already the primary category')
+        if slug in slugs:
+            raise row.error("secondary_categories", f'"{slug}" is listed twice')
+        slugs.append(slug)
+    return tuple(slugs)
 
 
 def _read_metrics(

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 
 from catalog.importing.files import Row
 
-KIND_NAMES = ("layers", "categories", "tools", "former names", "snapshots")
+KIND_NAMES = (
+    "layers",
+    "categories",
+    "tools",
+    "former names",
+    "secondary categories",
+    "snapshots",
+)
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -67,3 +74,5 @@ class ToolSpec:
     source_label: str
     also_listed_in: str
     former_names: tuple[str, ...]
+    placement: str = ""  # "reviewed": the Strata review chose the category; "": the source did
+    secondary_categories: tuple[str, ...] = ()  # category slugs, never the primary one

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time
 
 from django.utils import timezone
 
+from catalog.importing.files import iter_batches
 from catalog.importing.metrics import METRIC_FIELDS, ToolMetrics
 from catalog.importing.snapshots import Merged
 from catalog.importing.specs import CategorySpec, ImportReport, LayerSpec, ToolSpec
@@ -147,7 +148,11 @@ def tools_sync(
     for key, spec in work:
         tool = index.tools.get(int(key[1:])) if key.startswith("#") else None
         if tool is None:
-            tool = Tool(full_name=spec.full_name, category=categories[spec.category])
+            tool = Tool(
+                full_name=spec.full_name,
+                category=categories[spec.category],
+                placement=spec.placement,
+            )
         values = {name: getattr(spec, name) for name in PROVENANCE_FIELDS} if spec else {}
         values.update(_latest_values(tool, metrics.get(key), merged.get(key, {})))
         diff = {name: value for name, value in values.items() if getattr(tool, name) != value}
@@ -218,4 +223,44 @@ def former_names_sync(
                 why = "is still its name in the catalog" if owner == tool_id else f"is {holder}'s"
                 report.notes.append(f'former name "{old}" of {spec.full_name} skipped: it {why}')
     FormerName.objects.bulk_create(new, batch_size=BATCH)
+    counts.created += len(new)
+
+
+def secondary_categories_sync(
+    specs: list[ToolSpec],
+    index: ToolIndex,
+    ids: dict[str, int],
+    categories: dict[str, Category],
+    report: ImportReport,
+) -> None:
+    """Give tools the file's secondary categories where no curator has placed them.
+
+    A new tool gets them; an existing one only while it has none and still sits in the
+    file's primary category, so a curator's move or choice survives a re-import.
+    """
+    counts = report.counts["secondary categories"]
+    through = Tool.secondary_categories.through
+    tool_ids = [ids[index.key_of(spec)] for spec in specs if spec.secondary_categories]
+    current: dict[int, set[int]] = {}
+    for chunk in iter_batches(tool_ids, BATCH):
+        rows = through.objects.filter(tool_id__in=chunk).values_list("tool_id", "category_id")
+        for tool_id, category_id in rows:
+            current.setdefault(tool_id, set()).add(category_id)
+    new: list = []
+    for spec in specs:
+        if not spec.secondary_categories:
+            continue
+        key = index.key_of(spec)
+        tool_id = ids[key]
+        wanted = {categories[slug].pk for slug in spec.secondary_categories}
+        have = current.get(tool_id, set())
+        if have == wanted:
+            counts.unchanged += len(wanted)
+            continue
+        existing = index.tools.get(tool_id) if key.startswith("#") else None
+        if existing is not None and (have or existing.category_id != categories[spec.category].pk):
+            counts.skipped += len(wanted)
+            continue
+        new += [through(tool_id=tool_id, category_id=pk) for pk in sorted(wanted)]
+    through.objects.bulk_create(new, batch_size=BATCH)
     counts.created += len(new)

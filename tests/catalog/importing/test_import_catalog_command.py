@@ -49,6 +49,7 @@ def test_the_command_prints_a_summary_per_kind(catalog_dir, capsys):
         "categories": (3, 0, 0, 0),
         "tools": (4, 0, 0, 0),
         "former names": (1, 0, 0, 0),
+        "secondary categories": (0, 0, 0, 0),
         "snapshots": (5, 0, 0, 1),  # skipped: the day nobody reported anything
     }
     assert summary(second) == {
@@ -56,6 +57,7 @@ def test_the_command_prints_a_summary_per_kind(catalog_dir, capsys):
         "categories": (0, 0, 3, 0),
         "tools": (0, 0, 4, 0),
         "former names": (0, 0, 1, 0),
+        "secondary categories": (0, 0, 0, 0),
         "snapshots": (0, 0, 5, 1),
     }
     assert "nothing changed" in second
