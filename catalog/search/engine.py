@@ -160,11 +160,15 @@ def autocomplete(q: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[Tool]:
 
 
 def did_you_mean(q: str, *, limit: int = 3) -> list[str]:
-    """The listed tools' names closest to ``q``: what to offer when nothing matched."""
-    query = joined(q)
-    if len(query) < 2:
+    """The listed tools' names closest to ``q`` (or to its part after ``owner/``): what to
+    offer when nothing matched. One or two queries."""
+    queries = [joined(q)]
+    if "/" in q:
+        queries.append(joined(q.rsplit("/", 1)[1]))
+    queries = [query for query in dict.fromkeys(queries) if len(query) >= 2]
+    if not queries:
         return []
-    return _backend().suggestions(Tool.objects.listed(), query, limit)
+    return _backend().suggestions(Tool.objects.listed(), queries, limit)
 
 
 def tools_by_repo_name(name: str) -> list[Tool]:

@@ -79,13 +79,13 @@ def exact_repo(joined_name: str) -> Q:
     return Q(RawSQL(f"{JOINED_REPO} = %s", [joined_name], BooleanField()))
 
 
-def suggestions(queryset: QuerySet, query: str, limit: int) -> list[str]:
-    """Names closest to ``query`` however far (only asked when nothing matched): one query."""
-    closeness = RawSQL(
-        f"GREATEST(similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s))",
-        [query, query],
-        FloatField(),
-    )
+def suggestions(queryset: QuerySet, queries: list[str], limit: int) -> list[str]:
+    """Names closest to any of ``queries`` however far (asked only when nothing matched)."""
+    parts, params = [], []
+    for query in queries:
+        parts.append(f"similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s)")
+        params += [query, query]
+    closeness = RawSQL(f"GREATEST({', '.join(parts)})", params, FloatField())
     rows = (
         queryset.alias(closeness=closeness)
         .filter(closeness__gte=SUGGEST_MIN)

@@ -52,12 +52,14 @@ def _closeness(query: str, full_name: str) -> float:
     return max(_similarity(query, joined(repo)), _similarity(query, joined(full_name)))
 
 
-def _close_names(queryset: QuerySet, query: str, minimum: float) -> list[tuple[float, int, str]]:
+def _close_names(
+    queryset: QuerySet, queries: list[str], minimum: float
+) -> list[tuple[float, int, str]]:
     rows = queryset.values_list("pk", "full_name", "stars")
     close = [
         (closeness, -(stars or -1), pk, name)
         for pk, name, stars in rows
-        if (closeness := _closeness(query, name)) >= minimum
+        if (closeness := max(_closeness(query, name) for query in queries)) >= minimum
     ]
     close.sort(key=lambda row: (-row[0], row[1], row[2]))
     return [(closeness, pk, name) for closeness, _, pk, name in close]
@@ -65,7 +67,7 @@ def _close_names(queryset: QuerySet, query: str, minimum: float) -> list[tuple[f
 
 def fuzzy_name(parsed: ParsedQuery, queryset: QuerySet) -> tuple[Q, Expression]:
     """Names close to the whole query, and how close (0–1). One query."""
-    close = _close_names(queryset, parsed.joined, FUZZY_MIN)[:FUZZY_LIMIT]
+    close = _close_names(queryset, [parsed.joined], FUZZY_MIN)[:FUZZY_LIMIT]
     if not close:
         return Q(pk__in=[]), Value(0.0)
     closeness = Case(
@@ -89,5 +91,5 @@ def exact_repo(joined_name: str) -> Q:
     return Q(RawSQL(f"{_joined_sql(_REPO)} = %s", [joined_name], BooleanField()))
 
 
-def suggestions(queryset: QuerySet, query: str, limit: int) -> list[str]:
-    return [name for _, _, name in _close_names(queryset, query, SUGGEST_MIN)[:limit]]
+def suggestions(queryset: QuerySet, queries: list[str], limit: int) -> list[str]:
+    return [name for _, _, name in _close_names(queryset, queries, SUGGEST_MIN)[:limit]]

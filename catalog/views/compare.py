@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from catalog import charts, selectors
 from catalog.models import Tool
+from catalog.search import did_you_mean, tools_by_repo_name
 
 MIN_TOOLS, MAX_TOOLS = 2, 10
 
@@ -62,16 +63,27 @@ def compare(request: HttpRequest) -> HttpResponse:
         context["error"] = f"tools: compare at most {MAX_TOOLS} tools at a time."
         return render(request, "catalog/compare.html", context, status=400)
     found = selectors.tools_by_names(names)
+    ambiguous: list[tuple[str, list[Tool]]] = []
+    for name in names:
+        if name.lower() in found or "/" in name:
+            continue
+        # A bare repository name: taken when one tool has it, else the candidates are listed.
+        candidates = tools_by_repo_name(name)
+        if len(candidates) == 1:
+            found[name.lower()] = candidates[0]
+        elif candidates:
+            ambiguous.append((name, candidates))
     tools: list[Tool] = []
     for name in names:
         tool = found.get(name.lower())
         if tool is not None and tool not in tools:
             tools.append(tool)
-    unknown = [name for name in names if name.lower() not in found]
+    pending = {name.lower() for name, _ in ambiguous}
+    unknown = [name for name in names if name.lower() not in found and name.lower() not in pending]
     canonical = [tool.full_name for tool in tools]
     too_many = len(canonical) > MAX_TOOLS
     wants_clean = "add" in request.GET or len(request.GET.getlist("tools")) > 1
-    if not unknown and not too_many and (wants_clean or canonical != names):
+    if not unknown and not ambiguous and not too_many and (wants_clean or canonical != names):
         return redirect(compare_url(canonical))
     context = {
         "tools": tools,
@@ -82,6 +94,11 @@ def compare(request: HttpRequest) -> HttpResponse:
             (tool, compare_url([name for name in canonical if name != tool.full_name]))
             for tool in tools
         ],
+        "ambiguous": [
+            (name, [(tool, compare_url([*canonical, tool.full_name])) for tool in candidates])
+            for name, candidates in ambiguous
+        ],
+        "suggestions": {name: did_you_mean(name) for name in unknown},
     }
     status = 200
     if too_many:
@@ -89,7 +106,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         status = 400
     elif unknown:
         context["error"] = "Not in the catalog: " + ", ".join(unknown) + "."
-        status = 404 if not tools else 200
+        status = 404 if not tools and not ambiguous else 200
     if MIN_TOOLS <= len(tools) <= MAX_TOOLS:
         dates, values = selectors.compare_series(tools=tools)
         lines = [

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from catalog import selectors
 from catalog.forms import SearchForm
+from catalog.search import did_you_mean
 from catalog.tool_queries import ORDERINGS, ToolQueryError, parse_tool_query, tool_list
 from catalog.views.common import attach_sparklines, paginate
 
@@ -102,6 +103,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = paginate(request, tool_list(query=query))
     attach_sparklines(page.object_list)
     context.update(
+        did_you_mean=did_you_mean(query.q) if query.q and not page.paginator.count else [],
         page=page,
         query=query,
         filters=_active_filters(request, query.to_params(), form),
