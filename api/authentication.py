@@ -26,30 +26,36 @@ class _TokenFailures(throttling.SimpleRateThrottle):
 
     scope = "token_failures"
 
+    @property
+    def limit(self) -> tuple[int, int] | None:
+        """(failures allowed, window in seconds), or None when the rate is switched off."""
+        count, seconds = self.parse_rate(self.rate)
+        return None if count is None or seconds is None else (count, seconds)
+
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
     def refused(self, request: Request) -> bool:
         """True when this address has used up its failed attempts for the window."""
-        if self.rate is None or self.num_requests is None:
+        if self.limit is None:
             return False
         try:
             failures = self.cache.get(self.get_cache_key(request, None), 0)
         except CACHE_ERRORS as error:
             note_cache_outage("the failed-token limit", error)
             return False
-        return isinstance(failures, int) and failures >= self.num_requests
+        return isinstance(failures, int) and failures >= self.limit[0]
 
     def record(self, request: Request) -> None:
-        if self.rate is None or self.duration is None:
+        if self.limit is None:
             return
-        key = self.get_cache_key(request, None)
+        key, window = self.get_cache_key(request, None), self.limit[1]
         try:
-            if not self.cache.add(key, 1, timeout=self.duration):
+            if not self.cache.add(key, 1, timeout=window):
                 try:
                     self.cache.incr(key)
                 except ValueError:  # expired between add() and incr()
-                    self.cache.add(key, 1, timeout=self.duration)
+                    self.cache.add(key, 1, timeout=window)
         except CACHE_ERRORS as error:
             note_cache_outage("the failed-token limit", error)
 
@@ -61,11 +67,12 @@ class ThrottledTokenAuthentication(TokenAuthentication):
         failures = _TokenFailures()
         header = request.headers.get("authorization", "")
         if header.split(" ", 1)[0].lower() == self.keyword.lower() and failures.refused(request):
+            window = failures.limit[1] if failures.limit else 0
             raise exceptions.Throttled(
-                wait=failures.duration,
+                wait=window,
                 detail=(
                     "Too many failed token attempts from your address; token authentication "
-                    f"is refused for up to {failures.duration} seconds."
+                    f"is refused for up to {window} seconds."
                 ),
             )
         try:

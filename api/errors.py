@@ -22,7 +22,7 @@ from catalog.tool_queries import ToolQueryError
 class ParameterError(exceptions.APIException):
     """A query parameter or body field that cannot be honoured (400 unless told otherwise)."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "invalid_parameter"
 
     def __init__(
@@ -46,7 +46,7 @@ class ParameterError(exceptions.APIException):
 
 
 class NotFound(ParameterError):
-    status_code = status.HTTP_404_NOT_FOUND
+    status_code: int = status.HTTP_404_NOT_FOUND
     default_code = "not_found"
 
 
@@ -74,7 +74,8 @@ class ErrorSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The values the parameter accepts, when there is a fixed set.",
     )
-    errors = serializers.DictField(
+    # Named like the body's key; shadows Serializer.errors, which this schema-only class never uses.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Every invalid body field with its messages (writes only).",

@@ -60,23 +60,23 @@ def request_too_big(request: HttpRequest) -> HttpResponse:
     )
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api(request):
-        return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+        return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
         return request_too_big(request)
     return json_error(400, "bad_request", "The request is malformed or its Host is not served.")
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api(request):
-        return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
+        return defaults.permission_denied(request, exception)
     return json_error(403, "permission_denied", "You do not have permission to do this.")
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api(request):
-        return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+        return defaults.page_not_found(request, exception)
     return json_error(
         404,
         "not_found",

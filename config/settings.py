@@ -204,6 +204,9 @@ STORAGES = {
 }
 
 # --- REST framework: the one place for the API policy -----------------------------------------
+# Proxies in front of Strata that append to X-Forwarded-For (the throttles and the admin
+# lockout count clients by address); 0 trusts no such header and uses REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ThrottledTokenAuthentication",
@@ -232,7 +235,7 @@ REST_FRAMEWORK = {
     },
     # Proxies in front of Strata that append to X-Forwarded-For; 0 counts clients by
     # REMOTE_ADDR, so a client cannot pick its own throttle key with a forged header.
-    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -315,8 +318,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ONLY_ADMIN_SITE = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
-if REST_FRAMEWORK["NUM_PROXIES"]:
-    AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
 
 # --- Health (config/health.py) -----------------------------------------------------------
