@@ -21,7 +21,7 @@ def test_from_home_search_filter_and_sort_to_a_tool_with_its_chart(page, phone, 
     phone.goto("/")
     screenshot(phone, "home-phone")
 
-    page.get_by_role("searchbox", name="Search tools").fill("vector")
+    page.get_by_role("combobox", name="Search tools").fill("vector")  # search.js: a combobox
     page.get_by_role("button", name="Search", exact=True).first.click()
     page.wait_for_url(re.compile(r"/search/\?q=vector$"))
     results = page.locator("#results table.tools tbody tr")
