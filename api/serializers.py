@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Category, Layer, Tool
+from catalog.selectors import ToolDetail
 
 
 class LayerRefSerializer(serializers.ModelSerializer):
@@ -89,11 +92,16 @@ class ToolSerializer(serializers.ModelSerializer):
 
 
 class RankedToolSerializer(ToolSerializer):
-    rank = serializers.IntegerField(read_only=True, help_text="Position on this leaderboard.")
+    """A tool on a leaderboard; its position comes from ``context["ranks"]`` (tool id → rank)."""
+
+    rank = serializers.SerializerMethodField(help_text="Position on this leaderboard.")
 
     class Meta(ToolSerializer.Meta):
         fields = ["rank", *ToolSerializer.Meta.fields]
         read_only_fields = fields
+
+    def get_rank(self, tool: Tool) -> int:
+        return self.context["ranks"][tool.pk]
 
 
 class ScoreComponentSerializer(serializers.Serializer):
@@ -131,8 +139,9 @@ class ToolDetailSerializer(ToolSerializer):
     replaced_by = serializers.CharField(
         source="replaced_by.full_name", allow_null=True, read_only=True, default=None
     )
-    score_breakdown = ScoreBreakdownSerializer(read_only=True)
-    ranks = PlacementRanksSerializer(read_only=True)
+    # From the ``ToolDetail`` the view passes as ``context["detail"]``.
+    score_breakdown = serializers.SerializerMethodField()
+    ranks = serializers.SerializerMethodField()
 
     class Meta(ToolSerializer.Meta):
         fields = [
@@ -150,6 +159,17 @@ class ToolDetailSerializer(ToolSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_former_names(self, tool: Tool) -> list[str]:
         return [former.full_name for former in tool.former_names.all()]
+
+    @extend_schema_field(ScoreBreakdownSerializer)
+    def get_score_breakdown(self, tool: Tool) -> dict[str, Any]:
+        detail: ToolDetail = self.context["detail"]
+        return ScoreBreakdownSerializer(detail.breakdown).data
+
+    @extend_schema_field(PlacementRanksSerializer)
+    def get_ranks(self, tool: Tool) -> dict[str, Any]:
+        detail: ToolDetail = self.context["detail"]
+        ranks = {"category": detail.category_rank, "layer": detail.layer_rank}
+        return PlacementRanksSerializer(ranks).data
 
 
 class CuratedToolSerializer(serializers.Serializer):

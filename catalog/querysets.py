@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from catalog.models import Tool
 
 
-class ToolQuerySet(models.QuerySet):
+class ToolQuerySet(models.QuerySet["Tool"]):
     def listed(self) -> ToolQuerySet:
         """Tools the public sees: not hidden by a curator."""
         return self.filter(hidden=False)

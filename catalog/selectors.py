@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q
 
 from catalog.models import FormerName, MetricSnapshot, Tool
+from catalog.querysets import ToolQuerySet
+from catalog.ranking.derive import ScoreBreakdown
+from catalog.ranking.writer import tool_score_breakdown
 from catalog.summaries import (  # noqa: F401  (re-exported: selectors is the public face)
     CategoryCard,
     CategorySummary,
@@ -36,7 +40,33 @@ TRENDING_WINDOWS: dict[str, str] = {
 #: Trending looks at this many times ``limit`` tools by stored gain before damping spikes.
 
 
-def public_tools() -> QuerySet[Tool]:
+@dataclass(frozen=True)
+class PlacementRank:
+    """Where a tool ranks by score among the listed active tools of its category or layer."""
+
+    rank: int | None  # 1 = best score; None: not ranked (no score, hidden or inactive)
+    of: int
+
+
+@dataclass(frozen=True)
+class ToolDetail:
+    """What a tool's page and the API's tool detail show beyond the tool's own fields."""
+
+    tool: Tool
+    breakdown: ScoreBreakdown
+    category_rank: PlacementRank
+    layer_rank: PlacementRank
+
+
+@dataclass(frozen=True)
+class TrendingTool:
+    """A tool on a trending list and its (damped) star gain over the list's window."""
+
+    tool: Tool
+    gain: int
+
+
+def public_tools() -> ToolQuerySet:
     """Tools shown in rankings: not hidden by a curator and still active on GitHub."""
     return Tool.objects.listed().active()
 
@@ -56,6 +86,20 @@ def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:
             Prefetch("former_names", queryset=FormerName.objects.order_by("full_name"))
         )
         .by_name(full_name)
+    )
+
+
+def tool_detail(tool: Tool) -> ToolDetail:
+    """The tool's score breakdown and its ranks in its category and layer (one query)."""
+    peers = public_tools().aggregate(
+        in_category=Count("id", filter=Q(category_id=tool.category_id)),
+        in_layer=Count("id", filter=Q(category__layer_id=tool.category.layer_id)),
+    )
+    return ToolDetail(
+        tool=tool,
+        breakdown=tool_score_breakdown(tool),
+        category_rank=PlacementRank(rank=tool.rank_in_category, of=peers["in_category"]),
+        layer_rank=PlacementRank(rank=tool.rank_in_layer, of=peers["in_layer"]),
     )
 
 
@@ -100,13 +144,12 @@ def compare_series(
 
 def trending(
     *, window: str, layer: str | None = None, category: str | None = None, limit: int = 50
-) -> list[Tool]:
+) -> list[TrendingTool]:
     """Listed active tools with the largest star gain over ``window`` (7d, 30d or 90d).
 
     The stored gains are already damped against one- and two-day spikes, as in the score
-    (``ranking_updates`` saves ``rankings.damped_gain``), so trending and the score agree; the
-    gain is also set on each tool as ``trending_gain``. Tools without enough history for the
-    window (a NULL gain) are left out, not shown as 0.
+    (``ranking.writer`` saves ``derive.damped_gain``), so trending and the score agree.
+    Tools without enough history for the window (a NULL gain) are left out, not shown as 0.
     """
     if window not in TRENDING_WINDOWS:
         allowed = ", ".join(TRENDING_WINDOWS)
@@ -117,10 +160,8 @@ def trending(
         tools = tools.filter(category__layer__slug=layer)
     if category is not None:
         tools = tools.filter(category__slug=category)
-    leaders = list(tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")[:limit])
-    for tool in leaders:
-        tool.trending_gain = getattr(tool, gain)
-    return leaders
+    leaders = tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")[:limit]
+    return [TrendingTool(tool=tool, gain=getattr(tool, gain)) for tool in leaders]
 
 
 def tools_by_names(names: list[str]) -> dict[str, Tool]:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -20,6 +25,7 @@ from api.renderers import serializer_columns
 from api.serializers import RankedToolSerializer, ToolSerializer
 from api.views.base import BAD_REQUEST, NOT_FOUND, CSVExportMixin, ReadView
 from catalog import selectors
+from catalog.models import Tool
 from catalog.query_params import choice_param, date_param, integer_param
 from catalog.tool_queries import ORDER_FIELDS, tool_list
 
@@ -40,21 +46,23 @@ LIMIT = OpenApiParameter(
 )
 
 
-def _ranked(tools: list) -> list:
+def _ranks(tools: list[Tool]) -> dict[int, int]:
+    """Each tool's position in ``tools`` (1 = first), for ``RankedToolSerializer``."""
     prefetch_related_objects(tools, "topics")
-    for position, tool in enumerate(tools, start=1):
-        tool.rank = position
-    return tools
+    return {tool.pk: position for position, tool in enumerate(tools, start=1)}
 
 
 class TrendingToolSerializer(RankedToolSerializer):
-    gain = serializers.IntegerField(
-        source="trending_gain", read_only=True, help_text="Stars gained, damped against spikes."
-    )
+    """A trending tool; its gain comes from ``context["gains"]`` (tool id → gain)."""
+
+    gain = serializers.SerializerMethodField(help_text="Stars gained, damped against spikes.")
 
     class Meta(RankedToolSerializer.Meta):
         fields = ["rank", "gain", *ToolSerializer.Meta.fields]
         read_only_fields = fields
+
+    def get_gain(self, tool: Tool) -> int:
+        return self.context["gains"][tool.pk]
 
 
 @extend_schema(tags=["rankings"])
@@ -96,7 +104,8 @@ class Rankings(CSVExportMixin, ReadView):
         query = tool_query(request.query_params, ordering=f"-{by}")
         field, label = ORDER_FIELDS[by]
         tools = list(tool_list(query=query).filter(**{f"{field}__isnull": False})[:limit])
-        results = self.get_serializer(_ranked(tools), many=True).data
+        context = {**self.get_serializer_context(), "ranks": _ranks(tools)}
+        results = self.get_serializer(tools, many=True, context=context).data
         return Response({"by": by, "label": label, "results": results})
 
 
@@ -139,26 +148,33 @@ class Trending(CSVExportMixin, ReadView):
         query = tool_query(place)  # validates the slugs, naming the allowed ones
         if len(query.categories) > 1:
             raise ParameterError("category", "give one category only")
-        tools = selectors.trending(
+        trending = selectors.trending(
             window=window,
             layer=query.layer,
             category=query.categories[0] if query.categories else None,
             limit=limit,
         )
-        results = self.get_serializer(_ranked(tools), many=True).data
+        tools = [row.tool for row in trending]
+        gains = {row.tool.pk: row.gain for row in trending}
+        context = {**self.get_serializer_context(), "ranks": _ranks(tools), "gains": gains}
+        results = self.get_serializer(tools, many=True, context=context).data
         return Response({"window": window, "results": results})
 
 
 class ComparedToolSerializer(ToolSerializer):
-    series = serializers.ListField(
-        child=serializers.IntegerField(allow_null=True),
-        read_only=True,
-        help_text="One value per entry of `dates`; null where not measured that day.",
+    """A compared tool; its values come from ``context["series"]`` (tool id → values)."""
+
+    series = serializers.SerializerMethodField(
+        help_text="One value per entry of `dates`; null where not measured that day."
     )
 
     class Meta(ToolSerializer.Meta):
         fields = [*ToolSerializer.Meta.fields, "series"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField(allow_null=True)))
+    def get_series(self, tool: Tool) -> list[int | None]:
+        return self.context["series"][tool.pk]
 
 
 @extend_schema(tags=["tools"])
@@ -208,7 +224,7 @@ class Compare(ReadView):
         )
         since = date_param(params, "since")
         found = selectors.tools_by_names(names)  # the web compare's lookup: two queries at most
-        tools = []
+        tools: list[Tool] = []
         for full_name in names:
             tool = found.get(full_name.lower())
             if tool is None:
@@ -218,7 +234,6 @@ class Compare(ReadView):
             tools.append(tool)
         dates, series = selectors.compare_series(tools=tools, metric=metric, since=since)
         prefetch_related_objects(tools, "topics")
-        for tool in tools:
-            tool.series = series[tool.pk]
-        data = self.get_serializer(tools, many=True).data
+        context = {**self.get_serializer_context(), "series": series}
+        data = self.get_serializer(tools, many=True, context=context).data
         return Response({"metric": metric, "dates": dates, "tools": data})

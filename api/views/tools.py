@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import ReturnDict
 
 from api.errors import NotFound, ParameterError
 from api.filters import FORMAT, ORDERING, TOOL_FILTERS, tool_query
@@ -60,24 +61,9 @@ class ToolList(CSVExportMixin, ReadView):
         return response
 
 
-def _placement_ranks(tool: Tool) -> dict:
-    public = Q(hidden=False, status="active")
-    counts = Tool.objects.aggregate(
-        in_category=Count("id", filter=public & Q(category_id=tool.category_id)),
-        in_layer=Count("id", filter=public & Q(category__layer_id=tool.category.layer_id)),
-    )
-    return {
-        "category": {"rank": tool.rank_in_category, "of": counts["in_category"]},
-        "layer": {"rank": tool.rank_in_layer, "of": counts["in_layer"]},
-    }
-
-
-def _detail(tool: Tool, request) -> dict:
-    from catalog.ranking.writer import tool_score_breakdown
-
-    tool.score_breakdown = tool_score_breakdown(tool)
-    tool.ranks = _placement_ranks(tool)
-    return ToolDetailSerializer(tool, context={"request": request}).data
+def _detail(tool: Tool, request: Request) -> ReturnDict:
+    context = {"request": request, "detail": selectors.tool_detail(tool)}
+    return ToolDetailSerializer(tool, context=context).data
 
 
 def _tool_for_curators(owner: str, name: str) -> Tool:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from catalog import charts, selectors
 from catalog.models import Tool
@@ -25,18 +26,23 @@ def paginate(request: HttpRequest, queryset: QuerySet, *, per_page: int = PAGE_S
     return page
 
 
-def attach_sparklines(tools: Sequence[Tool], *, days: int = SPARKLINE_DAYS) -> None:
-    """Set ``tool.sparkline`` (SVG of stars over ``days``) on each tool, in one query."""
+def sparklines(tools: Sequence[Tool], *, days: int = SPARKLINE_DAYS) -> dict[int, SafeString]:
+    """Each tool's stars over ``days`` as an SVG sparkline, by tool id, in one query.
+
+    Templates show them with ``{{ sparklines|get_item:tool.pk }}``.
+    """
     if not tools:
-        return
+        return {}
     latest = max((tool.metrics_as_of for tool in tools if tool.metrics_as_of), default=None)
     since = (latest or timezone.now()).date() - timedelta(days=days)
     dates, series = selectors.compare_series(tools=list(tools), since=since)
-    for tool in tools:
-        points = list(zip(dates, series[tool.pk], strict=True))
-        tool.sparkline = charts.sparkline(
-            points, label=f"Stars of {tool.full_name} over the last {days} days"
+    return {
+        tool.pk: charts.sparkline(
+            list(zip(dates, series[tool.pk], strict=True)),
+            label=f"Stars of {tool.full_name} over the last {days} days",
         )
+        for tool in tools
+    }
 
 
 def bad_request(
@@ -44,3 +50,10 @@ def bad_request(
 ) -> HttpResponse:
     """The page itself with a friendly explanation of what was wrong, as a 400."""
     return render(request, template, {**context, "error": message}, status=400)
+
+
+def attach_sparklines(tools: Sequence[Tool], *, days: int = SPARKLINE_DAYS) -> None:
+    """Set ``tool.sparkline`` on each tool (on its way out: use ``sparklines``)."""
+    lines = sparklines(tools, days=days)
+    for tool in tools:
+        tool.sparkline = lines[tool.pk]  # type: ignore[attr-defined]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from catalog import badges, charts, selectors
-from catalog.ranking.writer import tool_score_breakdown
 
 #: The histories drawn on the tool page, metric → chart title.
 CHARTED = {"stars": "Stars", "forks": "Forks", "open_issues": "Open issues"}
@@ -46,15 +44,13 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
         }
         for metric, title in CHARTED.items()
     ]
-    peers = selectors.public_tools().aggregate(
-        in_category=Count("id", filter=Q(category_id=tool.category_id)),
-        in_layer=Count("id", filter=Q(category__layer_id=tool.category.layer_id)),
-    )
+    detail = selectors.tool_detail(tool)
     context = {
         "tool": tool,
         "charts": chart_list,
-        "breakdown": tool_score_breakdown(tool),
-        "peers": peers,
+        "breakdown": detail.breakdown,
+        "category_rank": detail.category_rank,
+        "layer_rank": detail.layer_rank,
         "former_names": list(tool.former_names.all()),
         "topics": list(tool.topics.all()),
         "also_in": list(tool.secondary_categories.select_related("layer")),

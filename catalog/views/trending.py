@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from catalog import selectors
 from catalog.models import Category, Layer
-from catalog.views.common import attach_sparklines
+from catalog.views.common import sparklines
 
 WINDOW_LABELS = {"7d": "7 days", "30d": "30 days", "90d": "90 days"}
 DEFAULT_WINDOW = "30d"
@@ -20,7 +20,7 @@ def trending(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category") or None
     layers = list(Layer.objects.order_by("position", "slug"))
     categories = list(Category.objects.select_related("layer"))
-    context = {
+    context: dict[str, object] = {
         "windows": WINDOW_LABELS,
         "window": window,
         "layers": layers,
@@ -39,7 +39,7 @@ def trending(request: HttpRequest) -> HttpResponse:
     if problems:
         context["error"] = "Cannot show that: " + "; ".join(problems) + "."
         return render(request, "catalog/trending.html", context, status=400)
-    tools = selectors.trending(window=window, layer=layer, category=category, limit=LIMIT)
-    attach_sparklines(tools)
-    context["tools"] = tools
+    rows = selectors.trending(window=window, layer=layer, category=category, limit=LIMIT)
+    context["rows"] = rows
+    context["sparklines"] = sparklines([row.tool for row in rows])
     return render(request, "catalog/trending.html", context)

@@ -143,7 +143,7 @@ def test_trending_orders_by_the_window_gain_and_leaves_out_unmeasured_tools(stac
     make_tool("a/hidden", category=vectors, stars_gained_7d=10_000, hidden=True)
 
     def names(**kwargs):
-        return [tool.full_name for tool in selectors.trending(**kwargs)]
+        return [row.tool.full_name for row in selectors.trending(**kwargs)]
 
     assert names(window="7d") == ["a/fast", "b/agent", "a/slow"]
     assert names(window="30d") == ["a/slow", "a/fast"]
@@ -180,9 +180,9 @@ def test_trending_damps_a_one_day_spike_below_sustained_growth(stack):
 
     leaders = selectors.trending(window="7d")
 
-    assert [tool.full_name for tool in leaders] == ["a/steady", "a/spike"]
-    assert leaders[0].trending_gain == 350
-    assert leaders[1].trending_gain < 20
+    assert [row.tool.full_name for row in leaders] == ["a/steady", "a/spike"]
+    assert leaders[0].gain == 350
+    assert leaders[1].gain < 20
 
 
 def test_a_name_with_a_nul_character_finds_nothing_without_asking_the_database(

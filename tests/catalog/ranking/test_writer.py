@@ -170,7 +170,7 @@ def test_a_surge_over_several_days_of_daily_snapshots_is_saved_and_trends_in_ful
     assert month.stars_gained_30d == 20 * 20 + 10 * 400 == 4400
     assert month.stars_gained_7d == 7 * 400
     # Trending and the score's momentum read the same figures.
-    assert [(t.id, t.trending_gain) for t in trending(window="7d")] == [
+    assert [(row.tool.id, row.gain) for row in trending(window="7d")] == [
         (week.id, 3040),
         (month.id, 2800),
     ]
@@ -186,7 +186,7 @@ def test_a_two_day_spike_is_still_damped_in_the_saved_gains():
     tool.refresh_from_db()
     # Typical day +10 → each spike day counts 30: 5 × 10 + 2 × 30 = 110, not 6050.
     assert tool.stars_gained_7d == 110
-    assert [t.trending_gain for t in trending(window="7d")] == [110]
+    assert [row.gain for row in trending(window="7d")] == [110]
 
 
 def test_recompute_of_no_or_unknown_tools_changes_nothing():
