@@ -20,8 +20,8 @@ from datetime import datetime
 
 from django.contrib.admin.models import LogEntry
 from django.db.models import Count, Max
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 
 from api.errors import NotModified
 from catalog.models import Tool
@@ -51,15 +51,14 @@ def catalog_version() -> CatalogVersion:
     return CatalogVersion(tag="|".join(map(str, parts)), last_modified=max(stamps, default=None))
 
 
+def _timestamp(version: CatalogVersion) -> int | None:
+    return int(version.last_modified.timestamp()) if version.last_modified else None
+
+
 def _etag(version: CatalogVersion, request) -> str:
     renderer = getattr(request, "accepted_media_type", "") or ""
     seed = "\n".join([version.tag, request.get_full_path(), renderer])
     return 'W/"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
-
-
-def _matches(header: str, etag: str) -> bool:
-    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in wanted or etag.removeprefix("W/") in wanted
 
 
 class ConditionalGetMixin:
@@ -74,7 +73,12 @@ class ConditionalGetMixin:
         self._validators = {"ETag": _etag(version, request)}
         if version.last_modified is not None:
             self._validators["Last-Modified"] = http_date(version.last_modified.timestamp())
-        self._fresh = self._is_fresh(request, version)
+        # Django's own RFC 9110 evaluation: If-None-Match (weak comparison, ``*``) first, else
+        # If-Modified-Since; a 304 answer means the client's copy is current.
+        answer = get_conditional_response(
+            request, etag=self._validators["ETag"], last_modified=_timestamp(version)
+        )
+        self._fresh = answer is not None and answer.status_code == 304
         if self._fresh and self.precondition_checked(request, *args, **kwargs):
             raise NotModified(self._cache_headers(request))
 
@@ -83,15 +87,6 @@ class ConditionalGetMixin:
         view's own 400/404 if not and return True. The default (False) lets the view run in
         full; its 200 is then turned into the 304."""
         return False
-
-    def _is_fresh(self, request, version: CatalogVersion) -> bool:
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            return _matches(if_none_match, self._validators["ETag"])
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        if since is None or version.last_modified is None:
-            return False
-        return int(version.last_modified.timestamp()) <= since
 
     def _cache_headers(self, request) -> dict[str, str]:
         scope = "private" if request.user.is_authenticated else "public"
