@@ -271,27 +271,25 @@ def score(**overrides) -> float:
     return derive(facts(**overrides)).score
 
 
-def test_score_is_between_0_and_100_with_the_formula_version():
+def test_a_mid_sized_maintained_tool_scores_67_75_under_formula_2026_11_2():
+    # 100 × (0.30 × 0.6978 + 0.25 × 0.6196 + 0.10 × 0.6136 + 0.20 × 0.8563 + 0.15 × 0.5375)
+    # with the normalised values worked out in the test below.
     result = derive(facts())
-    assert 0 < result.score < 100
-    assert result.breakdown.version == rankings.SCORE_VERSION
+    assert result.score == pytest.approx(67.75, abs=0.01)
+    assert result.breakdown.version == "2026.11-2"
 
 
-def test_breakdown_contributions_add_up_to_the_score():
+def test_each_component_contributes_100_times_weight_times_normalised_value():
     breakdown = derive(facts()).breakdown
-    assert [c.name for c in breakdown.components] == [
-        "stars",
-        "momentum",
-        "growth",
-        "activity",
-        "contributors",
-    ]
-    assert sum(c.contribution for c in breakdown.components) == pytest.approx(breakdown.score)
-    for component in breakdown.components:
-        assert component.contribution == pytest.approx(
-            100 * component.weight * component.normalised
-        )
-    assert sum(c.weight for c in breakdown.components) == pytest.approx(1.0)
+    contributions = {c.name: (c.weight, c.contribution) for c in breakdown.components}
+    assert contributions == {
+        "stars": (pytest.approx(0.30), pytest.approx(20.93, abs=0.01)),  # 100 × 0.30 × 0.6978
+        "momentum": (pytest.approx(0.25), pytest.approx(15.49, abs=0.01)),  # × 0.6196
+        "growth": (pytest.approx(0.10), pytest.approx(6.14, abs=0.01)),  # × 0.6136
+        "activity": (pytest.approx(0.20), pytest.approx(17.13, abs=0.01)),  # × 0.8563
+        "contributors": (pytest.approx(0.15), pytest.approx(8.06, abs=0.01)),  # × 0.5375
+    }
+    assert [c.name for c in breakdown.components] == list(contributions)  # display order
 
 
 def test_breakdown_shows_raw_and_normalised_values():
