@@ -12,17 +12,16 @@ term is somewhere (its text or its category), or its name is close to the whole 
 from __future__ import annotations
 
 import operator
+from collections import defaultdict
 from functools import reduce
 from types import ModuleType
 
 from django.conf import settings
 from django.db.models import (
     Case,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -33,12 +32,14 @@ from django.db.models.functions import Lower
 from catalog.models import Tool
 from catalog.search import postgres, sqlite
 from catalog.search.categories import categories_matching
+from catalog.search.names import NameMatch
 from catalog.search.terms import ParsedQuery, Term, joined, parse
 
 NAME, DISPLAY, TOPIC, CATEGORY, TEXT = 10, 8, 6, 5, 2
 ALL_IN_NAME, ALL_IN_DISPLAY, ALL_IN_CATEGORY, ALL_IN_TEXT, TOPIC_PHRASE = 6, 5, 8, 2, 6
 EXACT_NAME, EXACT_OWNER, FUZZY, KNOWN_NAME = 25, 10, 9, 30
 MIN_FUZZY_LENGTH = 4
+TYPO_WHEN_FEWER = 10  # look for misspelt names when the words find fewer tools than this
 AUTOCOMPLETE_LIMIT = 10
 
 
@@ -52,12 +53,13 @@ def _topic_names(term: Term) -> list[str]:
     return sorted(names)
 
 
-def _has_topic(names: list[str]) -> Exists:
-    through = Tool.topics.through.objects.filter(tool_id=OuterRef("pk"), topic__name__in=names)
-    return Exists(through)
+def _has_topic(names: list[str]) -> Q:
+    """Tools with one of these topics: an uncorrelated subquery, evaluated once per search."""
+    through = Tool.topics.through.objects.filter(topic__name__in=names)
+    return Q(pk__in=through.values("tool_id"))
 
 
-def _points(condition: Q | Exists, points: float) -> Case:
+def _points(condition: Q, points: float) -> Case:
     return Case(When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField())
 
 
@@ -92,6 +94,24 @@ def _all_in_one_field(backend: ModuleType, parsed: ParsedQuery, categories: list
     return bonuses
 
 
+def _fewer_than(queryset: QuerySet[Tool], count: int) -> bool:
+    return len(queryset.values_list("pk", flat=True)[:count]) < count
+
+
+def _name_points(names: list[NameMatch]) -> Case:
+    """Points for the tools whose names answer the query, grouped so the CASE stays short."""
+    groups: dict[float, list[int]] = defaultdict(list)
+    for match in names:
+        points = EXACT_NAME * match.exact + EXACT_OWNER * match.owner
+        points += round(match.closeness * FUZZY, 1)
+        groups[points].append(match.pk)
+    return Case(
+        *(When(pk__in=sorted(pks), then=Value(points)) for points, pks in groups.items() if points),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
 def _known_name_ids(q: str) -> list[int]:
     """A query that is an owner/name (or a former one) finds that tool first (1–2 queries)."""
     from catalog.selectors import tools_by_names
@@ -106,7 +126,8 @@ def search_tools(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
     """Tools of ``queryset`` matching ``q``, with a ``relevance`` alias (higher is better).
 
     Unordered: order by ``relevance`` (then stars, then id) or anything else. A few queries
-    whatever the catalog size: categories, names (SQLite's fuzzy matching), then the list.
+    whatever the catalog size: the categories, whether the words find few tools (then typos
+    are looked for), the names answering the query, then the list itself.
     """
     backend = _backend()
     parsed = parse(q)
@@ -125,19 +146,22 @@ def search_tools(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
         ]
         if len(parsed.terms) > 1:
             parts += _all_in_one_field(backend, parsed, categories)
-    if len(parsed.joined) >= MIN_FUZZY_LENGTH:
-        fuzzy, closeness = backend.fuzzy_name(parsed, queryset)
-        condition |= fuzzy
-        parts.append(
-            Case(When(fuzzy, then=closeness * FUZZY), default=Value(0.0), output_field=FloatField())
-        )
-    if parsed.joined:
-        parts.append(_points(backend.exact_name(parsed), EXACT_NAME))
-        parts.append(_points(backend.exact_owner(parsed), EXACT_OWNER))
     known = _known_name_ids(q)
     if known:
         condition |= Q(pk__in=known)
         parts.append(_points(Q(pk__in=known), KNOWN_NAME))
+    if parsed.joined:
+        # Typos are looked for only when the words as typed find few tools: a common word
+        # ("agent") has plenty of real matches, and comparing every name to it costs.
+        fuzzy = (
+            len(parsed.joined) >= MIN_FUZZY_LENGTH
+            and not known
+            and (not parsed.terms or _fewer_than(queryset.filter(condition), TYPO_WHEN_FEWER))
+        )
+        names = backend.name_matches(parsed, queryset, fuzzy=fuzzy)
+        if names:
+            condition |= Q(pk__in=[match.pk for match in names])
+            parts.append(_name_points(names))
     relevance = reduce(operator.add, parts) if parts else Value(0.0)
     return queryset.filter(condition).alias(
         relevance=ExpressionWrapper(relevance, output_field=FloatField())

@@ -8,13 +8,15 @@ D = the rest of ``search_document`` (descriptions and topics); each with ``simpl
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Expression, F, FloatField, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
+from catalog.search.names import FUZZY_LIMIT, OWNER_LIMIT, NameMatch
 from catalog.search.terms import ParsedQuery, Term, is_prefix_word
 
 VECTOR = "catalog_tool.search_vector"
-# The same expressions as the trigram indexes of migration 0003.
+# The same expressions as the indexes of migrations 0003 (trigram) and 0005 (btree).
 JOINED_FULL = "regexp_replace(lower(catalog_tool.full_name), '[-_./]+', '', 'g')"
 JOINED_REPO = (
     "regexp_replace(lower(split_part(catalog_tool.full_name, '/', 2)), '[-_./]+', '', 'g')"
@@ -22,7 +24,6 @@ JOINED_REPO = (
 JOINED_OWNER = (
     "regexp_replace(lower(split_part(catalog_tool.full_name, '/', 1)), '[-_./]+', '', 'g')"
 )
-FUZZY_MIN = 0.3  # pg_trgm's default similarity threshold, which ``%`` uses
 SUGGEST_MIN = 0.2
 PART_WEIGHT = 0.95  # a close part of a longer name counts a little less than a close name
 
@@ -46,33 +47,38 @@ def text_match(term: Term, field: str | None = None) -> Q:
     return Q(RawSQL(sql, [query, query], output_field=BooleanField()))
 
 
-def fuzzy_name(parsed: ParsedQuery, queryset: QuerySet) -> tuple[Q, Expression]:
-    """Names close to the whole query (trigram similarity), and how close (0–1)."""
+def name_matches(parsed: ParsedQuery, queryset: QuerySet, *, fuzzy: bool) -> list[NameMatch]:
+    """Tools whose repository, owner/name or owner is the query (ignoring case and
+    ``_ - . /``; btree indexes of migration 0005) and, with ``fuzzy``, names close to it
+    (trigram indexes of migration 0003). One query."""
     value = parsed.joined
-    # ``%`` compares whole names; ``<%`` also the best-matching part of a longer name (a name
-    # typed in part, "stable difusion" → stable-diffusion-webui). Both use the trigram indexes.
-    condition = RawSQL(
-        f"({JOINED_REPO} %% %s OR {JOINED_FULL} %% %s OR %s <%% {JOINED_FULL})",
-        [value, value, value],
-        BooleanField(),
+    exact = RawSQL(f"({JOINED_REPO} = %s OR {JOINED_FULL} = %s)", [value, value], BooleanField())
+    owner = RawSQL(f"{JOINED_OWNER} = %s", [value], BooleanField())
+    condition = Q(exact) | Q(owner)
+    closeness: RawSQL | Value = Value(0.0)
+    if fuzzy:
+        # ``%`` compares whole names; ``<%`` also the best-matching part of a longer name (a
+        # name typed in part, "stable difusion" → stable-diffusion-webui).
+        condition |= Q(
+            RawSQL(
+                f"({JOINED_REPO} %% %s OR {JOINED_FULL} %% %s OR %s <%% {JOINED_FULL})",
+                [value, value, value],
+                BooleanField(),
+            )
+        )
+        closeness = RawSQL(
+            f"GREATEST(similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s), "
+            f"{PART_WEIGHT} * word_similarity(%s, {JOINED_FULL}))",
+            [value, value, value],
+            FloatField(),
+        )
+    rows = (
+        queryset.filter(condition)
+        .annotate(closeness=closeness, exact=exact, owner=owner)
+        .order_by(F("exact").desc(), F("closeness").desc(), F("owner").desc(), "pk")
+        .values_list("pk", "closeness", "exact", "owner")[: FUZZY_LIMIT + OWNER_LIMIT]
     )
-    closeness = RawSQL(
-        f"GREATEST(similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s), "
-        f"{PART_WEIGHT} * word_similarity(%s, {JOINED_FULL}))",
-        [value, value, value],
-        FloatField(),
-    )
-    return Q(condition), closeness
-
-
-def exact_name(parsed: ParsedQuery) -> Q:
-    value = parsed.joined
-    sql = f"({JOINED_REPO} = %s OR {JOINED_FULL} = %s)"
-    return Q(RawSQL(sql, [value, value], BooleanField()))
-
-
-def exact_owner(parsed: ParsedQuery) -> Q:
-    return Q(RawSQL(f"{JOINED_OWNER} = %s", [parsed.joined], BooleanField()))
+    return [NameMatch(pk, closeness, exact, owner) for pk, closeness, exact, owner in rows]
 
 
 def exact_repo(joined_name: str) -> Q:
@@ -80,16 +86,21 @@ def exact_repo(joined_name: str) -> Q:
 
 
 def suggestions(queryset: QuerySet, queries: list[str], limit: int) -> list[str]:
-    """Names closest to any of ``queries`` however far (asked only when nothing matched)."""
-    parts, params = [], []
+    """Names closest to any of ``queries``, down to a similarity of ``SUGGEST_MIN`` (asked only
+    when nothing matched): the trigram index with a lower threshold for this transaction."""
+    closeness_parts, close_parts, params = [], [], []
     for query in queries:
-        parts.append(f"similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s)")
+        closeness_parts.append(f"similarity({JOINED_REPO}, %s), similarity({JOINED_FULL}, %s)")
+        close_parts.append(f"{JOINED_REPO} %% %s OR {JOINED_FULL} %% %s")
         params += [query, query]
-    closeness = RawSQL(f"GREATEST({', '.join(parts)})", params, FloatField())
+    closeness = RawSQL(f"GREATEST({', '.join(closeness_parts)})", params, FloatField())
+    close = RawSQL(f"({' OR '.join(close_parts)})", params, BooleanField())
     rows = (
-        queryset.alias(closeness=closeness)
-        .filter(closeness__gte=SUGGEST_MIN)
+        queryset.filter(close)
+        .alias(closeness=closeness)
         .order_by(F("closeness").desc(), F("stars").desc(nulls_last=True), "pk")
         .values_list("full_name", flat=True)[:limit]
     )
-    return list(rows)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SUGGEST_MIN])
+        return list(rows)

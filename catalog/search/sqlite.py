@@ -8,11 +8,12 @@ Columns of the FTS5 table: ``names`` (owner/name split at ``_ - . /`` and joined
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Expression, FloatField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from rapidfuzz.distance import OSA
 
 from catalog.search.fts import term_expression
+from catalog.search.names import FUZZY_LIMIT, OWNER_LIMIT, NameMatch
 from catalog.search.terms import ParsedQuery, Term, joined
 
 # Closeness is rapidfuzz's optimal-string-alignment similarity (0–1) of the joined names: one
@@ -20,7 +21,6 @@ from catalog.search.terms import ParsedQuery, Term, joined
 FUZZY_MIN = 0.8
 SUGGEST_MIN = 0.55
 PREFIX_WEIGHT = 0.95  # a name's beginning counts a little less than the whole name
-FUZZY_LIMIT = 50
 
 _NAME = "lower(catalog_tool.full_name)"
 _REPO = "lower(substr(catalog_tool.full_name, instr(catalog_tool.full_name, '/') + 1))"
@@ -53,9 +53,8 @@ def _closeness(query: str, full_name: str) -> float:
 
 
 def _close_names(
-    queryset: QuerySet, queries: list[str], minimum: float
+    rows: list[tuple[int, str, int | None]], queries: list[str], minimum: float
 ) -> list[tuple[float, int, str]]:
-    rows = queryset.values_list("pk", "full_name", "stars")
     close = [
         (closeness, -(stars or -1), pk, name)
         for pk, name, stars in rows
@@ -65,26 +64,23 @@ def _close_names(
     return [(closeness, pk, name) for closeness, _, pk, name in close]
 
 
-def fuzzy_name(parsed: ParsedQuery, queryset: QuerySet) -> tuple[Q, Expression]:
-    """Names close to the whole query, and how close (0–1). One query."""
-    close = _close_names(queryset, [parsed.joined], FUZZY_MIN)[:FUZZY_LIMIT]
-    if not close:
-        return Q(pk__in=[]), Value(0.0)
-    closeness = Case(
-        *(When(pk=pk, then=Value(value)) for value, pk, _ in close),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    return Q(pk__in=[pk for _, pk, _ in close]), closeness
-
-
-def exact_name(parsed: ParsedQuery) -> Q:
-    sql = f"({_joined_sql(_REPO)} = %s OR {_joined_sql(_NAME)} = %s)"
-    return Q(RawSQL(sql, [parsed.joined, parsed.joined], BooleanField()))
-
-
-def exact_owner(parsed: ParsedQuery) -> Q:
-    return Q(RawSQL(f"{_joined_sql(_OWNER)} = %s", [parsed.joined], BooleanField()))
+def name_matches(parsed: ParsedQuery, queryset: QuerySet, *, fuzzy: bool) -> list[NameMatch]:
+    """Tools whose repository, owner/name or owner is the query (ignoring case and
+    ``_ - . /``) and, with ``fuzzy``, names close to it, from the names read in one query."""
+    query = parsed.joined
+    rows = list(queryset.values_list("pk", "full_name", "stars"))
+    close = _close_names(rows, [query], FUZZY_MIN)[:FUZZY_LIMIT] if fuzzy else []
+    found = {pk: NameMatch(pk, closeness, False, False) for closeness, pk, _ in close}
+    owned = 0
+    for pk, name, _ in rows:
+        owner, _, repo = name.partition("/")
+        exact = query in (joined(repo), joined(name))
+        is_owner = owned < OWNER_LIMIT and joined(owner) == query
+        if exact or is_owner:
+            owned += is_owner
+            match = found.get(pk)
+            found[pk] = NameMatch(pk, match.closeness if match else 0.0, exact, is_owner)
+    return list(found.values())
 
 
 def exact_repo(joined_name: str) -> Q:
@@ -92,4 +88,5 @@ def exact_repo(joined_name: str) -> Q:
 
 
 def suggestions(queryset: QuerySet, queries: list[str], limit: int) -> list[str]:
-    return [name for _, _, name in _close_names(queryset, queries, SUGGEST_MIN)[:limit]]
+    rows = list(queryset.values_list("pk", "full_name", "stars"))
+    return [name for _, _, name in _close_names(rows, queries, SUGGEST_MIN)[:limit]]
