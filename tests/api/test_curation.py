@@ -23,7 +23,8 @@ def test_a_curator_token_updates_curated_fields(curator, catalog):
         format="json",
     )
     assert response.status_code == 200, response.content
-    assert response.json()["display_name"] == "CrewAI" and response.json()["featured"] is True
+    assert response.json()["display_name"] == "CrewAI"
+    assert response.json()["featured"] is True
     tool = Tool.objects.get(full_name="crew/crew")
     assert (tool.display_name, tool.short_description, tool.featured) == (
         "CrewAI",

@@ -152,6 +152,8 @@ def test_every_leaderboard_metric_answers(api, catalog, by):
 @pytest.mark.parametrize("metric", list(selectors.HISTORY_METRICS))
 def test_every_history_metric_answers_in_history_and_compare(api, catalog, metric):
     history = api.get("/api/v1/tools/crew/crew/history/", {"metric": metric})
-    assert history.status_code == 200 and len(history.json()["points"]) == 4
+    assert history.status_code == 200
+    assert len(history.json()["points"]) == 4
     compare = api.get("/api/v1/compare/", {"tools": "crew/crew,qdrant/qdrant", "metric": metric})
-    assert compare.status_code == 200 and len(compare.json()["dates"]) == 5
+    assert compare.status_code == 200
+    assert len(compare.json()["dates"]) == 5

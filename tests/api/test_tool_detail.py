@@ -18,7 +18,8 @@ def test_detail_gives_the_score_breakdown_that_adds_up(api, catalog):
     breakdown = body["score_breakdown"]
     assert breakdown["version"]
     names = [component["name"] for component in breakdown["components"]]
-    assert "stars" in names and "activity" in names
+    assert "stars" in names
+    assert "activity" in names
     total = sum(component["contribution"] for component in breakdown["components"])
     assert total == pytest.approx(breakdown["score"], abs=0.05)
     assert body["former_names"] == ["joao/crewai"]
@@ -52,7 +53,8 @@ def test_an_unknown_or_hidden_tool_is_a_json_404(api, catalog, path):
 
 def test_history_is_the_daily_series_with_gaps_as_null(api, catalog):
     body = api.get(HISTORY).json()
-    assert body["tool"] == "crew/crew" and body["metric"] == "stars"
+    assert body["tool"] == "crew/crew"
+    assert body["metric"] == "stars"
     assert body["points"] == [
         {"date": "2026-10-30", "value": 28500},
         {"date": "2026-11-09", "value": 29000},

@@ -52,13 +52,15 @@ def test_the_list_applies_the_shared_filters_and_orderings(api, catalog, params,
 
 def test_an_item_carries_identity_placement_metrics_rankings_status_and_links(api, catalog):
     item = api.get(URL, {"q": "crew"}).json()["results"][0]
-    assert item["full_name"] == "crew/crew" and item["owner"] == "crew"
+    assert item["full_name"] == "crew/crew"
+    assert item["owner"] == "crew"
     assert item["layer"] == {"slug": "models", "name": "Models"}
     assert item["category"] == {"slug": "agent-frameworks", "name": "Agent frameworks"}
     assert item["topics"] == ["agents", "llm"]
     assert (item["stars"], item["stars_gained_30d"], item["score"]) == (30000, 1500, 81.0)
     assert (item["rank_in_category"], item["rank_in_layer"]) == (1, 1)
-    assert item["status"] == "active" and item["metrics_as_of"] == "2026-11-28T00:00:00Z"
+    assert item["status"] == "active"
+    assert item["metrics_as_of"] == "2026-11-28T00:00:00Z"
     assert item["links"]["github"] == "https://github.com/crew/crew"
     assert item["links"]["detail"] == "http://testserver/api/v1/tools/crew/crew/"
     assert item["links"]["history"] == "http://testserver/api/v1/tools/crew/crew/history/"
@@ -66,7 +68,9 @@ def test_an_item_carries_identity_placement_metrics_rankings_status_and_links(ap
 
 def test_an_unmeasured_tool_shows_null_metrics_not_zero(api, catalog):
     item = api.get(URL, {"q": "chroma"}).json()["results"][0]
-    assert item["stars"] is None and item["stars_gained_30d"] is None and item["score"] is None
+    assert item["stars"] is None
+    assert item["stars_gained_30d"] is None
+    assert item["score"] is None
 
 
 def test_pages_default_to_50_and_take_up_to_200(api, catalog):
@@ -75,10 +79,12 @@ def test_pages_default_to_50_and_take_up_to_200(api, catalog):
         make_tool(f"bulk/t{n:03}", category=category, stars=n)
     first = api.get(URL, {"category": "bulk"}).json()
     assert (first["count"], first["page_size"], first["pages"]) == (205, 50, 5)
-    assert len(first["results"]) == 50 and first["next"].endswith("page=2")
+    assert len(first["results"]) == 50
+    assert first["next"].endswith("page=2")
     big = api.get(URL, {"category": "bulk", "page_size": 200, "page": 2, "ordering": "stars"})
     assert [item["stars"] for item in big.json()["results"]] == [200, 201, 202, 203, 204]
-    assert big["X-Total-Count"] == "205" and 'rel="prev"' in big["Link"]
+    assert big["X-Total-Count"] == "205"
+    assert 'rel="prev"' in big["Link"]
 
 
 def test_csv_export_has_the_same_filters_and_one_row_per_tool(api, catalog):
@@ -88,14 +94,16 @@ def test_csv_export_has_the_same_filters_and_one_row_per_tool(api, catalog):
     assert 'filename="strata-tools.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["full_name"] for row in rows] == ["qdrant/qdrant", "chroma-core/chroma"]
-    assert rows[0]["category.slug"] == "vector-databases" and rows[0]["stars"] == "25000"
+    assert rows[0]["category.slug"] == "vector-databases"
+    assert rows[0]["stars"] == "25000"
     assert rows[1]["stars"] == ""  # not measured: empty, never 0
 
 
 def test_an_empty_csv_still_has_its_header(api, catalog):
     response = api.get(URL, {"stars_min": "999999", "format": "csv"})
     header = response.content.decode().splitlines()
-    assert header[0].startswith("full_name,owner,name,") and len(header) == 1
+    assert header[0].startswith("full_name,owner,name,")
+    assert len(header) == 1
 
 
 def test_csv_cells_cannot_smuggle_spreadsheet_formulas(api, catalog):
@@ -132,7 +140,8 @@ def test_bad_input_is_a_json_error_naming_the_parameter(api, catalog, params, st
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert body["status"] == status and body["parameter"] == parameter
+    assert body["status"] == status
+    assert body["parameter"] == parameter
     assert body["detail"].startswith(f"{parameter}: ")
 
 

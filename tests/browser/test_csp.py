@@ -41,7 +41,8 @@ def watched(page):
 
 def visit(page, path: str) -> None:
     response = page.goto(path)
-    assert response is not None and response.status < 500, path
+    assert response is not None, path
+    assert response.status < 500, path
     assert "default-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")
 

@@ -34,7 +34,8 @@ def test_from_home_search_filter_and_sort_to_a_tool_with_its_chart(page, phone, 
     page.wait_for_url(re.compile(r"ordering=-gained_30d"))
     page.get_by_role("button", name="Search", exact=True).last.click()
     page.wait_for_load_state()
-    assert "q=vector" in page.url and "category=vector-search" in page.url
+    assert "q=vector" in page.url
+    assert "category=vector-search" in page.url
     names = page.locator("#results table.tools tbody tr td:nth-child(2) > a").all_inner_texts()
     assert names == ["qdrant", "milvus"]  # 300 then 150 stars gained in 30 days
     assert page.locator("#results svg.spark path").count() == 2
@@ -47,7 +48,8 @@ def test_from_home_search_filter_and_sort_to_a_tool_with_its_chart(page, phone, 
     chart = page.locator("figure svg.chart").first
     assert chart.is_visible()
     path = chart.locator("path.line").get_attribute("d")
-    assert path.startswith("M") and path.count("L") == 40  # 41 daily snapshots
+    assert path.startswith("M")
+    assert path.count("L") == 40
     assert page.get_by_text("#1 of 2").is_visible()
     screenshot(page, "tool-desktop")
     phone.goto("/tools/qdrant/qdrant/")
@@ -69,7 +71,8 @@ def test_compare_two_tools(page, phone, catalog):
     screenshot(page, "compare-desktop")
     phone.goto("/compare/?tools=qdrant/qdrant,milvus-io/milvus")
     narrow = phone.locator("figure svg.chart:visible")
-    assert narrow.count() == 1 and narrow.get_attribute("viewBox").startswith("0 0 400 ")
+    assert narrow.count() == 1
+    assert narrow.get_attribute("viewBox").startswith("0 0 400 ")
     screenshot(phone, "compare-phone")
 
     page.get_by_role("link", name="Remove milvus-io/milvus from the comparison").click()

@@ -18,7 +18,8 @@ def test_the_header_box_suggests_tools_and_the_keyboard_picks_one(page, catalog)
     options = page.get_by_role("option")
     options.first.wait_for()
     assert "qdrant/qdrant" in options.first.inner_text()
-    assert "Vector search" in options.first.inner_text() and "22,000" in options.first.inner_text()
+    assert "Vector search" in options.first.inner_text()
+    assert "22,000" in options.first.inner_text()
     box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
     screenshot(page, "autocomplete-desktop")
@@ -52,14 +53,17 @@ def test_compare_completes_a_name_into_its_input(page, catalog):
 def test_on_a_phone_results_come_first_and_filters_fold(phone, catalog):
     phone.goto("/search/?q=vector&layer=infrastructure&stars_min=10")
     summary = phone.locator("details.filter-panel > summary")
-    assert summary.inner_text().startswith("Filters") and "2 active" in summary.inner_text()
+    assert summary.inner_text().startswith("Filters")
+    assert "2 active" in summary.inner_text()
     assert not phone.get_by_label("Category").is_visible()  # folded
     first_row = phone.locator("#results table.tools tbody tr").first
     box = first_row.bounding_box()
-    assert box is not None and box["y"] + box["height"] <= 844  # on the first screen
+    assert box is not None
+    assert box["y"] + box["height"] <= 844
     # No clipped column: the table fits the screen's width.
     table = phone.locator("#results table.tools").bounding_box()
-    assert table is not None and table["x"] + table["width"] <= 390 + 1
+    assert table is not None
+    assert table["x"] + table["width"] <= 390 + 1
     screenshot(phone, "search-filters-folded-phone")
     summary.click()
     assert phone.get_by_label("Category").is_visible()

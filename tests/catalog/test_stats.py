@@ -72,11 +72,13 @@ def test_licences_and_languages_per_layer(stack):
 
 def test_newest_entrants_come_first_and_hidden_tools_never_appear(stack):
     newest = [row["full_name"] for row in survey_stats()["newest_entrants"]]
-    assert newest[0] == "v/one" and "a/hidden" not in newest
+    assert newest[0] == "v/one"
+    assert "a/hidden" not in newest
     assert len(newest) == 10
 
 
 def test_an_empty_catalog_gives_empty_answers_not_errors(db):
     stats = survey_stats()
     assert stats["stalled_last_7_days"]["share"] is None
-    assert stats["newest_entrants"] == [] and stats["star_concentration"] == []
+    assert stats["newest_entrants"] == []
+    assert stats["star_concentration"] == []

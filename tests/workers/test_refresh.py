@@ -40,7 +40,8 @@ def test_a_batch_is_one_graphql_query_that_refreshes_every_tool(github):
         assert (tool.forks, tool.commits_90d, tool.release_count) == (10, 42, 4)
         assert tool.github_id == github.repo(tool.full_name).database_id
         assert tool.github_node_id == github.repo(tool.full_name).node_id
-        assert tool.last_refreshed_at is not None and tool.consecutive_failures == 0
+        assert tool.last_refreshed_at is not None
+        assert tool.consecutive_failures == 0
         assert tool.snapshots.get(date=timezone.now().date()).stars == 1000 + index
         assert tool.contributors == STORED["contributors"]  # the weekly pass owns this one
     assert len(github.graphql_requests) == 1
@@ -128,7 +129,8 @@ def test_two_tools_for_one_repo_in_one_batch_refresh_one_and_flag_the_other(gith
         old_name.refresh_from_db()
         assert current.github_id == github.repo("acme/rocket").database_id
         assert (current.stars, current.last_refresh_error) == (1000, "")
-        assert old_name.github_id is None and old_name.full_name == "acme/tool-0"
+        assert old_name.github_id is None
+        assert old_name.full_name == "acme/tool-0"
         assert "same GitHub repository as acme/rocket" in old_name.last_refresh_error
         assert "duplicate for a curator to merge" in outcome.run.error_summary
         ledger.assert_nothing_lost()
@@ -196,7 +198,8 @@ def test_ids_of_deleted_tools_are_dropped_quietly(github):
     nothing = refresh_batch(tool_ids=[gone_id], client=make_client())
 
     assert_run(outcome.run, ok=1)
-    assert nothing.run is None and RefreshRun.objects.count() == 1
+    assert nothing.run is None
+    assert RefreshRun.objects.count() == 1
 
 
 def test_tools_another_worker_is_refreshing_are_left_to_it(github):
@@ -312,7 +315,8 @@ def test_a_batch_that_crashes_says_so_on_its_run_and_frees_its_tools(github, mon
         refresh(tools)
 
     run = RefreshRun.objects.get()
-    assert run.status == "failed" and run.finished_at is not None
+    assert run.status == "failed"
+    assert run.finished_at is not None
     assert run.error_summary.startswith("SoftTimeLimitExceeded")
     assert "soft time limit (300s) exceeded" in run.error_summary
     assert tools_claim(tool_ids=[t.pk for t in tools], owner="next-run", ttl=60) == [

@@ -40,7 +40,8 @@ def test_the_count_comes_from_the_last_page_and_lands_in_todays_snapshot(github)
 
     tool = Tool.objects.get(pk=tools[0].pk)
     assert (tool.contributors, tool.contributors_is_lower_bound) == (321, False)
-    assert tool.contributors_etag and tool.contributors_refreshed_at is not None
+    assert tool.contributors_etag
+    assert tool.contributors_refreshed_at is not None
     assert MetricSnapshot.objects.get(tool=tool, date=timezone.now().date()).contributors == 321
     assert "per_page=1" in contributor_requests(github)[0].path
     assert_run(outcome.run, ok=2)
@@ -73,7 +74,8 @@ def test_a_202_while_github_computes_is_deferred_and_keeps_the_stored_value(gith
     tool.refresh_from_db()
     assert tool.contributors == STORED["contributors"]
     assert tool.contributors_refreshed_at is None  # still due: asked again later
-    assert outcome.deferred_ids == [tool.pk] and outcome.retry_after == 120
+    assert outcome.deferred_ids == [tool.pk]
+    assert outcome.retry_after == 120
     assert len(contributor_requests(github)) == 1  # no busy loop
     assert_run(outcome.run, status="deferred", deferred=1)
     ledger.assert_nothing_lost()

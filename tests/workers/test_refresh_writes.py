@@ -53,7 +53,8 @@ def test_a_fresh_answer_updates_facts_metrics_topics_and_the_days_snapshot():
     )  # fmt: skip
     assert tool.github_homepage == "https://example.org"
     assert sorted(t.name for t in tool.topics.all()) == ["inference", "llm"]
-    assert "inference" in tool.search_document and "Fresh from GitHub" in tool.search_document
+    assert "inference" in tool.search_document
+    assert "Fresh from GitHub" in tool.search_document
     assert tool.last_refreshed_at == tool.metrics_as_of == NOW
     assert (tool.consecutive_failures, tool.last_refresh_error) == (0, "")
     snapshot = MetricSnapshot.objects.get(tool=tool)
@@ -181,7 +182,8 @@ def test_a_failure_keeps_every_stored_number(status, tool_status, counted_as):
     assert tool.status == tool_status
     assert tool.consecutive_failures == 1
     assert tool.last_refresh_error
-    assert getattr(tally, counted_as) == 1 and tally.ok == 0
+    assert getattr(tally, counted_as) == 1
+    assert tally.ok == 0
     assert ok_ids == []
 
 
@@ -261,7 +263,8 @@ def test_a_github_id_taken_by_another_worker_meanwhile_is_read_again_not_crashed
 
     tool.refresh_from_db()
     assert len(reads) == 2
-    assert tool.github_id is None and tool.stars == 1500
+    assert tool.github_id is None
+    assert tool.stars == 1500
     assert f"tool #{other.pk}" in tool.last_refresh_error
     assert ok_ids == [tool.pk]
 

@@ -47,7 +47,8 @@ def test_the_admin_log_is_browsable_and_read_only(admin_client, catalog):
     response = admin_client.get(url)
 
     assert response.status_code == 200
-    assert "acme/engine" in response.text and "Changed Featured." in response.text
+    assert "acme/engine" in response.text
+    assert "Changed Featured." in response.text
     entry = LogEntry.objects.get()
     detail = reverse("admin:admin_logentry_change", args=[entry.pk])
     assert admin_client.get(detail).status_code == 200
@@ -93,7 +94,8 @@ def test_the_tool_page_shows_provenance_refresh_state_topics_and_recent_snapshot
     # metrics are read-only: no input for stars
     assert 'name="stars"' not in text
     assert 'name="display_name"' in text
-    assert "Score breakdown" in text and "Formula " in text
+    assert "Score breakdown" in text
+    assert "Formula " in text
 
 
 def test_the_tool_page_lists_at_most_the_latest_30_snapshots(admin_client):
@@ -131,7 +133,8 @@ def test_refresh_runs_are_a_read_only_audit_newest_first(admin_client):
     detail = admin_client.get(admin_url(RefreshRun, "change", newer.pk))
 
     assert [run.pk for run in listing.context["cl"].result_list] == [newer.pk, older.pk]
-    assert "4998" in detail.text and "3 × 502 Bad Gateway" in detail.text
+    assert "4998" in detail.text
+    assert "3 × 502 Bad Gateway" in detail.text
     assert 'name="_save"' not in detail.text
     before = RefreshRun.objects.get(pk=newer.pk).tools_ok
     admin_client.post(admin_url(RefreshRun, "change", newer.pk), {"tools_ok": 0})

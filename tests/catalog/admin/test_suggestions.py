@@ -55,7 +55,8 @@ def test_reject_asks_for_a_reason_then_records_it(admin_client, admin_user, cata
 
     page = post_suggestion_action(admin_client, "reject", [suggestion])
     assert page.status_code == 200
-    assert "Reject suggestions" in page.text and 'name="reason"' in page.text
+    assert "Reject suggestions" in page.text
+    assert 'name="reason"' in page.text
 
     response = post_suggestion_action(
         admin_client, "reject", [suggestion], apply="Reject", reason="Not an AI tool."

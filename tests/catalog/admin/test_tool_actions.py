@@ -122,7 +122,8 @@ def test_mark_deprecated_asks_for_an_optional_replacement(admin_client, catalog)
 
     assert response.status_code == 302
     tool.refresh_from_db()
-    assert tool.deprecated and tool.replaced_by == successor
+    assert tool.deprecated
+    assert tool.replaced_by == successor
     assert logged(tool) == ["Marked deprecated, replaced by zeta/db."]
 
 
@@ -226,7 +227,8 @@ def test_staff_who_may_only_view_tools_get_no_bulk_actions(client, django_user_m
     page = client.get(admin_url(Tool, "changelist"))
     response = post_action(client, "feature", [catalog["tool"]])
 
-    assert page.status_code == 200 and "acme/engine" in page.text
+    assert page.status_code == 200
+    assert "acme/engine" in page.text
     assert 'name="action"' not in page.text
     assert response.status_code != 500
     assert not Tool.objects.get(pk=catalog["tool"].pk).featured

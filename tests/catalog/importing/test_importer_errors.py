@@ -128,7 +128,8 @@ def test_a_bad_row_is_refused_by_name_and_nothing_is_written(case, tmp_path):
     folder = Path(shutil.copytree(FIXTURES / "csv_catalog", tmp_path / "catalog"))
     catalog_import(paths=[folder])
     before = database_state()
-    assert before["Tool"] and before["MetricSnapshot"]
+    assert before["Tool"]
+    assert before["MetricSnapshot"]
     # Good changes in three files (a new description, label, tool and star count), which
     # must not be applied either.
     for name, old, new in [

@@ -44,15 +44,18 @@ def test_nothing_found_offers_the_closest_names(client, tools):
 def test_the_filters_fold_behind_a_control_counting_the_active_ones(client, tools):
     page = page_of(client.get("/search/", {"q": "llm", "layer": "infrastructure", "stars_min": 5}))
     panel = page.split("<details", 1)[1].split("</details>", 1)[0]
-    assert "<summary>Filters" in panel and "2 active" in panel
-    assert 'name="layer"' in panel and 'name="q"' not in panel
+    assert "<summary>Filters" in panel
+    assert "2 active" in panel
+    assert 'name="layer"' in panel
+    assert 'name="q"' not in panel
     assert 'name="q"' in page.split("<details", 1)[0]  # the words stay in view
 
 
 def test_the_header_box_offers_autocomplete_and_works_without_it(client, tools):
     page = page_of(client.get("/"))
     form = page.split('<form class="header-search"', 1)[1].split("</form>", 1)[0]
-    assert 'action="/search/"' in form and 'name="q"' in form
+    assert 'action="/search/"' in form
+    assert 'name="q"' in form
     assert 'data-autocomplete="/api/v1/tools/autocomplete/"' in form
     assert "<script" not in page.split("<body", 1)[1].replace('<script src="', "")  # no inline
 
@@ -90,9 +93,11 @@ def test_autocomplete_with_nothing_typed_is_empty_and_bad_input_names_q(client, 
     assert response.status_code == 400
     assert response.json()["parameter"] == "q"
     response = client.get("/api/v1/tools/autocomplete/?q=a&q=b")
-    assert response.status_code == 400 and response.json()["parameter"] == "q"
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "q"
     response = client.get("/api/v1/tools/autocomplete/", {"q": "lang\x00chain"})
-    assert response.status_code == 400 and response.json()["parameter"] == "q"
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "q"
 
 
 def test_autocomplete_takes_a_few_queries(client, tools):
@@ -106,7 +111,8 @@ def test_the_api_says_did_you_mean_when_nothing_matched(client, tools):
     assert body["count"] == 0
     assert "langchain-ai/langchain" in body["did_you_mean"]
     found = client.get("/api/v1/tools/", {"q": "langchain"}).json()
-    assert found["count"] > 0 and found["did_you_mean"] == []
+    assert found["count"] > 0
+    assert found["did_you_mean"] == []
     assert "did_you_mean" not in client.get("/api/v1/tools/").json()
 
 
@@ -145,12 +151,14 @@ def test_compare_suggests_names_for_an_unknown_one(client, tools):
     response = client.get("/compare/", {"tools": "vllm-project/vllm,qdrnt"})
     page = page_of(response)
     assert "Not in the catalog: qdrnt." in page
-    assert "did you mean" in page and "qdrant/qdrant" in page
+    assert "did you mean" in page
+    assert "qdrant/qdrant" in page
 
 
 def test_compare_inputs_offer_autocomplete(client, tools):
     page = page_of(client.get("/compare/"))
-    assert 'id="compare-add"' in page and 'data-autocomplete="/api/v1/tools/autocomplete/"' in page
+    assert 'id="compare-add"' in page
+    assert 'data-autocomplete="/api/v1/tools/autocomplete/"' in page
 
 
 # Admin and synonyms
@@ -167,7 +175,8 @@ def test_admin_search_is_the_same_search(admin_client, tools):
     page = page_of(admin_client.get("/admin/catalog/tool/", {"q": "langchian"}))
     assert "langchain-ai/langchain" in page
     page = page_of(admin_client.get("/admin/catalog/tool/", {"q": "vector database"}))
-    assert "milvus-io/milvus" in page and "ollama/ollama" not in page
+    assert "milvus-io/milvus" in page
+    assert "ollama/ollama" not in page
 
 
 def test_a_curator_widens_a_category_with_synonyms(admin_client, client, tools):

@@ -100,7 +100,8 @@ def test_rejecting_keeps_the_reason_and_the_reviewer(curator):
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.REJECTED
     assert suggestion.rejection_reason == "Not AI."
-    assert suggestion.reviewed_by == curator and suggestion.reviewed_at is not None
+    assert suggestion.reviewed_by == curator
+    assert suggestion.reviewed_at is not None
     assert log_messages(suggestion) == ["Rejected: Not AI."]
     assert not Tool.objects.exists()
 

@@ -108,7 +108,8 @@ def test_hiding_a_tool_takes_it_out_of_the_public_ranks():
 
     top.refresh_from_db()
     second.refresh_from_db()
-    assert top.hidden and top.rank_in_category is None
+    assert top.hidden
+    assert top.rank_in_category is None
     assert second.rank_in_category == 1
     assert not Tool.objects.listed().filter(pk=top.pk).exists()
 
@@ -139,7 +140,8 @@ def test_marking_deprecated_records_the_replacement(curator):
     assert services.tools_mark_deprecated(tools=[old], replaced_by=successor, user=curator) == 1
 
     old.refresh_from_db()
-    assert old.deprecated and old.replaced_by == successor
+    assert old.deprecated
+    assert old.replaced_by == successor
     assert log_messages(old) == ["Marked deprecated, replaced by acme/new."]
 
 
@@ -149,7 +151,8 @@ def test_marking_deprecated_without_a_replacement():
     services.tools_mark_deprecated(tools=Tool.objects.filter(pk=tool.pk))
 
     tool.refresh_from_db()
-    assert tool.deprecated and tool.replaced_by is None
+    assert tool.deprecated
+    assert tool.replaced_by is None
 
 
 def test_a_tool_cannot_be_its_own_replacement_and_nothing_is_written():

@@ -20,7 +20,8 @@ def test_compare_overlays_star_histories_and_lists_metrics_side_by_side(client, 
     chart = page.split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
     assert chart.count('<path class="line"') == 2
     assert page.count('<svg class="chart"') == 2  # drawn wide for screens, narrow for phones
-    assert "<title>qdrant/qdrant</title>" in chart and "<title>milvus-io/milvus</title>" in chart
+    assert "<title>qdrant/qdrant</title>" in chart
+    assert "<title>milvus-io/milvus</title>" in chart
     stars_row = page.split('<th scope="row">Stars</th>', 1)[1].split("</tr>", 1)[0]
     assert stars_row.index("22,000") < stars_row.index("30,000")
     assert '<th scope="row">Language</th><td class="num">Rust</td><td class="num">Go</td>' in page

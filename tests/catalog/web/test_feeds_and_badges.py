@@ -59,9 +59,11 @@ def test_badge_says_rank_in_category_and_stars(client, catalog):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     svg = response.content.decode()
-    assert ">#1 in Vector search</text>" in svg and ">★ 22k</text>" in svg
+    assert ">#1 in Vector search</text>" in svg
+    assert ">★ 22k</text>" in svg
     assert 'aria-label="Strata: #1 in Vector search · ★ 22k"' in svg
-    assert "max-age=3600" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    assert "max-age=3600" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
 
 
 def test_badge_answers_304_when_the_etag_matches(client, catalog):
@@ -74,13 +76,15 @@ def test_badge_answers_304_when_the_etag_matches(client, catalog):
     catalog.qdrant.stars = 23_000
     catalog.qdrant.save()
     changed = client.get("/badge/qdrant/qdrant.svg", HTTP_IF_NONE_MATCH=first["ETag"])
-    assert changed.status_code == 200 and ">★ 23k</text>" in changed.content.decode()
+    assert changed.status_code == 200
+    assert ">★ 23k</text>" in changed.content.decode()
 
 
 def test_badge_of_an_unmeasured_or_unranked_tool(client, catalog):
     svg = client.get("/badge/newcomer/fresh.svg").content.decode()
 
-    assert ">Agents</text>" in svg and ">not yet measured</text>" in svg
+    assert ">Agents</text>" in svg
+    assert ">not yet measured</text>" in svg
 
 
 def test_badge_follows_renames_and_404s_for_unknown_tools(client, catalog):
@@ -88,7 +92,8 @@ def test_badge_follows_renames_and_404s_for_unknown_tools(client, catalog):
 
     moved = client.get("/badge/old/qdrant.svg")
 
-    assert moved.status_code == 301 and moved["Location"] == "/badge/qdrant/qdrant.svg"
+    assert moved.status_code == 301
+    assert moved["Location"] == "/badge/qdrant/qdrant.svg"
     assert client.get("/badge/nobody/nothing.svg").status_code == 404
 
 

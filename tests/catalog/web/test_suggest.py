@@ -159,12 +159,13 @@ def test_a_hidden_tool_is_not_suggested_again_nor_revealed(catalog):
     catalog.crew.hidden = True
     catalog.crew.save()
 
-    with pytest.raises(SuggestionError) as refused:
-        from catalog.suggestions import suggestion_submit
+    from catalog.suggestions import suggestion_submit
 
+    with pytest.raises(SuggestionError) as refused:
         suggestion_submit(repository="crewAIInc/crewAI", category=catalog.agents)
 
-    assert refused.value.code == "known" and refused.value.tool is None
+    assert refused.value.code == "known"
+    assert refused.value.tool is None
 
 
 @pytest.mark.parametrize("value", ["5", "five/hour", "5/fortnight", "0/hour"])
