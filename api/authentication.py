@@ -4,7 +4,7 @@
 with a limit on *failed* attempts per client address (``API_THROTTLE_TOKEN_FAILURES``, counted
 in the cache): past it, every token from that address is refused with a 429 and
 ``Retry-After`` until the window ends, so keys cannot be guessed at speed. While the cache is
-down the limit is not applied (logged once a minute, ``config.outages``).
+down the limit is not applied (logged once a minute, ``catalog.outages``).
 
 This module must not import ``rest_framework.views``: DRF imports the authentication classes
 while ``rest_framework.views`` is loading.
@@ -18,7 +18,7 @@ from rest_framework import exceptions, throttling
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
 
-from config.outages import CACHE_ERRORS, note_cache_outage
+from catalog.outages import CACHE_ERRORS, note_cache_outage
 
 
 class _TokenFailures(throttling.SimpleRateThrottle):

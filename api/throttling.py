@@ -2,7 +2,7 @@
 
 ``AnonRateThrottle`` and ``UserRateThrottle`` count requests in the cache (Redis in
 production). When the cache cannot be reached the request is let through and the outage is
-logged at most once a minute (``config.outages``): a short window without throttling is better
+logged at most once a minute (``catalog.outages``): a short window without throttling is better
 than every API request failing.
 
 ``ThrottledTokenAuthentication`` is DRF's token authentication with a limit on *failed* attempts
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rest_framework import throttling
 from rest_framework.request import Request
 
-from config.outages import CACHE_ERRORS, note_cache_outage
+from catalog.outages import CACHE_ERRORS, note_cache_outage
 
 if TYPE_CHECKING:  # rest_framework.views imports the authentication settings: no cycle
     from rest_framework.views import APIView

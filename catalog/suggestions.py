@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 
 from catalog.models import Category, Suggestion, Tool
 from catalog.names import full_name_from_input
-from config.outages import CACHE_ERRORS, note_cache_outage
+from catalog.outages import CACHE_ERRORS, note_cache_outage
 
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 

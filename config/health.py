@@ -22,7 +22,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
-from config.outages import CACHE_ERRORS
+from catalog.outages import CACHE_ERRORS
 
 Check = dict[str, Any]
 

@@ -136,7 +136,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "strata"),
             # A Redis that is down or hanging must not hold a request for long: callers that
-            # can degrade (throttles, rate limits) let the request through (config/outages.py).
+            # can degrade (throttles, rate limits) let the request through (catalog/outages.py).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from catalog.models import Suggestion
-from config.outages import reset_outage_log
+from catalog.outages import reset_outage_log
 from tests.factories import make_category, make_layer
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -161,7 +161,7 @@ def test_the_cache_outage_is_logged_again_after_a_minute(db, private_redis, capl
     reset_outage_log()
     private_redis.stop()
     clock = [1000.0]
-    monkeypatch.setattr("config.outages.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("catalog.outages.time.monotonic", lambda: clock[0])
     api = APIClient()
 
     with caplog.at_level(logging.WARNING, logger="strata.outages"):
