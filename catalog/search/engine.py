@@ -94,10 +94,6 @@ def _all_in_one_field(backend: ModuleType, parsed: ParsedQuery, categories: list
     return bonuses
 
 
-def _fewer_than(queryset: QuerySet[Tool], count: int) -> bool:
-    return len(queryset.values_list("pk", flat=True)[:count]) < count
-
-
 def _name_points(names: list[NameMatch]) -> Case:
     """Points for the tools whose names answer the query, grouped so the CASE stays short."""
     groups: dict[float, list[int]] = defaultdict(list)
@@ -153,11 +149,9 @@ def search_tools(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
     if parsed.joined:
         # Typos are looked for only when the words as typed find few tools: a common word
         # ("agent") has plenty of real matches, and comparing every name to it costs.
-        fuzzy = (
-            len(parsed.joined) >= MIN_FUZZY_LENGTH
-            and not known
-            and (not parsed.terms or _fewer_than(queryset.filter(condition), TYPO_WHEN_FEWER))
-        )
+        fuzzy = len(parsed.joined) >= MIN_FUZZY_LENGTH and not known
+        if fuzzy and parsed.terms:
+            fuzzy = backend.fewer_than(queryset.filter(condition), TYPO_WHEN_FEWER)
         names = backend.name_matches(parsed, queryset, fuzzy=fuzzy)
         if names:
             condition |= Q(pk__in=[match.pk for match in names])

@@ -47,6 +47,20 @@ def text_match(term: Term, field: str | None = None) -> Q:
     return Q(RawSQL(sql, [query, query], output_field=BooleanField()))
 
 
+def fewer_than(queryset: QuerySet, count: int) -> bool:
+    """Whether ``queryset`` has fewer than ``count`` rows. Planned apart from the LIMIT (a
+    materialized CTE, read only as far as needed), so a rare word is looked up through the
+    GIN index instead of a scan hoping to meet ``count`` rows early."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH found AS MATERIALIZED ({sql}) SELECT count(*) FROM (SELECT 1 FROM found "
+            "LIMIT %s) AS first",
+            [*params, count],
+        )
+        return cursor.fetchone()[0] < count
+
+
 def name_matches(parsed: ParsedQuery, queryset: QuerySet, *, fuzzy: bool) -> list[NameMatch]:
     """Tools whose repository, owner/name or owner is the query (ignoring case and
     ``_ - . /``; btree indexes of migration 0005) and, with ``fuzzy``, names close to it

@@ -64,6 +64,11 @@ def _close_names(
     return [(closeness, pk, name) for closeness, _, pk, name in close]
 
 
+def fewer_than(queryset: QuerySet, count: int) -> bool:
+    """Whether ``queryset`` has fewer than ``count`` rows (it stops at ``count``)."""
+    return len(queryset.order_by().values_list("pk", flat=True)[:count]) < count
+
+
 def name_matches(parsed: ParsedQuery, queryset: QuerySet, *, fuzzy: bool) -> list[NameMatch]:
     """Tools whose repository, owner/name or owner is the query (ignoring case and
     ``_ - . /``) and, with ``fuzzy``, names close to it, from the names read in one query."""
