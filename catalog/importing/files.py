@@ -83,10 +83,20 @@ class Row:
             raise self.error(field, f"{number} is too large")
         return number
 
-    def day(self, field: str, *, required: bool = False) -> date | None:
+    def day(self, field: str) -> date | None:
         """A YYYY-MM-DD date; a full ISO date-time is accepted and cut to its date."""
-        moment = self.moment(field, required=required)
+        moment = self.moment(field)
         return moment.date() if moment else None
+
+    def required_day(self, field: str) -> date:
+        """``day`` for a cell that must not be empty."""
+        return self.required_moment(field).date()
+
+    def required_moment(self, field: str) -> datetime:
+        """``moment`` for a cell that must not be empty."""
+        moment = self.moment(field, required=True)
+        assert moment is not None  # ``text(required=True)`` raised on an empty cell
+        return moment
 
     def moment(self, field: str, *, required: bool = False) -> datetime | None:
         """A YYYY-MM-DD date (read as midnight UTC) or an ISO 8601 date-time (UTC if naive)."""
@@ -249,6 +259,8 @@ def catalog_files_find(paths: Sequence[Path]) -> dict[str, CatalogFile]:
             raise CatalogImportError(f"{path}: no such file or directory")
         for candidate in candidates:
             kind = _kind_of(candidate)
+            if kind is None:  # a directory's other files
+                continue
             if kind in found and found[kind].path != candidate:
                 raise CatalogImportError(
                     f"{candidate}: {kind} is given twice (also {found[kind].path})"

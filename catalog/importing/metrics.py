@@ -93,7 +93,7 @@ class ToolMetrics:
 
 def history_observation(row: Row, default_source: str) -> tuple[str, date, Observation]:
     full_name = row.full_name()
-    day = row.day("date", required=True)
+    day = row.required_day("date")
     source = row.text("source", max_length=64) or default_source
     values: dict[str, Value] = {name: row.count(col) for name, col in HISTORY_COLUMNS.items()}
     values["pushed_at"] = row.moment(PUSHED_COLUMN)
@@ -104,7 +104,7 @@ def snapshot_observation(
     row: Row, default_source: str
 ) -> tuple[str, date, Observation, LatestFacts]:
     full_name = row.full_name()
-    as_of = row.moment("as_of", required=True)
+    as_of = row.required_moment("as_of")
     source = row.text("source", max_length=64) or default_source
     values: dict[str, Value] = {name: row.count(col) for name, col in SNAPSHOT_COLUMNS.items()}
     values["pushed_at"] = row.moment(PUSHED_COLUMN)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
+from django.db.models import Field
 
 from catalog.importing.files import iter_batches
 from catalog.importing.metrics import METRIC_FIELDS, ToolMetrics, Value, observations_merge
@@ -87,7 +88,7 @@ def snapshots_sync(
 def _insert(rows: list[tuple]) -> None:
     """INSERT plain value tuples in ``COLUMNS`` order, adapted the way the ORM would."""
     meta = MetricSnapshot._meta
-    fields = [meta.get_field(column) for column in COLUMNS]
+    fields = [_concrete_field(column) for column in COLUMNS]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table),
@@ -108,3 +109,9 @@ def _insert(rows: list[tuple]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _concrete_field(name: str) -> Field:
+    field = MetricSnapshot._meta.get_field(name)
+    assert isinstance(field, Field)  # every snapshot column is a concrete field
+    return field

@@ -107,7 +107,9 @@ def categories_sync(
 
 
 def _sync_small(model, existing: dict, wanted: dict[str, dict], counts) -> list:
-    new, changed, changed_fields = [], [], set()
+    new: list = []
+    changed: list = []
+    changed_fields: set[str] = set()
     for slug, values in wanted.items():
         row = existing.get(slug)
         if row is None:
@@ -142,12 +144,13 @@ def tools_sync(
     changed: list[Tool] = []
     changed_fields: set[str] = set()
     ids = {f"#{pk}": pk for pk in index.tools}
-    work = [(index.key_of(spec), spec) for spec in specs]
+    work: list[tuple[str, ToolSpec | None]] = [(index.key_of(spec), spec) for spec in specs]
     listed = {key for key, _ in work}
     work += [(key, None) for key in metrics if key.startswith("#") and key not in listed]
     for key, spec in work:
         tool = index.tools.get(int(key[1:])) if key.startswith("#") else None
         if tool is None:
+            assert spec is not None  # a key without a row names a tool already in the catalog
             tool = Tool(
                 full_name=spec.full_name,
                 category=categories[spec.category],

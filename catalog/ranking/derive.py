@@ -137,8 +137,8 @@ def derive(facts: ToolFacts) -> Derived:
     history = StarHistory.of(series)
     window_end = date.fromordinal(history.days[-1]) if history.days else None
     windows = {days: measure_window(history, window_days=days, end=window_end) for days in WINDOWS}
-    gains = {days: window and window.gain for days, window in windows.items()}
-    damped = {days: window and window.damped_gain for days, window in windows.items()}
+    gains = {days: window.gain if window else None for days, window in windows.items()}
+    damped = {days: window.damped_gain if window else None for days, window in windows.items()}
     month = windows[30]
     growth = relative_growth(damped[30], month.start_stars if month else None)
     measured_on = max(filter(None, [as_of, window_end]), default=None)
@@ -155,12 +155,12 @@ def derive(facts: ToolFacts) -> Derived:
     trend = momentum(history, end=window_end)
     breakdown = score_breakdown(
         stars=latest_stars,
-        momentum=trend and trend.per_30_days,
-        growth=trend and trend.growth,
+        momentum=trend.per_30_days if trend else None,
+        growth=trend.growth if trend else None,
         activity=alive,
         contributors=facts.contributors,
         window_end=window_end,
-        trend_span_days=trend and trend.span_days,
+        trend_span_days=trend.span_days if trend else None,
     )
     return Derived(window_end, gains, damped, growth, trend, alive, breakdown)
 

@@ -145,7 +145,7 @@ def score_breakdown(
         value = raw[signal.name]
         normalised = None if value is None else _normalise(signal, value)
         weight = signal.weight / known_weight if scored and normalised is not None else 0.0
-        contribution = 100.0 * weight * normalised if weight else 0.0
+        contribution = 100.0 * weight * normalised if weight and normalised is not None else 0.0
         components.append(
             ScoreComponent(
                 name=signal.name,

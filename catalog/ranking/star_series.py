@@ -37,7 +37,7 @@ MOMENTUM_MIN_SPAN = 7
 #: ... and at most this many — scaled to 30 days.
 MOMENTUM_MAX_SPAN = 365
 
-Series = Iterable[tuple[date, int | None]]  # or a prepared StarHistory
+Observations = Iterable[tuple[date, int | None]]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class StarHistory:
     stars: tuple[int, ...]
 
     @classmethod
-    def of(cls, series: Series | StarHistory) -> StarHistory:
+    def of(cls, series: Series) -> StarHistory:
         if isinstance(series, StarHistory):
             return series
         # One value per date (the last one wins); NULLs are not observations.
@@ -66,6 +66,10 @@ class StarHistory:
             return float(stars[right])
         d0, d1, v0, v1 = days[right - 1], days[right], stars[right - 1], stars[right]
         return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
+
+
+#: What the measurements accept: (day, stars) observations, or a history prepared once.
+Series = Observations | StarHistory
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,8 @@ def _burst_days(steps: list[Piece], *, cap_rate: float) -> list[int]:
     of consecutive steps gaining faster than ``cap_rate`` a day (0 for a step that does not).
     """
     lengths: list[int] = []
-    for fast, run in groupby(steps, key=lambda step: step.gain > cap_rate * step.days):
-        run = list(run)
+    for fast, group in groupby(steps, key=lambda step: step.gain > cap_rate * step.days):
+        run = list(group)
         lengths += [sum(step.span for step in run) if fast else 0] * len(run)
     return lengths
 

@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -82,10 +83,11 @@ def _series_by_tool(
     if before is not None:
         snapshots = snapshots.filter(date__lt=before)
     as_of = [tool.metrics_as_of for tool in tools]
+    measured = [moment for moment in as_of if moment is not None]
     since = None
-    if as_of and None not in as_of:
+    if measured and len(measured) == len(as_of):
         # Windows end at the latest observation, never before metrics_as_of.
-        since = min(as_of).date() - lookback
+        since = min(measured).date() - lookback
         snapshots = snapshots.filter(date__gte=since)
     series: Series = defaultdict(list)
     for tool_id, day, stars in snapshots.order_by().values_list("tool_id", "date", "stars"):
@@ -179,7 +181,7 @@ def recompute_ranks(*, layer_ids: Iterable[int] | None = None) -> int:
         # lock its row (in id order, so no deadlock) until the ranks are written. PostgreSQL
         # only; SQLite serialises writers anyway.
         list(layers.select_for_update().values_list("id", flat=True))
-        rows = list(
+        rows: list[Any] = list(
             tools.values_list(
                 "id",
                 "category_id",
