@@ -39,6 +39,7 @@ def test_the_schema_is_openapi_3_and_lists_every_endpoint(schema_document):
         "/api/v1/layers/",
         "/api/v1/categories/",
         "/api/v1/tools/",
+        "/api/v1/tools/autocomplete/",
         "/api/v1/tools/{owner}/{name}/",
         "/api/v1/tools/{owner}/{name}/history/",
         "/api/v1/rankings/",
