@@ -75,7 +75,9 @@ def _term_points(backend: ModuleType, term: Term, categories: set[int]) -> Case:
     )
 
 
-def _all_in_one_field(backend: ModuleType, parsed: ParsedQuery, categories: list[set[int]]):
+def _all_in_one_field(
+    backend: ModuleType, parsed: ParsedQuery, categories: list[set[int]]
+) -> list[Case]:
     terms = parsed.terms
     bonuses = [
         _points(
