@@ -167,7 +167,7 @@ def repository_facts(answer: Any, *, unreported: Collection[str] = ()) -> RepoFa
         last_release_at=p.moment(
             p.dig(latest, "publishedAt") or p.dig(latest, "createdAt"), "latestRelease"
         ),
-        commits_90d=p.count(history, "history", optional=True),
+        commits_90d=p.optional_count(history, "history"),
     )
 
 

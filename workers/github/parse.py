@@ -36,9 +36,12 @@ def dig(obj: Any, *path: str) -> Any:
     return obj
 
 
-def count(value: Any, field: str, *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
+def optional_count(value: Any, field: str) -> int | None:
+    """``count``, or None when GitHub left the value out."""
+    return None if value is None else count(value, field)
+
+
+def count(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
         raise InvalidValue(f"{field} is not a count: {str(value)[:40]!r}")
     return value

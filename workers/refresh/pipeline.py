@@ -20,6 +20,7 @@ from catalog.models import RefreshRun, Tool
 from catalog.ranking.writer import recompute_rankings
 from workers.github import (
     NO_TOKEN_WARNING,
+    BatchResult,
     GitHubClient,
     GitHubError,
     RateLimitExhausted,
@@ -170,12 +171,13 @@ def _source(client: GitHubClient) -> str:
 
 def _partial(exc: GitHubError, tally: RefreshTally) -> list:
     """What a batched fetch got before GitHub stopped it (it is written; the rest waits)."""
-    if getattr(exc, "partial", None) is None:
+    partial: BatchResult | None = getattr(exc, "partial", None)
+    if partial is None:
         return []
-    tally.requests += exc.partial.requests
-    tally.points += exc.partial.points
-    tally.note_rate_limit(exc.partial.rate_limit)
-    return exc.partial.results
+    tally.requests += partial.requests
+    tally.points += partial.points
+    tally.note_rate_limit(partial.rate_limit)
+    return partial.results
 
 
 def refresh_batch(

@@ -216,7 +216,8 @@ def _github_ids_held_elsewhere(
     if not ids:
         return {}, {}
     rows = Tool.objects.filter(github_id__in=ids).values_list("github_id", "pk", "full_name")
-    return {gid: pk for gid, pk, _ in rows}, {pk: name for _, pk, name in rows}
+    held = [(gid, pk, name) for gid, pk, name in rows if gid is not None]
+    return {gid: pk for gid, pk, _ in held}, {pk: name for _, pk, name in held}
 
 
 def _write_topics(ok: list[tuple[Tool, RepoFacts]]) -> None:

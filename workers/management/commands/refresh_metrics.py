@@ -12,7 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from tqdm import tqdm
 
-from catalog.models import Category, FormerName, Tool
+from catalog.models import Category, Tool
 from workers.github import NO_TOKEN_WARNING
 from workers.refresh.inprocess import refresh_in_process
 from workers.refresh.runs import run_summary
@@ -83,24 +83,18 @@ class Command(BaseCommand):
             raise CommandError("--limit must be at least 1")
         tools = Tool.objects.all()
         if names:
-            ids = []
+            found = Tool.objects.by_names(names)  # a former name finds the renamed tool too
             for name in names:
-                found = Tool.objects.by_full_name(name).values_list("pk", flat=True).first()
-                if found is None:  # a name the repository had before a rename
-                    former = FormerName.objects.filter(full_name__iexact=name.strip())
-                    found = former.values_list("tool_id", flat=True).first()
-                if found is None:
+                if name.strip().lower() not in found:
                     raise CommandError(f"--tool {name}: no tool with that owner/name")
-                ids.append(found)
-            tools = tools.filter(pk__in=ids)
+            tools = tools.filter(pk__in=[tool.pk for tool in found.values()])
         if category:
             if not Category.objects.filter(slug=category).exists():
                 raise CommandError(f"--category {category}: no category with that slug")
             tools = tools.filter(category__slug=category)
-        tools = tools.order_by(F("last_refreshed_at").asc(nulls_first=True), "pk").values_list(
-            "pk", flat=True
-        )
-        return list(tools[:limit] if limit else tools)
+        stalest_first = tools.order_by(F("last_refreshed_at").asc(nulls_first=True), "pk")
+        ids = stalest_first.values_list("pk", flat=True)
+        return list(ids[:limit] if limit else ids)
 
     def _dry_run(self, tool_ids: list[int], *, has_token: bool) -> None:
         tools = Tool.objects.in_bulk(tool_ids)
