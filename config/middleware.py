@@ -5,7 +5,8 @@ HTTPS redirect, so a load balancer probing an instance over plain HTTP with its 
 gets the answer. ``OutageMiddleware`` turns a database outage raised by a view into a 503
 (JSON under ``/api/``, a page elsewhere) and refuses an API body over
 ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with a 413 before anything reads it (DRF's parsers read the
-stream, which Django's own size check does not cover).
+stream, which Django's own size check does not cover). Under DEBUG, a view's "not found" still
+shows the site's 404 page.
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from config import health
-from config.errors import DATABASE_DOWN_ERRORS, is_api, request_too_big, service_unavailable
+from config.errors import (
+    DATABASE_DOWN_ERRORS,
+    is_api,
+    page_not_found,
+    request_too_big,
+    service_unavailable,
+)
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -51,6 +58,10 @@ class OutageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DATABASE_DOWN_ERRORS):
             return service_unavailable(request, exception)
+        if isinstance(exception, Http404) and settings.DEBUG and not is_api(request):
+            # A view said "not found" (an unknown tool, layer, category): show the site's 404
+            # page under DEBUG too, as visitors see it. Unmatched URLs keep Django's debug page.
+            return page_not_found(request, exception)
         return None
 
 

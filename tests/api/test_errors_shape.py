@@ -60,7 +60,7 @@ def test_an_unknown_tool_page_renders_the_sites_404_page(db):
     response = Client().get("/tools/nobody/nothing/")
 
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assert "Search the catalog" in response.content.decode()
 
 
 def test_a_host_not_served_is_a_json_400_under_the_api(db):
@@ -150,3 +150,13 @@ def test_a_forged_forwarded_for_header_does_not_give_a_fresh_throttle(
         api.credentials(HTTP_AUTHORIZATION=f"Token guess-{forged}")
         last = api.get("/api/v1/layers/")
     assert last.status_code == 429
+
+
+@override_settings(DEBUG=True)
+def test_under_debug_an_unknown_tool_still_renders_the_sites_404_page(db):
+    response = Client().get("/tools/nobody/nothing/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "Search the catalog" in page  # the site's page, not Django's debug 404
+    assert '<a class="brand" href="/">Strata</a>' in page
