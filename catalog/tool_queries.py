@@ -26,6 +26,7 @@ from catalog.query_params import (
     text_param,
     values,
 )
+from catalog.search.engine import by_relevance
 
 __all__ = [
     "ANY_STATUS",
@@ -189,7 +190,7 @@ def _licence_filter(licenses: tuple[str, ...]) -> Q:
 
 def _ordered(queryset: QuerySet[Tool], ordering: str) -> QuerySet[Tool]:
     if ordering == "relevance":  # equally good matches: the most starred first
-        return queryset.by_relevance()
+        return by_relevance(queryset)
     descending = ordering.startswith("-")
     field = ORDER_FIELDS[ordering.lstrip("-")][0]
     if field == "full_name":

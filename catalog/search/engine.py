@@ -15,6 +15,7 @@ import operator
 from collections import defaultdict
 from functools import reduce
 from types import ModuleType
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import (
@@ -34,6 +35,8 @@ from catalog.search import postgres, sqlite
 from catalog.search.categories import categories_matching
 from catalog.search.names import NameMatch
 from catalog.search.terms import ParsedQuery, Term, joined, parse
+
+ToolsT = TypeVar("ToolsT", bound=QuerySet[Any])  # a QuerySet of tools keeps its own class
 
 NAME, DISPLAY, TOPIC, CATEGORY, TEXT = 10, 8, 6, 5, 2
 ALL_IN_NAME, ALL_IN_DISPLAY, ALL_IN_CATEGORY, ALL_IN_TEXT, TOPIC_PHRASE = 6, 5, 8, 2, 6
@@ -100,7 +103,7 @@ def _name_points(names: list[NameMatch]) -> Case:
     """Points for the tools whose names answer the query, grouped so the CASE stays short."""
     groups: dict[float, list[int]] = defaultdict(list)
     for match in names:
-        points = EXACT_NAME * match.exact + EXACT_OWNER * match.owner
+        points: float = EXACT_NAME * match.exact + EXACT_OWNER * match.owner
         points += round(match.closeness * FUZZY, 1)
         groups[points].append(match.pk)
     return Case(
@@ -120,7 +123,7 @@ def _known_name_ids(q: str) -> list[int]:
     return [tool.pk for tool in tools_by_names([text]).values()]
 
 
-def search_tools(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
+def search_tools(queryset: ToolsT, q: str) -> ToolsT:
     """Tools of ``queryset`` matching ``q``, with a ``relevance`` alias (higher is better).
 
     Unordered: order by ``relevance`` (then stars, then id) or anything else. A few queries
@@ -164,7 +167,7 @@ def search_tools(queryset: QuerySet[Tool], q: str) -> QuerySet[Tool]:
     )
 
 
-def by_relevance(queryset: QuerySet[Tool]) -> QuerySet[Tool]:
+def by_relevance(queryset: ToolsT) -> ToolsT:
     """Best match first; equally good matches the most starred first, then by id."""
     return queryset.order_by(
         F("relevance").desc(nulls_last=True), F("stars").desc(nulls_last=True), "id"
