@@ -3,6 +3,8 @@ the tool suggestion."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from catalog.models import Category, Layer, ToolStatus
@@ -45,27 +47,39 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, languages: list[str], licenses: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        any_choice = [("", "Any")]
-        self.fields["layer"].choices = any_choice + list(
+        any_choice: list[Any] = [("", "Any")]
+        self._choices("layer").choices = any_choice + list(
             Layer.objects.order_by("position", "slug").values_list("slug", "name")
         )
-        self.fields["category"].choices = any_choice + _grouped_categories()
-        self.fields["language"].choices = any_choice + [(value, value) for value in languages]
-        self.fields["license"].choices = (
+        self._choices("category").choices = any_choice + _grouped_categories()
+        self._choices("language").choices = any_choice + [(value, value) for value in languages]
+        self._choices("license").choices = (
             any_choice
             + [(PERMISSIVE, "Any permissive licence")]
             + [(value, value) for value in licenses]
         )
-        self.fields["status"].choices = (
+        self._choices("status").choices = (
             [("", "Active (default)")]
             + [(value, label) for value, label in ToolStatus.choices if value != "active"]
             + [(ANY_STATUS, "Any status")]
         )
-        self.fields["ordering"].choices = [("", "Best match / best overall")] + [
+        self._choices("ordering").choices = [("", "Best match / best overall")] + [
             (key, label) for key, label in ORDERINGS.items() if key != "relevance"
         ]
         self.fields["stars_min"].widget.attrs.update(inputmode="numeric")
         self.fields["stars_max"].widget.attrs.update(inputmode="numeric")
+
+    def _choices(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """Categories labelled with their layer: "Infrastructure › Serving"."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.layer.name} › {obj.name}"
 
 
 class SuggestionForm(forms.Form):
@@ -77,7 +91,7 @@ class SuggestionForm(forms.Form):
             attrs={"placeholder": "owner/name or https://github.com/owner/name"}
         ),
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label="Category it belongs in",
         queryset=Category.objects.select_related("layer").order_by(
             "layer__position", "layer__slug", "position", "slug"
@@ -95,5 +109,4 @@ class SuggestionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].label_from_instance = lambda c: f"{c.layer.name} › {c.name}"
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")

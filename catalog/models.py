@@ -254,7 +254,9 @@ class FormerName(models.Model):
         return self.full_name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:tool-detail", kwargs={"owner": self.owner, "name": self.repo_name})
+        """The tool page under this old name, which redirects to the current one."""
+        owner, name = self.full_name.split("/", 1)
+        return reverse("catalog:tool-detail", kwargs={"owner": owner, "name": name})
 
 
 class MetricSnapshot(models.Model):

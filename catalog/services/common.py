@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -86,11 +86,16 @@ def layers_of(*, category_ids: Iterable[int]) -> set[int]:
 
 
 def changed_message(fields: Iterable[str]) -> list[dict]:
-    names = [str(Tool._meta.get_field(name).verbose_name).capitalize() for name in fields]
+    names = [
+        str(getattr(Tool._meta.get_field(name), "verbose_name", name)).capitalize()
+        for name in fields
+    ]
     return [{"changed": {"fields": names}}]
 
 
-def log_changes(user, entries: list[tuple[models.Model, str | list]], flag: int = CHANGE) -> None:
+def log_changes(
+    user, entries: Sequence[tuple[models.Model, str | list]], flag: int = CHANGE
+) -> None:
     """Write one admin-log row per object (bulk), as the admin does for its own edits."""
     if getattr(user, "pk", None) is None or not entries:
         return

@@ -18,10 +18,9 @@ def suggestion_approve(*, suggestion: Suggestion, reviewer) -> Tool:
         raise CurationError("full_name", f"“{full_name}” is not a GitHub owner/name")
     with transaction.atomic():
         _claim_pending(suggestion)
-        tool = _existing_tool(full_name)
-        created = tool is None
-        if created:
-            tool = _create_suggested_tool(full_name=full_name, category=suggestion.category)
+        existing = _existing_tool(full_name)
+        created = existing is None
+        tool = existing or _create_suggested_tool(full_name=full_name, category=suggestion.category)
         now = timezone.now()
         Suggestion.objects.filter(pk=suggestion.pk).update(
             status=Suggestion.Status.APPROVED, reviewed_by=reviewer, reviewed_at=now, tool=tool
