@@ -44,7 +44,7 @@ class ToolQuerySet(models.QuerySet["Tool"]):
         if missing := wanted - found.keys():
             formerly = self.annotate(matched_former_name=Lower("former_names__full_name"))
             for tool in formerly.filter(matched_former_name__in=missing):
-                found[tool.matched_former_name] = tool
+                found[tool.matched_former_name] = tool  # type: ignore[attr-defined]
         return found
 
     def by_name(self, full_name: str) -> tuple[Tool, bool] | None:

@@ -24,7 +24,7 @@ class EstimatedCountPaginator(Paginator):
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [self.object_list.model._meta.db_table],
+                    [query.model._meta.db_table],
                 )
                 row = cursor.fetchone()
             if row and row[0] >= EXACT_COUNT_BELOW:

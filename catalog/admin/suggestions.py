@@ -94,7 +94,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_filter = ("status", "category__layer")
     list_select_related = ("category__layer", "reviewed_by", "tool")
     search_fields = ("full_name", "reason")
-    ordering = (PENDING_FIRST, "-created_at")
+    ordering = (PENDING_FIRST, "-created_at")  # type: ignore[assignment]  # Django takes expressions
     autocomplete_fields = ("category",)
     actions = (approve, reject)
     show_full_result_count = False
@@ -133,4 +133,4 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Already listed", boolean=True)
     def already_listed(self, suggestion: Suggestion) -> bool:
-        return suggestion.is_listed
+        return suggestion.is_listed  # type: ignore[attr-defined]  # annotated by get_queryset

@@ -79,7 +79,7 @@ class DistinctValueFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin):
         table = connection.ops.quote_name(Tool._meta.db_table)
-        column = connection.ops.quote_name(Tool._meta.get_field(self.field).column)
+        column = connection.ops.quote_name(Tool._meta.get_field(self.field).column)  # type: ignore[union-attr,arg-type]
         sql = (
             f"WITH RECURSIVE seen(value) AS ("
             f" SELECT MIN({column}) FROM {table}"

@@ -117,7 +117,7 @@ class ToolAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice would scan 100k tools
     paginator = EstimatedCountPaginator
-    ordering = (Lower("full_name"),)
+    ordering = (Lower("full_name"),)  # type: ignore[assignment]  # Django takes expressions
     # One column holds names, descriptions and topics (Tool.compose_search_document):
     # no join through topics, so no duplicate rows and no DISTINCT.
     search_fields = ("full_name", "display_name", "search_document")

@@ -12,7 +12,7 @@ NOT_MEASURED = "not yet measured"
 
 
 @register.filter
-def compact(value: int | float | None) -> str:
+def compact(value: int | float | str | None) -> str:
     """12345 → "12.3k", 2_400_000 → "2.4M"; None → "—"."""
     if value is None or value == "":
         return "—"
@@ -101,9 +101,9 @@ def sort_header(context, label: str, key: str, css: str = "num"):
     current = context.get("ordering")
     if not context.get("sortable"):
         return format_html('<th scope="col" class="{}">{}</th>', css, label)
-    state = {f"-{key}": "descending", key: "ascending"}.get(current)
+    state = {f"-{key}": "descending", key: "ascending"}.get(current or "")
     target = key if current == f"-{key}" else f"-{key}"
-    arrow = {"descending": " ↓", "ascending": " ↑"}.get(state, "")
+    arrow = {"descending": " ↓", "ascending": " ↑"}.get(state or "", "")
     return format_html(
         '<th scope="col" class="{}"{}><a href="{}" title="Sort by {}">{}{}</a></th>',
         css,
