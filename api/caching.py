@@ -22,6 +22,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import Count, Max
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework.views import APIView
 
 from api.errors import NotModified
 from catalog.models import Tool
@@ -61,7 +62,7 @@ def _etag(version: CatalogVersion, request) -> str:
     return 'W/"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
 
 
-class ConditionalGetMixin:
+class ConditionalGetMixin(APIView):
     """For read-only API views: validators on 200s, 304 when the client is up to date."""
 
     def initial(self, request, *args, **kwargs) -> None:

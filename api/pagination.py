@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -52,6 +52,7 @@ class Pagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
     page_size_query_param = "page_size"
     django_paginator_class = _CountOnce
+    page: Page  # set by paginate_queryset before any response is built
 
     def get_page_size(self, request) -> int:
         if _is_csv(request):

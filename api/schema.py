@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -59,7 +61,7 @@ class AutoSchema(SpectacularAutoSchema):
         parameters = super().get_override_parameters()
         return [*parameters, *CACHING] if self._is_cached_read() else parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         if self._is_cached_read():
             responses["304"] = {"description": "Not modified: the copy you have is current."}

@@ -106,7 +106,7 @@ class RankedToolSerializer(ToolSerializer):
 
 class ScoreComponentSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     raw_value = serializers.FloatField(allow_null=True, help_text="The measured input, or null.")
     normalised = serializers.FloatField(allow_null=True, help_text="0–1 after capping.")
     weight = serializers.FloatField(help_text="Weight applied (renormalised over known inputs).")

@@ -4,13 +4,16 @@ documented error responses, and the 301 from a former (or differently cased) too
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponseBase, HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.renderers import JSONRenderer
+from rest_framework.pagination import BasePagination
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -27,7 +30,7 @@ NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="Unknown tool or 
 REDIRECT = {301: OpenApiResponse(description="A former name: moved to the canonical URL.")}
 
 
-class FormatChecked:
+class FormatChecked(APIView):
     """An unknown ``?format=`` is a 400 naming ``format`` and the formats this endpoint has,
     not DRF's 404 (which reads as if the path did not exist)."""
 
@@ -45,7 +48,7 @@ class FormatChecked:
 class ReadView(FormatChecked, ConditionalGetMixin, generics.GenericAPIView):
     """A cacheable read endpoint; no pagination unless a subclass asks for it."""
 
-    pagination_class = None
+    pagination_class: type[BasePagination] | None = None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -61,7 +64,10 @@ class ReadView(FormatChecked, ConditionalGetMixin, generics.GenericAPIView):
 class CSVExportMixin:
     """``?format=csv`` beside JSON and the browsable API."""
 
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    renderer_classes: Sequence[type[BaseRenderer]] = [
+        *cast(Sequence[type[BaseRenderer]], api_settings.DEFAULT_RENDERER_CLASSES),
+        CSVRenderer,
+    ]
     csv_columns: list[str] | None = None
 
     def csv_rows(self, data):

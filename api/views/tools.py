@@ -42,8 +42,13 @@ class ToolList(CSVExportMixin, ReadView):
     def get_queryset(self):
         return tool_list(query=tool_query(self.request.query_params)).prefetch_related("topics")
 
+    @property
+    def pages(self) -> Pagination:
+        assert isinstance(self.paginator, Pagination)  # pagination_class
+        return self.paginator
+
     def precondition_checked(self, request, *args, **kwargs) -> bool:
-        self.paginator.check_page(self.get_queryset(), request)
+        self.pages.check_page(self.get_queryset(), request)
         return True
 
     @extend_schema(
@@ -56,7 +61,7 @@ class ToolList(CSVExportMixin, ReadView):
         page = self.paginate_queryset(self.get_queryset())
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         if query.q:  # names close to q when nothing matched, else empty
-            found = self.paginator.page.paginator.count
+            found = self.pages.page.paginator.count
             response.data["did_you_mean"] = [] if found else did_you_mean(query.q)
         return response
 
