@@ -31,6 +31,8 @@ run: install
 
 test: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DEBUG=1 $(PY) -m mypy
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -43,6 +45,7 @@ seed: migrate
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	DEBUG=1 $(PY) -m mypy
 
 bench: install
 	$(PY) -m benchmarks.run

@@ -48,28 +48,28 @@ class SearchForm(forms.Form):
     def __init__(self, *args, languages: list[str], licenses: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         any_choice: list[Any] = [("", "Any")]
-        self._choices("layer").choices = any_choice + list(
+        self.choice_field("layer").choices = any_choice + list(
             Layer.objects.order_by("position", "slug").values_list("slug", "name")
         )
-        self._choices("category").choices = any_choice + _grouped_categories()
-        self._choices("language").choices = any_choice + [(value, value) for value in languages]
-        self._choices("license").choices = (
+        self.choice_field("category").choices = any_choice + _grouped_categories()
+        self.choice_field("language").choices = any_choice + [(value, value) for value in languages]
+        self.choice_field("license").choices = (
             any_choice
             + [(PERMISSIVE, "Any permissive licence")]
             + [(value, value) for value in licenses]
         )
-        self._choices("status").choices = (
+        self.choice_field("status").choices = (
             [("", "Active (default)")]
             + [(value, label) for value, label in ToolStatus.choices if value != "active"]
             + [(ANY_STATUS, "Any status")]
         )
-        self._choices("ordering").choices = [("", "Best match / best overall")] + [
+        self.choice_field("ordering").choices = [("", "Best match / best overall")] + [
             (key, label) for key, label in ORDERINGS.items() if key != "relevance"
         ]
         self.fields["stars_min"].widget.attrs.update(inputmode="numeric")
         self.fields["stars_max"].widget.attrs.update(inputmode="numeric")
 
-    def _choices(self, name: str) -> forms.ChoiceField:
+    def choice_field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         return field

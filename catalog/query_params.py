@@ -7,7 +7,7 @@ Multi-valued parameters take repeated names and comma lists alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 MAX_VALUES = 20  # values of one multi-valued parameter (category, topic, …)
@@ -94,11 +94,11 @@ def date_param(params: Mapping, name: str) -> date | None:
         raise ToolQueryError(name, f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def choices(name: str, given: list[str], allowed: list[str]) -> tuple[str, ...]:
+def choices(name: str, given: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
     """``given`` (deduplicated, in order) when every value is allowed."""
     for value in given:
         if value not in allowed:
-            raise ToolQueryError(name, f"unknown value {value!r}", allowed=allowed)
+            raise ToolQueryError(name, f"unknown value {value!r}", allowed=list(allowed))
     return tuple(dict.fromkeys(given))
 
 

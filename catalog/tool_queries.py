@@ -7,11 +7,11 @@ parameter and what it accepts, never a server error or a silently ignored filter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from catalog.models import Category, Layer, Tool, ToolStatus
@@ -136,7 +136,7 @@ def parse_tool_query(params: Mapping) -> ToolQuery:
     layer = single(params, "layer")
     if layer is not None:
         choices("layer", [layer], list(Layer.objects.values_list("slug", flat=True)))
-    categories = values(params, "category")
+    categories: Sequence[str] = values(params, "category")
     if categories:
         allowed = list(Category.objects.values_list("slug", flat=True))
         categories = choices("category", categories, allowed)
@@ -193,9 +193,10 @@ def _ordered(queryset: QuerySet[Tool], ordering: str) -> QuerySet[Tool]:
         return by_relevance(queryset)
     descending = ordering.startswith("-")
     field = ORDER_FIELDS[ordering.lstrip("-")][0]
+    key: OrderBy
     if field == "full_name":
-        key = Lower("full_name")
-        key = key.desc() if descending else key.asc()
+        name = Lower("full_name")
+        key = name.desc() if descending else name.asc()
     else:
         key = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
     return queryset.order_by(key, "id")

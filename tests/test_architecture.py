@@ -53,6 +53,8 @@ def test_a_package_imports_only_what_lies_beneath_it(package):
 
 def test_the_check_sees_an_import_hidden_in_a_function(tmp_path):
     module = tmp_path / "example.py"
-    module.write_text("def f():\n    from workers.tasks import refresh_batch\n    import api.urls\n")
+    module.write_text(
+        "def f():\n    from workers.tasks import refresh_batch\n    import api.urls\n"
+    )
 
     assert imported_packages(module) == {("workers", 2), ("api", 3)}

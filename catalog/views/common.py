@@ -50,10 +50,3 @@ def bad_request(
 ) -> HttpResponse:
     """The page itself with a friendly explanation of what was wrong, as a 400."""
     return render(request, template, {**context, "error": message}, status=400)
-
-
-def attach_sparklines(tools: Sequence[Tool], *, days: int = SPARKLINE_DAYS) -> None:
-    """Set ``tool.sparkline`` on each tool (on its way out: use ``sparklines``)."""
-    lines = sparklines(tools, days=days)
-    for tool in tools:
-        tool.sparkline = lines[tool.pk]  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from catalog import selectors
 from catalog.models import Category, Layer
 from catalog.tool_queries import ORDERINGS, ToolQueryError, parse_tool_query, tool_list
-from catalog.views.common import attach_sparklines, bad_request, paginate
+from catalog.views.common import bad_request, paginate, sparklines
 
 #: The orderings a leaderboard offers as one-click tabs (all of ORDERINGS work in the URL).
 BOARD_ORDERINGS = {
@@ -33,8 +33,9 @@ def _leaderboard(request: HttpRequest, template: str, context: dict, scope: dict
         message = f"Cannot sort by that: {error.message}. Pick one of the orderings below."
         return bad_request(request, template, {**context, "ordering": "-score"}, message=message)
     page = paginate(request, tool_list(query=query), per_page=50)
-    attach_sparklines(page.object_list)
-    return render(request, template, {**context, "page": page, "ordering": query.ordering})
+    lines = sparklines(list(page.object_list))
+    context = {**context, "page": page, "sparklines": lines, "ordering": query.ordering}
+    return render(request, template, context)
 
 
 def layer_detail(request: HttpRequest, slug: str) -> HttpResponse:

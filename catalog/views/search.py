@@ -6,6 +6,8 @@ REST API runs — so a search URL and an API URL with the same parameters list t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -15,7 +17,7 @@ from catalog import selectors
 from catalog.forms import SearchForm
 from catalog.search import did_you_mean
 from catalog.tool_queries import ORDERINGS, ToolQueryError, parse_tool_query, tool_list
-from catalog.views.common import attach_sparklines, paginate
+from catalog.views.common import paginate, sparklines
 
 FILTER_LABELS = {
     "layer": "Layer",
@@ -54,7 +56,8 @@ def _choices() -> dict[str, list[str]]:
 def _names(form: SearchForm, key: str) -> dict[str, str]:
     """Choice value → its label for a select of the form (optgroups flattened)."""
     names: dict[str, str] = {}
-    for value, label in form.fields[key].choices:
+    choices: Iterable[tuple[str, Any]] = form.choice_field(key).choices  # type: ignore[assignment]
+    for value, label in choices:
         if isinstance(label, list | tuple):
             names.update(dict(label))
         else:
@@ -101,8 +104,8 @@ def search(request: HttpRequest) -> HttpResponse:
         context.update(error=message, error_field=error.field)
         return render(request, "catalog/search.html", context, status=400)
     page = paginate(request, tool_list(query=query))
-    attach_sparklines(page.object_list)
     context.update(
+        sparklines=sparklines(list(page.object_list)),
         did_you_mean=did_you_mean(query.q) if query.q and not page.paginator.count else [],
         page=page,
         query=query,
