@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from api.filters import LAYER, tool_query
 from api.views.base import BAD_REQUEST, ReadView
 from catalog import selectors
+from catalog.models import Category, Layer
 from catalog.stats import survey_stats
 
 
@@ -71,6 +72,7 @@ class LayerList(ReadView):
     """Every layer of the AI stack with its totals and its best tools by score."""
 
     serializer_class = LayerSummarySerializer
+    queryset = Layer.objects.all()  # what the browsable API's forms introspect
 
     @extend_schema(summary="Layers", responses={200: LayerSummarySerializer(many=True)})
     def get(self, request):
@@ -82,6 +84,7 @@ class CategoryList(ReadView):
     """Every category (of one layer with ``?layer=``) with its totals and best tools."""
 
     serializer_class = CategorySummarySerializer
+    queryset = Category.objects.all()  # what the browsable API's forms introspect
 
     @extend_schema(
         summary="Categories",
