@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from fast_update.fast import fast_update
 
+from catalog.concurrency import retry_conflicts, tools_lock
 from catalog.models import Layer, MetricSnapshot, Tool, ToolStatus
 from catalog.ranking import derive as rankings
 from catalog.ranking.derive import Derived, ScoreBreakdown, ToolFacts
@@ -121,8 +123,11 @@ def _apply(tool: Tool, derived: Derived, now) -> None:
 
 
 def _write(tools: list[Tool], fields: tuple[str, ...]) -> None:
+    """Save ``fields`` of ``tools``, their rows locked in id order first (see
+    ``catalog.concurrency``: concurrent refresh batches then never deadlock on them)."""
     if tools:
         with transaction.atomic():
+            tools_lock(tool.pk for tool in tools)
             fast_update(Tool.objects.all(), tools, fields, batch_size=CHUNK_SIZE, unfiltered=True)
 
 
@@ -158,7 +163,7 @@ def recompute_rankings(*, tool_ids: Iterable[int] | None = None) -> int:
         for tool in chunk:
             _apply(tool, derived[tool.id], now)
             layer_ids.add(tool.category.layer_id)
-        _write(chunk, DERIVED_FIELDS)
+        retry_conflicts(partial(_write, chunk, DERIVED_FIELDS))
         updated += len(chunk)
     if updated:
         recompute_ranks(layer_ids=None if tool_ids is None else layer_ids)
@@ -169,11 +174,16 @@ def recompute_ranks(*, layer_ids: Iterable[int] | None = None) -> int:
     """Number listed tools 1, 2, … by score within their category and their layer.
 
     Only listed tools (not hidden, status active) with a score are ranked; every other tool's
-    ranks are NULL. Returns the number of tools whose ranks changed.
+    ranks are NULL. Returns the number of tools whose ranks changed. A deadlock or serialization
+    failure is retried from the start (``catalog.concurrency``).
     """
+    wanted = None if layer_ids is None else sorted(set(layer_ids))
+    return retry_conflicts(lambda: _recompute_ranks(layer_ids=wanted))
+
+
+def _recompute_ranks(*, layer_ids: list[int] | None) -> int:
     tools, layers = Tool.objects.all(), Layer.objects.order_by("id")
     if layer_ids is not None:
-        layer_ids = list(layer_ids)
         tools = tools.filter(category__layer_id__in=layer_ids)
         layers = layers.filter(id__in=layer_ids)
     with transaction.atomic():

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from fast_update.fast import fast_update
 
+from catalog.concurrency import retry_conflicts, tools_lock
 from catalog.models import FormerName, MetricSnapshot, Tool, ToolStatus, Topic
 from workers.github import RepoFacts, RepoResult, RepoStatus
 from workers.refresh.runs import RefreshTally
@@ -55,15 +56,21 @@ def tools_write_results(
     for tool in failed:
         tool.updated_at = now
     identities = {tool.pk: (tool.full_name, tool.github_id) for tool, _ in ok}
+    failures = list(tally.errors)
+
+    def attempt() -> list[tuple[Tool, str]]:
+        # From the tools as read: an attempt the database rolled back left them renamed.
+        for tool, _ in ok:
+            tool.full_name, tool.github_id = identities[tool.pk]
+        tally.errors[:] = failures
+        return _write(ok, failed, now=now, tally=tally, notes=notes, source=source)
+
     try:
-        renamed = _write(ok, failed, now=now, tally=tally, notes=notes, source=source)
+        renamed = retry_conflicts(attempt)
     except IntegrityError:
         # Another worker took a name or GitHub id between our reads and our write (two tools
         # for one repository in two batches): read again, which now shows it, and write once more.
-        for tool, _ in ok:
-            tool.full_name, tool.github_id = identities[tool.pk]
-        tally.errors.clear()
-        renamed = _write(ok, failed, now=now, tally=tally, notes=notes, source=source)
+        renamed = retry_conflicts(attempt)
     tally.ok = len(ok)
     tally.renamed = len(renamed)
     return tally, [tool.pk for tool, _ in ok]
@@ -72,6 +79,8 @@ def tools_write_results(
 def _write(ok, failed, *, now, tally, notes, source) -> list[tuple[Tool, str]]:
     with transaction.atomic():
         renamed = _apply_facts(ok, now=now, tally=tally, notes=notes)
+        # Every row this transaction updates, locked in id order (catalog.concurrency).
+        tools_lock([tool.pk for tool, _ in ok] + [tool.pk for tool in failed])
         _write_topics(ok)
         _update(Tool, [tool for tool, _ in ok], FACT_FIELDS)
         _update(Tool, failed, FAILURE_FIELDS)
@@ -86,7 +95,13 @@ def tools_record_batch_error(*, tools: Iterable[Tool], error: str, now: datetime
     for tool in tools:
         tool.last_refresh_error = error[:1000]
         tool.updated_at = now
-    _update(Tool, tools, ["last_refresh_error", "updated_at"])
+
+    def write() -> None:
+        with transaction.atomic():
+            tools_lock(tool.pk for tool in tools)
+            _update(Tool, tools, ["last_refresh_error", "updated_at"])
+
+    retry_conflicts(write)
 
 
 def _update(model, objects: list, fields: list[str]) -> None:
@@ -234,7 +249,9 @@ def _write_topics(ok: list[tuple[Tool, RepoFacts]]) -> None:
         tool.search_document = tool.compose_search_document(wanted[tool.pk])
     if not changed:
         return
-    names = {name for pk in changed for name in wanted[pk]}
+    # Sorted: two batches adding the same new topics insert them in one order, so neither
+    # waits on a name the other inserted while it holds one the first needs.
+    names = sorted({name for pk in changed for name in wanted[pk]})
     Topic.objects.bulk_create([Topic(name=name) for name in names], ignore_conflicts=True)
     topic_ids = dict(Topic.objects.filter(name__in=names).values_list("name", "pk"))
     through = Tool.topics.through
