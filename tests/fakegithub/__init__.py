@@ -20,7 +20,9 @@ Repositories (:class:`FakeRepo`, every field settable): ``add_repo(full_name, **
 301s the old name), ``delete(name)`` (NOT_FOUND / 404), ``block(name)`` (DMCA: FORBIDDEN
 "Repository access blocked" / 451), ``access="forbidden"``, ``archived``, ``disabled``,
 ``contributors`` / ``contributors_state`` ("computing" → 202, "too_large" → 403),
-``field_errors`` (partial data), ``corrupt`` (garbage values), ``query_times_out`` (502).
+``field_errors`` (partial data), ``corrupt`` (garbage values), ``query_times_out`` (502),
+``star_history`` (date → stars added that day, for ``/stargazers/history``; unset: synthesised
+from ``created_at`` and ``stars``, see ``star_history.py``).
 
 Rate limits: ``set_budget(remaining, limit=5000, reset_at=…, token=None|"t"|"", resource=
 "graphql"|"core")`` (``token=None``: every token), ``budget(token, resource)``, ``tokens`` (the

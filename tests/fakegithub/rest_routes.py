@@ -6,15 +6,15 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import recordings as rec
-from . import rest
+from . import rest, star_history
 from .rest import Answer
 from .state import Budget, FakeRepo, LoggedRequest
 
 if TYPE_CHECKING:
     from .server import FakeGitHub
 
-_REPO_PATH = re.compile(r"/repos/([^/]+)/([^/]+?)(/contributors)?/?")
-_ID_PATH = re.compile(r"/repositories/(\d+)(/contributors)?/?")
+_REPO_PATH = re.compile(r"/repos/([^/]+)/([^/]+?)(/contributors|/stargazers/history)?/?")
+_ID_PATH = re.compile(r"/repositories/(\d+)(/contributors|/stargazers/history)?/?")
 TOO_LARGE = (
     "The history or contributor list is too large to list contributors for this "
     "repository via the API."
@@ -51,6 +51,8 @@ def answer_rest(
         return _charge(entry, core, rest.blocked(repo, core))
     if repo.access == "forbidden":
         return _charge(entry, core, rest.forbidden("Resource not accessible", core))
+    if suffix == "/stargazers/history":
+        return _star_history(fake, repo, params, headers, core, entry)
     if suffix:
         return _contributors(fake, repo, params, headers, core, entry)
     payload = rest.repository_json(repo, fake.api_url)
@@ -67,6 +69,13 @@ def _contributors(fake: FakeGitHub, repo, params, headers, core, entry) -> Answe
     if repo.contributors_state == "too_large":
         return _charge(entry, core, rest.forbidden(TOO_LARGE, core))
     answer, tag = rest.contributors_page(repo, params, core, fake.api_url)
+    if headers.get("if-none-match") == tag:
+        return rest.not_modified(tag, core, "core")
+    return _charge(entry, core, answer)
+
+
+def _star_history(fake: FakeGitHub, repo, params, headers, core, entry) -> Answer:
+    answer, tag = star_history.history_page(repo, params, core, fake.api_url)
     if headers.get("if-none-match") == tag:
         return rest.not_modified(tag, core, "core")
     return _charge(entry, core, answer)

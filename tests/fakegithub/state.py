@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -50,6 +50,8 @@ class FakeRepo:
     corrupt: dict[str, Any] = field(default_factory=dict)
     # Any GraphQL query that includes this repository times out on GitHub's side (502)
     query_times_out: bool = False
+    # Stars added per day for /stargazers/history; None: synthesised from created_at and stars
+    star_history: dict[date, int] | None = None
 
     @property
     def owner(self) -> str:

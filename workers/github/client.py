@@ -19,7 +19,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +31,7 @@ from workers.github import parse as p
 from workers.github.governor import TokenPool
 from workers.github.graphql import build_query, parse_answer
 from workers.github.rest import contributor_count, rest_result
+from workers.github.star_history import StarHistoryAnswer, fetch_star_history
 from workers.github.transport import MalformedResponse, Transport, message_of
 from workers.github.types import (
     BatchResult,
@@ -210,6 +211,16 @@ class GitHubClient:
         new_name = self._name_at(moved) if moved else None
         answer = contributor_count(response, payload, etag=etag, new_full_name=new_name)
         return ContributorCount(**{**answer, "requests": self.requests - started})
+
+    def fetch_star_history(
+        self, full_name: str, *, etag: str = "", since: date | None = None
+    ) -> StarHistoryAnswer:
+        """Stars added per day (``workers.github.star_history``); ETag-aware, paged to ``since``."""
+        if not is_full_name(full_name):
+            return StarHistoryAnswer("missing", error=f"{full_name!r} is not a GitHub owner/name")
+        return fetch_star_history(
+            self.http, full_name, etag=etag, since=since, name_at=self._name_at
+        )
 
     def _name_at(self, location: str) -> str | None:
         """The current owner/name of the repository a 301 pointed to (one more request)."""
