@@ -27,6 +27,7 @@ from api.views.base import BAD_REQUEST, NOT_FOUND, CSVExportMixin, ReadView
 from catalog import selectors
 from catalog.models import Tool
 from catalog.query_params import choice_param, date_param, integer_param
+from catalog.search import tools_by_repo_name
 from catalog.tool_queries import ORDER_FIELDS, tool_list
 
 #: Leaderboard metrics: every ordering key except the name; best (largest / newest) first.
@@ -190,7 +191,10 @@ class Compare(ReadView):
                 "tools",
                 OpenApiTypes.STR,
                 required=True,
-                description=f"2–{MAX_COMPARE} tools as owner/name, comma-separated.",
+                description=(
+                    f"2–{MAX_COMPARE} tools as owner/name, comma-separated; a repository "
+                    "name alone will do when one tool has it (several: a 400 listing them)."
+                ),
                 examples=[],
             ),
             OpenApiParameter(
@@ -227,6 +231,15 @@ class Compare(ReadView):
         tools: list[Tool] = []
         for full_name in names:
             tool = found.get(full_name.lower())
+            if tool is None and "/" not in full_name:  # a bare repository name (issue 13)
+                candidates = tools_by_repo_name(full_name)
+                if len(candidates) > 1:
+                    raise ParameterError(
+                        "tools",
+                        f"{full_name} names several tools; give one as owner/name",
+                        allowed=[candidate.full_name for candidate in candidates],
+                    )
+                tool = candidates[0] if candidates else None
             if tool is None:
                 raise NotFound("tools", f"no tool named {full_name} in the catalog")
             if any(listed.pk == tool.pk for listed in tools):

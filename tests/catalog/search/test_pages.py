@@ -208,3 +208,16 @@ def test_edits_are_searchable_at_once(client, tools):
     assert "lancedb/lancedb" in client.get("/api/v1/tools/?q=columnar").content.decode()
     tool.delete()
     assert "lancedb" not in client.get("/api/v1/tools/?q=columnar").content.decode()
+
+
+def test_the_api_compare_takes_a_bare_name_and_lists_candidates_when_shared(client, tools):
+    body = client.get("/api/v1/compare/", {"tools": "llamaindex,vllm"}).json()
+    assert [tool["full_name"] for tool in body["tools"]] == [
+        "run-llama/llama_index",
+        "vllm-project/vllm",
+    ]
+    make_tool("someone/vllm", category=tools["vllm-project/vllm"].category)
+    response = client.get("/api/v1/compare/", {"tools": "llamaindex,vllm"})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "tools"
+    assert sorted(response.json()["allowed"]) == ["someone/vllm", "vllm-project/vllm"]
