@@ -5,8 +5,9 @@ a topic 6, the tool's category (name, description, synonyms, layer) 5, descripti
 rest 2 — and a query of several terms earns a bonus when all of them are in one field
 (category 8, name 6, display name 5, text 2; a topic spelling the whole query 6). A name
 equal to the query without case and ``_ - . /`` (``llamaindex`` = ``llama_index``) earns 25,
-its owner 10; names close to the query (typos) up to 9 by closeness. A tool matches when every
-term is somewhere (its text or its category), or its name is close to the whole query.
+its owner 10, an exact owner/name (current or former) 30; when the words as typed find fewer
+than ten tools, names close to the query (typos) earn up to 9 by closeness. A tool matches
+when every term is somewhere (its text or its category), or its name answers the query.
 """
 
 from __future__ import annotations
