@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 
 from catalog.models import Category, Layer, MetricSnapshot, Tool
 
@@ -37,3 +37,8 @@ def make_tool(full_name: str | None = None, *, category: Category | None = None,
 
 def make_snapshot(tool: Tool, day: date, **metrics) -> MetricSnapshot:
     return MetricSnapshot.objects.create(tool=tool, date=day, **metrics)
+
+
+def when(day: str) -> datetime:
+    """An ISO day (or date-time) as an aware UTC datetime: ``when("2026-11-28")``."""
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from catalog.models import FormerName, Topic
-from tests.factories import make_category, make_layer, make_snapshot, make_tool
+from tests.factories import make_category, make_layer, make_snapshot, make_tool, when
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +39,6 @@ def curator(staff_token) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {staff_token.key}")
     return client
-
-
-def when(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(tzinfo=UTC)
 
 
 @pytest.fixture

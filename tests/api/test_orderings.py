@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 
 import pytest
 
 from catalog.tool_queries import ORDERINGS
-from tests.factories import make_category, make_tool
+from tests.factories import make_category, make_tool, when
 
 pytestmark = pytest.mark.django_db
-
-
-def when(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(tzinfo=UTC)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from django.http import QueryDict
@@ -16,13 +16,9 @@ from catalog.tool_queries import (
     parse_tool_query,
     tool_list,
 )
-from tests.factories import make_category, make_layer, make_tool
+from tests.factories import make_category, make_layer, make_tool, when
 
 pytestmark = pytest.mark.django_db
-
-
-def when(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(tzinfo=UTC)
 
 
 @pytest.fixture
