@@ -146,6 +146,12 @@ class Tool(models.Model):
     activity = models.FloatField(null=True, blank=True, help_text="0–1, recent pushes and commits")
     score = models.FloatField(null=True, blank=True, help_text="composite score, 0–100")
     score_version = models.CharField(max_length=16, blank=True)
+    score_provisional = models.BooleanField(
+        default=False, help_text="scored from stars, activity and contributors: no current trend"
+    )
+    gains_window_end = models.DateField(
+        null=True, blank=True, help_text="the day the gain windows end (latest star count)"
+    )
     rank_in_category = models.IntegerField(null=True, blank=True)
     rank_in_layer = models.IntegerField(null=True, blank=True)
     rankings_computed_at = models.DateTimeField(null=True, blank=True)

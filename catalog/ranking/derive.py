@@ -35,6 +35,7 @@ from catalog.ranking.star_series import (
 )
 
 __all__ = [
+    "CURRENT_DAYS",
     "MAX_STRETCH",
     "MOMENTUM_MAX_SPAN",
     "SCORE_VERSION",
@@ -47,6 +48,7 @@ __all__ = [
     "ToolFacts",
     "WindowMeasure",
     "activity",
+    "current_gains",
     "damped_gain",
     "derive",
     "measure_window",
@@ -60,6 +62,27 @@ __all__ = [
 PUSH_HALF_LIFE_DAYS = 90
 #: Activity: commits in the last 90 days at which the commit signal saturates.
 COMMITS_90D_CAP = 300
+#: Gains are current when their windows end at most this many days before the catalog's
+#: "as of" (its newest observation); older ones are "not current" and not used.
+CURRENT_DAYS = 7
+
+
+def current_gains(window_end: date | None, catalog_as_of: date | None) -> bool:
+    """Whether windows ending on ``window_end`` are current against ``catalog_as_of``.
+
+    Without a catalog date (nothing measured) any window end is current.
+    """
+    if window_end is None:
+        return False
+    return catalog_as_of is None or (catalog_as_of - window_end).days <= CURRENT_DAYS
+
+
+def not_current_reason(window_end: date, catalog_as_of: date) -> str:
+    """Why gains ending on ``window_end`` are not used, in words."""
+    return (
+        f"its latest star count is from {window_end:%d %b %Y}, more than {CURRENT_DAYS} days "
+        f"before the catalog's newest figures ({catalog_as_of:%d %b %Y})"
+    )
 
 
 def _as_date(value: date | datetime | None) -> date | None:
@@ -116,18 +139,21 @@ class Derived:
     momentum: Momentum | None  # the score's trend signal
     activity: float | None
     breakdown: ScoreBreakdown
+    current: bool = True  # the windows end within CURRENT_DAYS of the catalog's as-of
 
     @property
     def score(self) -> float | None:
         return self.breakdown.score
 
 
-def derive(facts: ToolFacts) -> Derived:
+def derive(facts: ToolFacts, *, catalog_as_of: date | None = None) -> Derived:
     """Gains, growth, activity and score for one tool.
 
     The windows end at the tool's latest observation (its newest snapshot, or the latest
-    metrics when those are newer), not at today: a tool last measured months ago still gets
-    honest gains *as of* that day, and the breakdown says which day that is.
+    metrics when those are newer), not at today. They are used only when that day lies
+    within ``CURRENT_DAYS`` of ``catalog_as_of`` (the newest observation in the catalog):
+    otherwise the gains, growth and star trend are "not current" (None), the score is
+    provisional, and the breakdown says why. Without ``catalog_as_of`` every window is current.
     """
     series = list(facts.series)
     as_of = _as_date(facts.metrics_as_of)
@@ -136,7 +162,14 @@ def derive(facts: ToolFacts) -> Derived:
         series.append((as_of, facts.stars))
     history = StarHistory.of(series)
     window_end = date.fromordinal(history.days[-1]) if history.days else None
-    windows = {days: measure_window(history, window_days=days, end=window_end) for days in WINDOWS}
+    current = current_gains(window_end, catalog_as_of)
+    stale = ""
+    if window_end is not None and catalog_as_of is not None and not current:
+        stale = not_current_reason(window_end, catalog_as_of)
+    windows = {
+        days: measure_window(history, window_days=days, end=window_end) if current else None
+        for days in WINDOWS
+    }
     gains = {days: window.gain if window else None for days, window in windows.items()}
     damped = {days: window.damped_gain if window else None for days, window in windows.items()}
     month = windows[30]
@@ -152,7 +185,7 @@ def derive(facts: ToolFacts) -> Derived:
     latest_stars = facts.stars
     if history.days and (latest_stars is None or as_of != window_end):
         latest_stars = history.stars[-1]
-    trend = momentum(history, end=window_end)
+    trend = momentum(history, end=window_end) if current else None
     breakdown = score_breakdown(
         stars=latest_stars,
         momentum=trend.per_30_days if trend else None,
@@ -161,8 +194,9 @@ def derive(facts: ToolFacts) -> Derived:
         contributors=facts.contributors,
         window_end=window_end,
         trend_span_days=trend.span_days if trend else None,
+        not_current=stale,
     )
-    return Derived(window_end, gains, damped, growth, trend, alive, breakdown)
+    return Derived(window_end, gains, damped, growth, trend, alive, breakdown, current)
 
 
 def rank_positions(

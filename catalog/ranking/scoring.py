@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-SCORE_VERSION = "2026.11-2"
+SCORE_VERSION = "2026.12-1"
 
 
 def log_normalise(value: float, *, cap: float) -> float:
@@ -48,9 +48,11 @@ SIGNALS = (
     Signal("activity", "Activity (recent pushes and commits)", 0.20, None),
     Signal("contributors", "Contributors", 0.15, 1_000),
 )
-#: No score without these: without a measured star trend a "composite" would only restate
-#: popularity. Other missing signals are left out and the known weights renormalised.
+#: A full score needs these. Other missing signals are left out and the known weights
+#: renormalised. Stars without a current star trend give a *provisional* score instead.
 REQUIRED = ("stars", "momentum")
+#: The signals a provisional score is built from (the trend counts as none until measured).
+PROVISIONAL_SIGNALS = ("stars", "activity", "contributors")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class ScoreBreakdown:
     score: float | None  # None when a required signal is missing (see REQUIRED)
     components: list[ScoreComponent]
     window_end: date | None = None  # the day the gains' windows end (latest observation)
+    provisional: bool = False  # scored from stars, activity and contributors alone
+    not_current: str = ""  # why the star trend is not used ("" when it is current or absent)
 
     @property
     def missing(self) -> list[str]:
@@ -83,12 +87,17 @@ class ScoreBreakdown:
 
     @property
     def reason(self) -> str:
-        """Why there is no score ("" when there is one), in words for the tool page."""
-        if self.score is not None:
-            return ""
-        if "stars" in self.missing:
+        """Why the score is missing or provisional ("" for a full score), in words."""
+        if self.score is None:
             return "not measured yet"
-        return "needs a star trend: two star counts at least a week apart, within a year"
+        if not self.provisional:
+            return ""
+        if self.not_current:
+            return f"provisional: {self.not_current}"
+        return (
+            "provisional: no star trend yet (it needs two star counts at least a week apart, "
+            "within a year); scored from stars, activity and contributors alone"
+        )
 
 
 def _normalise(signal: Signal, raw: float) -> float:
@@ -99,10 +108,12 @@ def _normalise(signal: Signal, raw: float) -> float:
     return log_normalise(raw, cap=signal.cap)
 
 
-def _note(name: str, value: float | None, trend_span_days: int | None) -> str:
+def _note(name: str, value: float | None, trend_span_days: int | None, not_current: str) -> str:
     """How a component was measured, or why it was not."""
     trend = name in ("momentum", "growth")
     if value is None:
+        if trend and not_current:
+            return f"not current: {not_current}"
         if trend and trend_span_days is None:
             return "not measured: too little star history"
         return "not measured: no stars at the start" if name == "growth" else "not measured"
@@ -122,12 +133,16 @@ def score_breakdown(
     contributors: float | None,
     window_end: date | None = None,
     trend_span_days: int | None = None,
+    not_current: str = "",
 ) -> ScoreBreakdown:
     """The 0–100 score as a weighted mean of capped, log-normalised signals, and its parts.
 
-    No score (None) when a ``REQUIRED`` signal is unknown. Other unknown signals are left out
-    and the weights of the known ones renormalised to sum to 1; the breakdown names the
-    missing ones. The contributions add up to the score exactly.
+    With every ``REQUIRED`` signal known, unknown others are left out and the weights of the
+    known ones renormalised to sum to 1. With stars but no star trend (too little history, or
+    one that is ``not_current``) the score is *provisional*: the known signals among
+    ``PROVISIONAL_SIGNALS`` at their nominal weights, the trend counting as none — a lower
+    bound of the full score. Without stars there is no score (None). The breakdown names the
+    missing signals; the contributions add up to the score exactly.
     """
     raw = {
         "stars": stars,
@@ -139,12 +154,18 @@ def score_breakdown(
     if momentum is None:
         trend_span_days = None
     scored = all(raw[name] is not None for name in REQUIRED)
+    provisional = not scored and stars is not None
+    if provisional:
+        momentum = growth = raw["momentum"] = raw["growth"] = None
     known_weight = sum(s.weight for s in SIGNALS if raw[s.name] is not None)
     components = []
     for signal in SIGNALS:
         value = raw[signal.name]
         normalised = None if value is None else _normalise(signal, value)
-        weight = signal.weight / known_weight if scored and normalised is not None else 0.0
+        if provisional:
+            weight = signal.weight if normalised is not None else 0.0
+        else:
+            weight = signal.weight / known_weight if scored and normalised is not None else 0.0
         contribution = 100.0 * weight * normalised if weight and normalised is not None else 0.0
         components.append(
             ScoreComponent(
@@ -156,8 +177,8 @@ def score_breakdown(
                 contribution=contribution,
                 nominal_weight=signal.weight,
                 cap=signal.cap,
-                note=_note(signal.name, value, trend_span_days),
+                note=_note(signal.name, value, trend_span_days, not_current),
             )
         )
-    score = sum(c.contribution for c in components) if scored else None
-    return ScoreBreakdown(SCORE_VERSION, score, components, window_end)
+    score = sum(c.contribution for c in components) if scored or provisional else None
+    return ScoreBreakdown(SCORE_VERSION, score, components, window_end, provisional, not_current)

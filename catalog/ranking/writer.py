@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from fast_update.fast import fast_update
 
@@ -52,6 +52,8 @@ DERIVED_FIELDS = (
     "activity",
     "score",
     "score_version",
+    "score_provisional",
+    "gains_window_end",
     "rankings_computed_at",
 )
 
@@ -97,17 +99,26 @@ def _series_by_tool(
     return series, since
 
 
-def _derive_chunk(chunk: list[Tool]) -> dict[int, Derived]:
+def catalog_as_of() -> date | None:
+    """The catalog's "as of": the day of its newest observation (None: nothing measured)."""
+    newest = Tool.objects.aggregate(newest=Max("metrics_as_of"))["newest"]
+    return newest.date() if newest is not None else None
+
+
+def _derive_chunk(chunk: list[Tool], anchor: date | None) -> dict[int, Derived]:
     """Derive every tool of ``chunk`` from one or two snapshot queries."""
     series, since = _series_by_tool(chunk, lookback=WINDOW_LOOKBACK)
-    derived = {tool.id: rankings.derive(_facts(tool, series[tool.id])) for tool in chunk}
+    derived = {
+        tool.id: rankings.derive(_facts(tool, series[tool.id]), catalog_as_of=anchor)
+        for tool in chunk
+    }
     untrended = [t for t in chunk if t.stars is not None and derived[t.id].momentum is None]
     if untrended and since is not None:
         older, _ = _series_by_tool(untrended, lookback=TREND_LOOKBACK, before=since)
         for tool in untrended:
             if older[tool.id]:
                 facts = _facts(tool, older[tool.id] + series[tool.id])
-                derived[tool.id] = rankings.derive(facts)
+                derived[tool.id] = rankings.derive(facts, catalog_as_of=anchor)
     return derived
 
 
@@ -119,6 +130,8 @@ def _apply(tool: Tool, derived: Derived, now) -> None:
     tool.activity = derived.activity
     tool.score = derived.score
     tool.score_version = rankings.SCORE_VERSION
+    tool.score_provisional = derived.breakdown.provisional
+    tool.gains_window_end = derived.window_end
     tool.rankings_computed_at = now
 
 
@@ -140,10 +153,21 @@ def recompute_rankings(*, tool_ids: Iterable[int] | None = None) -> int:
     ranks in their layers and categories. Returns the number of tools recomputed.
     """
     tools = Tool.objects.all()
+    anchor = catalog_as_of()
     if tool_ids is not None:
         wanted = sorted(set(tool_ids))
         if not wanted:
             return 0
+        # A refresh that moves the catalog's as-of forward makes other tools' gains stale.
+        if anchor is not None:
+            cut = anchor - timedelta(days=rankings.CURRENT_DAYS)
+            stale = tools.filter(gains_window_end__lt=cut).filter(
+                Q(score_provisional=False, score__isnull=False)
+                | Q(stars_gained_7d__isnull=False)
+                | Q(stars_gained_30d__isnull=False)
+                | Q(stars_gained_90d__isnull=False)
+            )
+            wanted = sorted(set(wanted) | set(stale.values_list("id", flat=True)))
     else:
         # Tools measured at about the same time share a chunk, so each chunk's snapshot query
         # reads a narrow range of dates.
@@ -159,7 +183,7 @@ def recompute_rankings(*, tool_ids: Iterable[int] | None = None) -> int:
             .only(*_FACT_FIELDS, "category__layer_id")
             .select_related("category")
         )
-        derived = _derive_chunk(chunk)
+        derived = _derive_chunk(chunk, anchor)
         for tool in chunk:
             _apply(tool, derived[tool.id], now)
             layer_ids.add(tool.category.layer_id)
@@ -233,7 +257,7 @@ def tool_derived(tool: Tool) -> Derived:
     if tool.metrics_as_of is not None:
         snapshots = snapshots.filter(date__gte=tool.metrics_as_of.date() - TREND_LOOKBACK)
     series = list(snapshots.order_by().values_list("date", "stars"))
-    return rankings.derive(_facts(tool, series))
+    return rankings.derive(_facts(tool, series), catalog_as_of=catalog_as_of())
 
 
 def tool_score_breakdown(tool: Tool) -> ScoreBreakdown:

@@ -271,12 +271,12 @@ def score(**overrides) -> float:
     return derive(facts(**overrides)).score
 
 
-def test_a_mid_sized_maintained_tool_scores_67_75_under_formula_2026_11_2():
+def test_a_mid_sized_maintained_tool_scores_67_75_under_formula_2026_12_1():
     # 100 × (0.30 × 0.6978 + 0.25 × 0.6196 + 0.10 × 0.6136 + 0.20 × 0.8563 + 0.15 × 0.5375)
     # with the normalised values worked out in the test below.
     result = derive(facts())
     assert result.score == pytest.approx(67.75, abs=0.01)
-    assert result.breakdown.version == "2026.11-2"
+    assert result.breakdown.version == "2026.12-1"
 
 
 def test_each_component_contributes_100_times_weight_times_normalised_value():
@@ -352,20 +352,63 @@ def test_missing_signals_are_left_out_and_named():
     assert sum(c.contribution for c in breakdown.components) == pytest.approx(breakdown.score)
 
 
-def test_no_score_without_stars_or_a_star_trend():
+def test_no_score_without_stars():
     assert derive(ToolFacts()).score is None
     assert derive(facts(stars=None, series=())).score is None
-    # One observation says nothing about a trend: a popularity figure is not a composite.
-    single = derive(facts(series=(), metrics_as_of=END))
-    assert single.score is None
-    assert single.breakdown.missing == ["momentum", "growth"]
-    parts = {c.name: c for c in single.breakdown.components}
-    assert parts["stars"].raw_value == 5000  # what is known is still shown
-    assert parts["momentum"].note == "not measured: too little star history"
-    assert all(c.contribution == 0 for c in single.breakdown.components)
-    assert single.breakdown.reason.startswith("needs a star trend")
     assert derive(ToolFacts()).breakdown.reason == "not measured yet"
     assert derive(facts()).breakdown.reason == ""
+    assert derive(facts()).breakdown.provisional is False
+
+
+def test_stars_without_a_star_trend_give_a_provisional_score_from_what_is_known():
+    # One observation: no trend. Stars, activity and contributors at their nominal weights,
+    # the trend counting as none (normalised values worked out in the test above):
+    # 100 × (0.30 × 0.69780 + 0.20 × 0.85632 + 0.15 × 0.53752) = 20.934 + 17.126 + 8.063
+    single = derive(facts(series=(), metrics_as_of=END))
+    assert single.score == pytest.approx(46.12, abs=0.01)
+    assert single.breakdown.provisional is True
+    assert single.breakdown.missing == ["momentum", "growth"]
+    parts = {c.name: c for c in single.breakdown.components}
+    assert parts["stars"].raw_value == 5000
+    assert parts["stars"].weight == 0.30  # nominal, not renormalised
+    assert parts["momentum"].note == "not measured: too little star history"
+    assert parts["momentum"].contribution == 0
+    assert single.breakdown.reason.startswith("provisional: no star trend yet")
+
+
+def test_a_provisional_score_is_a_lower_bound_of_the_full_one():
+    # Stars alone: 100 × 0.30 × log(1 + 16,400) / log(1 + 200,000) = 100 × 0.30 × 0.79510
+    alone = derive(ToolFacts(stars=16_400, metrics_as_of=END))
+    assert alone.score == pytest.approx(23.85, abs=0.01)
+    assert derive(facts(series=(), metrics_as_of=END)).score < derive(facts()).score
+
+
+def test_gains_ending_more_than_seven_days_before_the_catalog_as_of_are_not_current():
+    eight_days_later = END + timedelta(days=8)
+    stale = derive(facts(), catalog_as_of=eight_days_later)
+    assert stale.current is False
+    assert stale.gains == {7: None, 30: None, 90: None}
+    assert stale.damped_gains == {7: None, 30: None, 90: None}
+    assert stale.growth_30d is None
+    assert stale.momentum is None
+    assert stale.window_end == END  # still said: the day the figures are from
+    # Provisional, as for a single observation: 46.12 (see above).
+    assert stale.score == pytest.approx(46.12, abs=0.01)
+    assert stale.breakdown.provisional is True
+    parts = {c.name: c for c in stale.breakdown.components}
+    assert parts["momentum"].note.startswith("not current: its latest star count is from 26 Jun")
+    assert stale.breakdown.reason == (
+        "provisional: its latest star count is from 26 Jun 2025, more than 7 days before "
+        "the catalog's newest figures (04 Jul 2025)"
+    )
+
+
+def test_gains_ending_seven_days_before_the_catalog_as_of_are_current():
+    week_later = derive(facts(), catalog_as_of=END + timedelta(days=7))
+    assert week_later.current is True
+    assert week_later.gains[30] == 300  # 5000 − 4700
+    assert week_later.score == pytest.approx(67.75, abs=0.01)
+    assert week_later.breakdown.provisional is False
 
 
 def test_momentum_falls_back_to_the_latest_longer_span_scaled_to_30_days():
@@ -390,7 +433,8 @@ def test_momentum_of_a_young_tool_is_measured_from_its_first_week():
     assert result.momentum.span_days == 12
     assert result.momentum.per_30_days == pytest.approx(600)
     # Six days are not enough to call it a trend.
-    assert derive(facts(series=tuple(daily(cumulative([20] * 6))), stars=None)).score is None
+    six_days = derive(facts(series=tuple(daily(cumulative([20] * 6))), stars=None))
+    assert six_days.breakdown.provisional is True
 
 
 def test_momentum_does_not_reach_back_more_than_a_year():

@@ -103,10 +103,36 @@ def test_recompute_for_some_tools_reranks_their_category():
     later = datetime(END.year, END.month, END.day, tzinfo=UTC) + timedelta(days=30)
     Tool.objects.filter(pk=second.pk).update(stars=40_000, metrics_as_of=later)
     make_snapshot(second, later.date(), stars=40_000)
-    assert recompute_rankings(tool_ids=[second.pk]) == 1
+    # The first tool's gains are now a month behind the catalog: recomputed too.
+    assert recompute_rankings(tool_ids=[second.pk]) == 2
 
     assert Tool.objects.get(pk=second.pk).rank_in_category == 1
-    assert Tool.objects.get(pk=first.pk).rank_in_category == 2
+    stale = Tool.objects.get(pk=first.pk)
+    assert stale.rank_in_category == 2
+    assert stale.stars_gained_30d is None
+    assert stale.score_provisional is True
+    assert stale.gains_window_end == END
+
+
+def test_a_tool_with_a_single_observation_ranks_above_unmeasured_ones():
+    category = make_category()
+    single = make_tool(
+        stars=16_400,
+        metrics_as_of=datetime(END.year, END.month, END.day, tzinfo=UTC),
+        category=category,
+    )
+    make_snapshot(single, END, stars=16_400)
+    unmeasured = make_tool(category=category)
+    recompute_rankings()
+
+    single.refresh_from_db()
+    unmeasured.refresh_from_db()
+    # Stars alone: 100 × 0.30 × log(16,401) / log(200,001) = 23.85, provisional.
+    assert single.score == pytest.approx(23.85, abs=0.01)
+    assert single.score_provisional is True
+    assert single.rank_in_category == 1
+    assert unmeasured.score is None
+    assert unmeasured.rank_in_category is None
 
 
 def sparse_tool(*, stars: int, **fields) -> Tool:
