@@ -162,6 +162,11 @@ class Tool(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     contributors_etag = models.CharField(max_length=200, blank=True)
     contributors_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # Star history (workers/refresh/history.py): the first page's ETag, the newest day the
+    # stored history covers, and when it was last asked for.
+    star_history_etag = models.CharField(max_length=200, blank=True)
+    star_history_through = models.DateField(null=True, blank=True)
+    star_history_synced_at = models.DateTimeField(null=True, blank=True)
 
     # Words a search matches: names, descriptions and topics in one column, kept current by
     # ``compose_search_document``; PostgreSQL indexes it for full-text and trigram search.
@@ -280,6 +285,9 @@ class MetricSnapshot(models.Model):
     pushed_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=200, blank=True, help_text="who reported these values")
 
+    #: ``source`` of a day reconstructed from GitHub's star history (stars only), not observed.
+    STAR_HISTORY_SOURCE = "github-star-history"
+
     # The measured values, in display order: what an import merges and a refresh writes (the
     # admin lists the counts). Each is NULL when nobody reported it.
     COUNT_FIELDS = (
@@ -309,6 +317,7 @@ class RefreshRun(models.Model):
     class Kind(models.TextChoices):
         METRICS = "metrics", "Metrics"
         CONTRIBUTORS = "contributors", "Contributors"
+        STAR_HISTORY = "star-history", "Star history"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

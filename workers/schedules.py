@@ -56,6 +56,28 @@ DEFAULT_SCHEDULES = (
         ),
     ),
     DefaultSchedule(
+        name="Refresh star history",
+        task="workers.tasks.refresh_star_history",
+        crontab={"minute": "47", "hour": "4"},
+        # Daily, so tools new to the catalog get their history within a day; a tool's history
+        # is asked for again after 7 days (its first page, with the ETag).
+        kwargs={"max_age_days": 7},
+        description=(
+            "Daily (04:47 UTC): star history back to creation for tools without it, then the "
+            "recent weeks of each tool once a week. Skipped without a token."
+        ),
+    ),
+    DefaultSchedule(
+        name="Close lost refresh runs",
+        task="workers.tasks.refresh_sweep_lost",
+        crontab={"minute": "*/5"},
+        description=(
+            "Every 5 minutes: refresh runs whose queued batch is gone (Redis restarted without "
+            "its data) or that no worker finished within the broker's visibility timeout are "
+            'marked lost, with the reason, instead of staying "running".'
+        ),
+    ),
+    DefaultSchedule(
         name="Retry failing tools",
         task="workers.tasks.refresh_due",
         crontab={"minute": "37", "hour": "3", "day_of_week": "0"},

@@ -21,9 +21,9 @@ from django.db import transaction
 
 from catalog.models import RefreshRun, Tool
 from workers.github import backoff
-from workers.refresh import contributors
+from workers.refresh import contributors, history
 from workers.refresh import pipeline as refresh
-from workers.refresh.runs import run_start
+from workers.refresh.runs import run_start, runs_sweep_lost
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,29 @@ def refresh_contributors_batch(self, tool_ids: list[int], run_id: int | None = N
     outcome = contributors.refresh_contributors_batch(tool_ids=tool_ids, run_id=run_id)
     _continue_later(self, outcome)
     return outcome.tally.ok
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **PERIODIC_LIMITS)
+def refresh_star_history(max_age_days: float = 7) -> int:
+    batches = history.refresh_history_enqueue_due(max_age_days=max_age_days)
+    for run_id, tool_ids in batches:
+        _enqueue_on_commit(refresh_star_history_batch, tool_ids=tool_ids, run_id=run_id)
+    return sum(len(tool_ids) for _, tool_ids in batches)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8, **BATCH_LIMITS)
+def refresh_star_history_batch(self, tool_ids: list[int], run_id: int | None = None) -> int:
+    # A backfill of 50 tools is a few hundred requests of a few KB: within BATCH_LIMITS.
+    run_id = run_id or _delivery_run(self, kind=RefreshRun.Kind.STAR_HISTORY, tool_ids=tool_ids)
+    outcome = history.refresh_history_batch(tool_ids=tool_ids, run_id=run_id)
+    _continue_later(self, outcome)
+    return outcome.tally.ok
+
+
+@shared_task(**PERIODIC_LIMITS)
+def refresh_sweep_lost() -> int:
+    # Not acks_late: a sweep lost with its message is simply done by the next one.
+    return runs_sweep_lost()
 
 
 @shared_task(
@@ -118,7 +141,7 @@ def _delivery_run(task, *, kind: str, tool_ids: list[int]) -> int | None:
     if not Tool.objects.filter(pk__in=tool_ids).exists():
         return None
     run = run_start(kind=kind, trigger="task", tools_total=len(tool_ids))
-    ttl = refresh.claim_ttl() + int(refresh.ABANDONED_AFTER.total_seconds())
+    ttl = refresh.claim_ttl() + 60 * 60  # longer than any copy of the message can live
     if cache.add(key, run.pk, timeout=ttl):
         return run.pk
     run.delete()  # a copy delivered at the same moment made it first

@@ -256,13 +256,20 @@ def refresh_enqueue_due(
     return batches_claim(chunks=chunks, kind=RefreshRun.Kind.METRICS, trigger=trigger)
 
 
+#: A pass's claims are kept apart from the other passes' (a tool can be in one of each).
+CLAIM_KINDS = {
+    RefreshRun.Kind.CONTRIBUTORS: "contributors",
+    RefreshRun.Kind.STAR_HISTORY: "star-history",
+}
+
+
 def batches_claim(
     *, chunks: Sequence[Sequence[int]], kind: str, trigger: str
 ) -> list[tuple[int, list[int]]]:
     """A run per chunk, its tools claimed for it: (run id, claimed ids) for the caller to queue
     with ``run_id``, so a copy the broker redelivers after a worker died resumes the same run
     and claims. A chunk whose tools are all claimed elsewhere gets no run."""
-    claim_kind = "contributors" if kind == RefreshRun.Kind.CONTRIBUTORS else "metrics"
+    claim_kind = CLAIM_KINDS.get(kind, "metrics")
     batches = []
     for chunk in chunks:
         run = run_start(kind=kind, trigger=trigger, tools_total=len(chunk))
