@@ -101,3 +101,12 @@ def test_every_scheduled_task_exists_and_accepts_its_arguments():
     for default in DEFAULT_SCHEDULES:
         task = app.tasks[default.task]
         inspect.signature(task.run).bind(**default.kwargs)  # raises TypeError on a bad argument
+
+
+def test_lost_runs_are_swept_every_five_minutes_well_within_the_visibility_timeout(settings):
+    call_command("install_schedules")
+
+    sweep = PeriodicTask.objects.get(name="Close lost refresh runs")
+    assert sweep.task == "workers.tasks.refresh_sweep_lost"
+    assert (sweep.crontab.minute, sweep.crontab.hour) == ("*/5", "*")
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > 5 * 60

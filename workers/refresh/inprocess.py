@@ -16,10 +16,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import RefreshRun
-from catalog.ranking.writer import recompute_rankings
 from workers.github import GitHubClient
-from workers.refresh.pipeline import refresh_claimed
-from workers.refresh.runs import RefreshTally, run_finish, run_start
+from workers.refresh.pipeline import rankings_after_write, refresh_claimed
+from workers.refresh.runs import RefreshTally, run_finish, run_keep_alive, run_start
 
 # GitHub asking us to slow down (secondary limit) more often than this in a row means stop.
 MAX_SLOWDOWNS = 5
@@ -57,6 +56,7 @@ def refresh_in_process(
     try:
         while pending:
             chunk, rest = pending[:size], pending[size:]
+            run_keep_alive(run)  # a long run (waiting for GitHub's reset) is not lost
             outcome = refresh_claimed(tool_ids=chunk, run=run, client=client, rank=False)
             refreshed += outcome.refreshed_ids
             tally.add(outcome.tally, with_deferred=False)
@@ -80,8 +80,7 @@ def refresh_in_process(
     finally:
         client.close()
         # Once for the whole run rather than per batch: re-ranking a layer is per layer.
-        if refreshed:
-            recompute_rankings(tool_ids=refreshed)
+        rankings_after_write(tool_ids=refreshed, tally=tally)
     tally.deferred = len(pending)
     run_finish(run=run, tally=tally)
     return InProcessResult(run=run, left=len(pending), reset_at=reset_at)

@@ -7,8 +7,9 @@ tasks add queueing, the command adds a progress bar and waiting. Nothing here sl
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,15 +33,17 @@ from workers.refresh.runs import (
     RefreshTally,
     run_failure_recorded,
     run_finish,
+    run_keep_alive,
     run_start,
-    runs_sweep_abandoned,
+    runs_sweep_lost,
+    visibility_timeout,
 )
 from workers.refresh.writes import tools_record_batch_error, tools_write_results
 
+logger = logging.getLogger(__name__)
+
 # Without a token GitHub allows 60 REST requests an hour; one scheduled run takes that much.
 NO_TOKEN_TOOLS_PER_RUN = 60
-# Past the broker's visibility timeout, plus this, no worker can still be on a queued batch.
-ABANDONED_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -58,7 +61,7 @@ class BatchOutcome:
 def claim_ttl() -> int:
     """A claim lasts as long as the broker waits before handing an unacked batch to another
     worker: past that, the batch may legitimately run elsewhere."""
-    return int(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 7200))
+    return visibility_timeout()
 
 
 def run_owner(run: RefreshRun) -> str:
@@ -120,9 +123,38 @@ def refresh_tools(
     fetched.deferred = len(outcome.deferred_ids)
     fetched.add(written)
     outcome.tally = fetched
-    if rank and outcome.refreshed_ids:
-        recompute_rankings(tool_ids=outcome.refreshed_ids)
+    if rank:
+        rankings_after_write(tool_ids=outcome.refreshed_ids, tally=outcome.tally)
     return outcome
+
+
+def rankings_after_write(*, tool_ids: Sequence[int], tally: RefreshTally) -> None:
+    """Recompute the rankings of the tools just written. The writes are committed: a failure
+    here is said on the run (the next refresh, or ``manage.py recompute_rankings``, brings the
+    scores up to date) and never turns the batch into a failure that claims nothing was written.
+    """
+    if not tool_ids:
+        return
+    try:
+        recompute_rankings(tool_ids=tool_ids)
+    except Exception as exc:
+        logger.exception("rankings of %d refreshed tools not recomputed", len(tool_ids))
+        tally.errors.append(
+            f"metrics written, but rankings not recomputed ({type(exc).__name__}: {exc}); "
+            "the next refresh or `manage.py recompute_rankings` recomputes them"
+        )
+
+
+def claims_release(*, tool_ids: Sequence[int], owner: str, tally: RefreshTally, kind: str) -> None:
+    """Give the claims back; if the cache is unreachable they expire by themselves, which is
+    said on the run — the tools were written all the same."""
+    try:
+        tools_release(tool_ids=tool_ids, owner=owner, kind=kind)
+    except Exception as exc:
+        logger.warning("claims of %d tools not released: %s", len(tool_ids), exc)
+        tally.errors.append(
+            f"claims not released ({type(exc).__name__}: {exc}); they expire in {claim_ttl()} s"
+        )
 
 
 class _Deferred(Exception):
@@ -195,6 +227,8 @@ def refresh_batch(
         if not Tool.objects.filter(pk__in=tool_ids).exists():
             return BatchOutcome()
         run = run_start(kind=RefreshRun.Kind.METRICS, trigger=trigger, tools_total=len(tool_ids))
+    else:
+        run_keep_alive(run)  # a worker has the batch now (perhaps redelivered): not lost
     with run_failure_recorded(run):
         outcome = refresh_claimed(tool_ids=tool_ids, run=run, client=client)
     run_finish(run=run, tally=outcome.tally)
@@ -209,16 +243,20 @@ def refresh_claimed(
     """Claim the tools for ``run``, refresh the ones claimed, give the claims back."""
     owner = run_owner(run)
     claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl())
+    outcome = BatchOutcome()
     try:
         tools = list(Tool.objects.filter(pk__in=claimed).prefetch_related("topics"))
-        outcome = BatchOutcome()
         if tools:
             with client_or_default(client) as github:
                 outcome = refresh_tools(tools=tools, client=github, now=timezone.now(), rank=rank)
                 if not github.has_token:
                     outcome.tally.errors.insert(0, NO_TOKEN_WARNING)
-    finally:
-        tools_release(tool_ids=claimed, owner=owner)
+    except BaseException:
+        # The refresh itself failed: give the claims back if we can, report its error.
+        with suppress(Exception):
+            tools_release(tool_ids=claimed, owner=owner)
+        raise
+    claims_release(tool_ids=claimed, owner=owner, tally=outcome.tally, kind="metrics")
     busy = len(set(tool_ids) - set(claimed))
     if busy:
         outcome.tally.errors.append(f"{busy} tools skipped: another worker is refreshing them")
@@ -244,8 +282,7 @@ def refresh_enqueue_due(
     Returns (run id, tool ids) per batch; the caller queues them. Tools still claimed by an
     earlier, unfinished batch are left to it, so a slow backlog is never queued twice.
     """
-    # A run still "running" this long after it was queued lost its worker and its message.
-    runs_sweep_abandoned(older_than=timedelta(seconds=claim_ttl()) + ABANDONED_AFTER)
+    runs_sweep_lost()  # also every few minutes on its own (workers.schedules)
     limit = None if settings.GITHUB_TOKENS else NO_TOKEN_TOOLS_PER_RUN
     now = timezone.now()
     due = tools_due(
@@ -257,7 +294,7 @@ def refresh_enqueue_due(
 
 
 #: A pass's claims are kept apart from the other passes' (a tool can be in one of each).
-CLAIM_KINDS = {
+CLAIM_KINDS: dict[str, str] = {
     RefreshRun.Kind.CONTRIBUTORS: "contributors",
     RefreshRun.Kind.STAR_HISTORY: "star-history",
 }

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from catalog.models import RefreshRun
+from catalog.outages import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 MAX_ERROR_LINES = 30
+#: A run younger than this is never judged lost (its batch is being queued right now).
+LOST_GRACE = timedelta(minutes=2)
+LOST_PREFIX = "lost: "
+LOST_MESSAGE_GONE = (
+    LOST_PREFIX + "its batch is no longer queued nor being worked on (Redis restarted without "
+    "its data, or no worker took it up within the broker's visibility timeout); its tools are "
+    "refreshed again when next due"
+)
+LOST_TIMED_OUT = (
+    LOST_PREFIX + "no worker finished it within the broker's visibility timeout (worker lost "
+    "or task dropped); its tools are refreshed again when next due"
+)
 
 
 @dataclass
@@ -52,8 +70,30 @@ class RefreshTally:
             self.rate_limit_reset_at = state.reset_at
 
 
+def visibility_timeout() -> int:
+    """Seconds before the broker hands an unacknowledged batch to another worker."""
+    return int(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 7200))
+
+
+def _alive_key(run_id: int) -> str:
+    database = settings.DATABASES["default"]["NAME"]
+    return f"strata:run-queued:{database}:{run_id}"
+
+
 def run_start(*, kind: str, trigger: str, tools_total: int) -> RefreshRun:
-    return RefreshRun.objects.create(kind=kind, trigger=trigger[:32], tools_total=tools_total)
+    run = RefreshRun.objects.create(kind=kind, trigger=trigger[:32], tools_total=tools_total)
+    run_keep_alive(run)
+    return run
+
+
+def run_keep_alive(run: RefreshRun) -> None:
+    """Note in the broker's Redis that ``run``'s batch is queued or being worked on, for as long
+    as the broker itself keeps an unacknowledged message. A Redis restarted without its data
+    loses this mark together with the queued messages: that is how ``runs_sweep_lost`` knows."""
+    try:
+        cache.set(_alive_key(run.pk), 1, timeout=visibility_timeout())
+    except CACHE_ERRORS as exc:  # the run's messages are at risk too; the sweep will tell
+        logger.warning("refresh run #%s: cannot mark it queued: %s", run.pk, exc)
 
 
 def run_finish(*, run: RefreshRun, tally: RefreshTally, status: str | None = None) -> RefreshRun:
@@ -75,6 +115,8 @@ def run_finish(*, run: RefreshRun, tally: RefreshTally, status: str | None = Non
     run.rate_limit_reset_at = tally.rate_limit_reset_at
     run.error_summary = error_summary(tally.errors)
     run.save()
+    with suppress(*CACHE_ERRORS):  # the mark expires by itself; the run is finished either way
+        cache.delete(_alive_key(run.pk))
     return run
 
 
@@ -100,16 +142,38 @@ def error_summary(errors: list[str]) -> str:
     return "\n".join(lines)
 
 
-def runs_sweep_abandoned(*, older_than: timedelta) -> int:
-    """Mark runs still "running" long after any worker could be on them as failed."""
-    cutoff = timezone.now() - older_than
-    return RefreshRun.objects.filter(
-        status=RefreshRun.Status.RUNNING, started_at__lt=cutoff
-    ).update(
-        status=RefreshRun.Status.FAILED,
-        finished_at=timezone.now(),
-        error_summary="abandoned: no worker finished this run (worker lost or task dropped)",
-    )
+def runs_sweep_lost(*, now: datetime | None = None) -> int:
+    """Close the runs no worker can still finish, marked lost with the reason; return how many.
+
+    With a broker, a run is lost when its "queued" mark (``run_keep_alive``) is gone from Redis:
+    Redis restarted without its data, so the queued batch is gone with it; or the broker's
+    visibility timeout passed without a worker taking the batch up again. Either way it is
+    found by the next sweep (every few minutes), not hours later. Without a broker (tasks run
+    in-process, the cache is per process) a run is lost once it is older than the visibility
+    timeout. A batch that still finishes later writes its true outcome over the mark.
+    """
+    now = now or timezone.now()
+    running = RefreshRun.objects.filter(status=RefreshRun.Status.RUNNING)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        timed_out = running.filter(started_at__lt=now - timedelta(seconds=visibility_timeout()))
+        return _close_lost(timed_out, now=now, reason=LOST_TIMED_OUT)
+    candidates = list(running.filter(started_at__lt=now - LOST_GRACE).values_list("pk", flat=True))
+    if not candidates:
+        return 0
+    try:
+        marked = cache.get_many([_alive_key(pk) for pk in candidates])
+    except CACHE_ERRORS as exc:  # cannot tell now; the next sweep will
+        logger.warning("lost runs not swept: the cache is unreachable: %s", exc)
+        return 0
+    gone = [pk for pk in candidates if _alive_key(pk) not in marked]
+    return _close_lost(running.filter(pk__in=gone), now=now, reason=LOST_MESSAGE_GONE)
+
+
+def _close_lost(runs, *, now: datetime, reason: str) -> int:
+    count = runs.update(status=RefreshRun.Status.FAILED, finished_at=now, error_summary=reason)
+    if count:
+        logger.warning("%d refresh runs closed as %s", count, reason)
+    return count
 
 
 def run_summary(run: RefreshRun) -> str:
