@@ -15,6 +15,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from api.errors import NotFound, ParameterError
+from catalog.selectors import catalog_as_of
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -95,6 +96,7 @@ class Pagination(PageNumberPagination):
             "page_size": self.size,
             "next": self.get_next_link(),
             "previous": self.get_previous_link(),
+            "catalog_as_of": catalog_as_of(),
             "results": data,
         }
         return Response(body, headers=headers)
@@ -111,6 +113,12 @@ class Pagination(PageNumberPagination):
                 "page_size": {"type": "integer", "example": PAGE_SIZE},
                 "next": {**url, "example": "https://strata.example/api/v1/tools/?page=2"},
                 "previous": url,
+                "catalog_as_of": {
+                    "type": "string",
+                    "format": "date",
+                    "nullable": True,
+                    "description": "The day of the newest observation in the catalog.",
+                },
                 "results": schema,
                 "did_you_mean": {
                     "type": "array",

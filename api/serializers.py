@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Category, Layer, Tool
-from catalog.selectors import ToolDetail
+from catalog.ranking.derive import current_gains
+from catalog.selectors import ToolDetail, catalog_as_of
 
 
 class LayerRefSerializer(serializers.ModelSerializer):
@@ -70,6 +71,12 @@ class ToolSerializer(serializers.ModelSerializer):
         source="repo_created_at", allow_null=True, read_only=True, help_text="Repo created."
     )
     links = ToolLinksSerializer(source="*", read_only=True)
+    gains_current = serializers.SerializerMethodField(
+        help_text=(
+            "Whether the gains' windows end within 7 days of the catalog's as-of; when false, "
+            "gains and growth are null (not current) and the score is provisional."
+        )
+    )
 
     class Meta:
         model = Tool
@@ -81,14 +88,20 @@ class ToolSerializer(serializers.ModelSerializer):
             "contributors", "contributors_is_lower_bound", "commits_90d",
             "release_count", "last_release_at", "pushed_at", "created_at", "metrics_as_of",
             "stars_gained_7d", "stars_gained_30d", "stars_gained_90d", "growth_30d",
-            "activity", "score", "score_version", "rank_in_category", "rank_in_layer",
-            "rankings_computed_at", "links",
+            "gains_window_end", "gains_current",
+            "activity", "score", "score_provisional", "score_version",
+            "rank_in_category", "rank_in_layer", "rankings_computed_at", "links",
         ]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_topics(self, tool: Tool) -> list[str]:
         return [topic.name for topic in tool.topics.all()]  # prefetched by the views
+
+    def get_gains_current(self, tool: Tool) -> bool:
+        if "catalog_as_of" not in self.context:  # once per response: rows share the context
+            self.context["catalog_as_of"] = catalog_as_of()
+        return current_gains(tool.gains_window_end, self.context["catalog_as_of"])
 
 
 class RankedToolSerializer(ToolSerializer):
@@ -111,12 +124,22 @@ class ScoreComponentSerializer(serializers.Serializer):
     normalised = serializers.FloatField(allow_null=True, help_text="0–1 after capping.")
     weight = serializers.FloatField(help_text="Weight applied (renormalised over known inputs).")
     contribution = serializers.FloatField(help_text="Points of the 0–100 score.")
+    note = serializers.CharField(help_text="How it was measured, or why it is missing.")
 
 
 class ScoreBreakdownSerializer(serializers.Serializer):
     version = serializers.CharField(help_text="Version of the score formula.")
     score = serializers.FloatField(allow_null=True)
     window_end = serializers.DateField(allow_null=True, help_text="Day the gain windows end.")
+    provisional = serializers.BooleanField(
+        help_text="Scored from stars, activity and contributors only: no current star trend."
+    )
+    reason = serializers.CharField(
+        help_text="Why the score is provisional or missing (empty for a full score)."
+    )
+    not_current = serializers.CharField(
+        help_text="Why the star trend is not current (empty when it is, or when there is none)."
+    )
     components = ScoreComponentSerializer(many=True)
 
 
@@ -142,13 +165,19 @@ class ToolDetailSerializer(ToolSerializer):
     # From the ``ToolDetail`` the view passes as ``context["detail"]``.
     score_breakdown = serializers.SerializerMethodField()
     ranks = serializers.SerializerMethodField()
+    catalog_as_of = serializers.SerializerMethodField(
+        help_text="The catalog's as-of: the day of its newest observation."
+    )
+    gains_reason = serializers.SerializerMethodField(
+        help_text="Why the gains are null: not measured, or not current (empty when current)."
+    )
 
     class Meta(ToolSerializer.Meta):
         fields = [
             *ToolSerializer.Meta.fields,
             "homepage", "secondary_categories", "former_names", "replaced_by",
             "source", "source_label", "last_refreshed_at", "last_refresh_error",
-            "score_breakdown", "ranks",
+            "score_breakdown", "ranks", "catalog_as_of", "gains_reason",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -164,6 +193,19 @@ class ToolDetailSerializer(ToolSerializer):
     def get_score_breakdown(self, tool: Tool) -> dict[str, Any]:
         detail: ToolDetail = self.context["detail"]
         return ScoreBreakdownSerializer(detail.breakdown).data
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_catalog_as_of(self, tool: Tool) -> str | None:
+        detail: ToolDetail = self.context["detail"]
+        return detail.catalog_as_of.isoformat() if detail.catalog_as_of else None
+
+    def get_gains_reason(self, tool: Tool) -> str:
+        detail: ToolDetail = self.context["detail"]
+        return detail.gains_reason
+
+    def get_gains_current(self, tool: Tool) -> bool:
+        detail: ToolDetail = self.context["detail"]
+        return detail.gains_current
 
     @extend_schema_field(PlacementRanksSerializer)
     def get_ranks(self, tool: Tool) -> dict[str, Any]:

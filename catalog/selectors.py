@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Prefetch, Q
 
 from catalog.models import FormerName, MetricSnapshot, Tool
 from catalog.querysets import ToolQuerySet
-from catalog.ranking.derive import ScoreBreakdown
-from catalog.ranking.writer import tool_score_breakdown
+from catalog.ranking.derive import CURRENT_DAYS, ScoreBreakdown, current_gains, not_current_reason
+from catalog.ranking.writer import catalog_as_of, tool_derived
 from catalog.summaries import (  # noqa: F401  (re-exported: selectors is the public face)
     CategoryCard,
     CategorySummary,
@@ -37,7 +37,10 @@ TRENDING_WINDOWS: dict[str, str] = {
     "90d": "stars_gained_90d",
 }
 
-#: Trending looks at this many times ``limit`` tools by stored gain before damping spikes.
+#: Figures older than this many days (before the catalog's as-of) carry their month on lists.
+STALE_FIGURES_DAYS = 30
+
+__all__ = ["catalog_as_of"]  # re-exported: the catalog-wide "as of" every list shows
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class ToolDetail:
     breakdown: ScoreBreakdown
     category_rank: PlacementRank
     layer_rank: PlacementRank
+    catalog_as_of: date | None = None
+    gains_current: bool = False  # gains measured over windows ending near catalog_as_of
+    gains_reason: str = ""  # why there are no current gains ("" when there are)
 
 
 @dataclass(frozen=True)
@@ -95,12 +101,36 @@ def tool_detail(tool: Tool) -> ToolDetail:
         in_category=Count("id", filter=Q(category_id=tool.category_id)),
         in_layer=Count("id", filter=Q(category__layer_id=tool.category.layer_id)),
     )
+    anchor = catalog_as_of()
+    derived = tool_derived(tool, anchor=anchor)
     return ToolDetail(
         tool=tool,
-        breakdown=tool_score_breakdown(tool),
+        breakdown=derived.breakdown,
         category_rank=PlacementRank(rank=tool.rank_in_category, of=peers["in_category"]),
         layer_rank=PlacementRank(rank=tool.rank_in_layer, of=peers["in_layer"]),
+        catalog_as_of=anchor,
+        gains_current=derived.current,
+        gains_reason=gains_reason(derived.window_end, anchor),
     )
+
+
+def gains_reason(window_end: date | None, anchor: date | None) -> str:
+    """Why a tool has no current gains, in words ("" when its gains are current)."""
+    if window_end is None:
+        return "not measured yet"
+    if anchor is None or current_gains(window_end, anchor):
+        return ""
+    return "not current: " + not_current_reason(window_end, anchor)
+
+
+def figures_month(metrics_as_of: date | None, anchor: date | None) -> str:
+    """ "Jun 2025" when figures from ``metrics_as_of`` are more than ``STALE_FIGURES_DAYS``
+    older than the catalog's as-of, else "" (they are recent enough to need no date)."""
+    if metrics_as_of is None or anchor is None:
+        return ""
+    if (anchor - metrics_as_of).days <= STALE_FIGURES_DAYS:
+        return ""
+    return f"{metrics_as_of:%b %Y}"
 
 
 def _check_metric(metric: str) -> None:
@@ -149,13 +179,21 @@ def trending(
 
     The stored gains are already damped against one- and two-day spikes, as in the score
     (``ranking.writer`` saves ``derive.damped_gain``), so trending and the score agree.
-    Tools without enough history for the window (a NULL gain) are left out, not shown as 0.
+    Tools without enough history for the window (a NULL gain) are left out, not shown as 0,
+    and so are tools whose windows end more than ``CURRENT_DAYS`` before the catalog's as-of:
+    7-, 30- and 90-day trending share that one anchor.
     """
     if window not in TRENDING_WINDOWS:
         allowed = ", ".join(TRENDING_WINDOWS)
         raise ValueError(f"unknown window {window!r}; allowed: {allowed}")
     gain = TRENDING_WINDOWS[window]
     tools = public_tools().with_placement().filter(**{f"{gain}__isnull": False})
+    anchor = catalog_as_of()
+    if anchor is not None:
+        # A gain stored without its window end predates formula 2026.12-1 (recompute_rankings
+        # sets it): taken as current until then.
+        cut = anchor - timedelta(days=CURRENT_DAYS)
+        tools = tools.filter(Q(gains_window_end__gte=cut) | Q(gains_window_end__isnull=True))
     if layer is not None:
         tools = tools.filter(category__layer__slug=layer)
     if category is not None:

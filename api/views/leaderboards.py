@@ -93,6 +93,7 @@ class Rankings(CSVExportMixin, ReadView):
                 {
                     "by": serializers.CharField(),
                     "label": serializers.CharField(),
+                    "catalog_as_of": serializers.DateField(allow_null=True),
                     "results": RankedToolSerializer(many=True),
                 },
             ),
@@ -107,7 +108,8 @@ class Rankings(CSVExportMixin, ReadView):
         tools = list(tool_list(query=query).filter(**{f"{field}__isnull": False})[:limit])
         context = {**self.get_serializer_context(), "ranks": _ranks(tools)}
         results = self.get_serializer(tools, many=True, context=context).data
-        return Response({"by": by, "label": label, "results": results})
+        as_of = selectors.catalog_as_of()
+        return Response({"by": by, "label": label, "catalog_as_of": as_of, "results": results})
 
 
 @extend_schema(tags=["rankings"])
@@ -135,7 +137,11 @@ class Trending(CSVExportMixin, ReadView):
         responses={
             200: inline_serializer(
                 "TrendingList",
-                {"window": serializers.CharField(), "results": TrendingToolSerializer(many=True)},
+                {
+                    "window": serializers.CharField(),
+                    "catalog_as_of": serializers.DateField(allow_null=True),
+                    "results": TrendingToolSerializer(many=True),
+                },
             ),
             **BAD_REQUEST,
         },
@@ -159,7 +165,8 @@ class Trending(CSVExportMixin, ReadView):
         gains = {row.tool.pk: row.gain for row in trending}
         context = {**self.get_serializer_context(), "ranks": _ranks(tools), "gains": gains}
         results = self.get_serializer(tools, many=True, context=context).data
-        return Response({"window": window, "results": results})
+        as_of = selectors.catalog_as_of()
+        return Response({"window": window, "catalog_as_of": as_of, "results": results})
 
 
 class ComparedToolSerializer(ToolSerializer):

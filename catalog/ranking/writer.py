@@ -251,13 +251,16 @@ def _rank_changes(rows: list) -> list[Tool]:
     return changed
 
 
-def tool_derived(tool: Tool) -> Derived:
-    """Everything the rankings derive for ``tool``, computed now from its snapshots."""
+def tool_derived(tool: Tool, *, anchor: date | None = None) -> Derived:
+    """Everything the rankings derive for ``tool``, computed now from its snapshots, against
+    the catalog's as-of ``anchor`` (default: read from the catalog)."""
     snapshots = tool.snapshots.filter(stars__isnull=False)
     if tool.metrics_as_of is not None:
         snapshots = snapshots.filter(date__gte=tool.metrics_as_of.date() - TREND_LOOKBACK)
     series = list(snapshots.order_by().values_list("date", "stars"))
-    return rankings.derive(_facts(tool, series), catalog_as_of=catalog_as_of())
+    if anchor is None:
+        anchor = catalog_as_of()
+    return rankings.derive(_facts(tool, series), catalog_as_of=anchor)
 
 
 def tool_score_breakdown(tool: Tool) -> ScoreBreakdown:
