@@ -7,8 +7,11 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog import charts, selectors
+from catalog.charts.history import AXES, SCALES, HistoryLine, chart_option, history_chart
+from catalog.history import tools_star_points
 from catalog.models import Tool
 from catalog.search import did_you_mean, tools_by_repo_name
 
@@ -54,6 +57,59 @@ def _names(request: HttpRequest) -> list[str]:
 def compare_url(names: list[str]) -> str:
     query = urlencode({"tools": ",".join(names)}, safe="/,") if names else ""
     return reverse("catalog:compare") + (f"?{query}" if query else "")
+
+
+def _chart_links(names: list[str], *, scale: str, align: str) -> dict[str, object]:
+    """The toggles' links: each keeps the tools and the other choice."""
+
+    def url(**choice: str) -> str:
+        params = {"tools": ",".join(names), "scale": scale, "align": align, **choice}
+        defaults = {"scale": SCALES[0], "align": AXES[0]}
+        kept = {k: v for k, v in params.items() if v and defaults.get(k) != v}
+        return reverse("catalog:compare") + "?" + urlencode(kept, safe="/,")
+
+    return {
+        "scale": scale,
+        "align": align,
+        "linear": url(scale="linear"),
+        "log": url(scale="log"),
+        "date": url(align="date"),
+        "age": url(align="age"),
+    }
+
+
+def _star_chart(tools: list[Tool], *, scale: str, align: str):
+    """Whole-life star histories, on calendar days or on days since each tool's creation."""
+    points = tools_star_points(tools)
+    lines = []
+    for tool in tools:
+        mine = points[tool.pk]
+        origin = 0
+        if align == "age":
+            created = tool.repo_created_at.date() if tool.repo_created_at else None
+            origin = (
+                created or (mine[0].day if mine else None) or timezone.now().date()
+            ).toordinal()
+        lines.append(
+            HistoryLine(
+                tool.full_name,
+                [(p.day.toordinal() - origin, p.stars) for p in mine],
+                frozenset(p.day.toordinal() - origin for p in mine if p.observed),
+            )
+        )
+    names = ", ".join(tool.full_name for tool in tools)
+    title = ("Stars by days since creation: " if align == "age" else "Stars over time: ") + names
+    return charts.responsive(
+        lambda width: history_chart(
+            lines,
+            title=title,
+            scale=scale,
+            axis=align,
+            width=width,
+            height=300 if width > 600 else 280,
+        ),
+        wide=900,
+    )
 
 
 def compare(request: HttpRequest) -> HttpResponse:
@@ -107,22 +163,15 @@ def compare(request: HttpRequest) -> HttpResponse:
     elif unknown:
         context["error"] = "Not in the catalog: " + ", ".join(unknown) + "."
         status = 404 if not tools and not ambiguous else 200
+    try:
+        scale = chart_option(request.GET.get("scale"), name="scale", allowed=SCALES)
+        align = chart_option(request.GET.get("align"), name="align", allowed=AXES)
+    except ValueError as exc:
+        context["error"], status = str(exc), 400
+        scale, align = SCALES[0], AXES[0]
+    context["chart_links"] = _chart_links(canonical, scale=scale, align=align)
     if MIN_TOOLS <= len(tools) <= MAX_TOOLS:
-        dates, values = selectors.compare_series(tools=tools)
-        lines = [
-            charts.Series(
-                tool.full_name,
-                [(day, v) for day, v in zip(dates, values[tool.pk], strict=True) if v is not None],
-            )
-            for tool in tools
-        ]
-        title = "Stars over time: " + ", ".join(canonical)
-        context["chart"] = charts.responsive(
-            lambda width: charts.line_chart(
-                lines, title=title, width=width, height=300 if width > 600 else 280
-            ),
-            wide=900,
-        )
+        context["chart"] = _star_chart(tools, scale=scale, align=align)
         context["rows"] = [
             {"label": label, "format": fmt, "values": [getattr(tool, attr) for tool in tools]}
             for label, attr, fmt in ROWS

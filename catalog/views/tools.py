@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from catalog import badges, charts, selectors
+from catalog.charts.history import SCALES, HistoryLine, chart_option, history_chart, weekly_columns
+from catalog.history import tools_star_points, weekly_gains
 
-#: The histories drawn on the tool page, metric → chart title.
-CHARTED = {"stars": "Stars", "forks": "Forks", "open_issues": "Open issues"}
+#: The histories drawn on the tool page, metric → chart title (stars have their own chart).
+CHARTED = {"forks": "Forks", "open_issues": "Open issues"}
 BADGE_MAX_AGE = 60 * 60
 
 
@@ -29,6 +31,10 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
     tool, canonical = _found_or_404(owner, name)
     if not canonical:
         return redirect(tool, permanent=True)
+    try:
+        scale = chart_option(request.GET.get("scale"), name="scale", allowed=SCALES)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     histories = {metric: selectors.tool_history(tool=tool, metric=metric) for metric in CHARTED}
     chart_list = [
         {
@@ -48,6 +54,7 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
     context = {
         "tool": tool,
         "charts": chart_list,
+        **_star_charts(tool, scale),
         "breakdown": detail.breakdown,
         "category_rank": detail.category_rank,
         "layer_rank": detail.layer_rank,
@@ -59,6 +66,38 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
         ),
     }
     return render(request, "catalog/tool_detail.html", context)
+
+
+def _star_charts(tool, scale: str) -> dict:
+    """The whole-life star chart (linear or log), its weekly gains, and the toggle's links."""
+    points = tools_star_points([tool])[tool.pk]
+    created = tool.repo_created_at.date() if tool.repo_created_at else None
+    line = HistoryLine(
+        tool.full_name,
+        [(p.day.toordinal(), p.stars) for p in points],
+        frozenset(p.day.toordinal() for p in points if p.observed),
+    )
+    title = f"Stars of {tool.full_name} over time"
+    return {
+        "star_scale": scale,
+        "star_chart": charts.responsive(
+            lambda width: history_chart([line], title=title, scale=scale, width=width, height=280),
+            wide=900,
+        ),
+        "weekly_chart": charts.responsive(
+            lambda width: weekly_columns(
+                weekly_gains(points, created=created),
+                title=f"Stars gained per week by {tool.full_name}",
+                width=width,
+            ),
+            wide=900,
+        ),
+        "star_observed": sum(1 for p in points if p.observed and p.stars is not None),
+        "star_reconstructed": sum(1 for p in points if not p.observed and p.stars is not None),
+        "star_rows": [(p.day, p.stars, p.observed) for p in points if p.stars is not None][-30:][
+            ::-1
+        ],
+    }
 
 
 @require_safe

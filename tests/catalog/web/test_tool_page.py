@@ -32,7 +32,8 @@ def test_tool_page_shows_metrics_with_their_as_of_time(client, catalog):
 def test_tool_page_draws_stars_forks_and_issues_charts_from_snapshots(client, catalog):
     page = client.get("/tools/qdrant/qdrant/").content.decode()
 
-    assert page.count('<svg class="chart"') == 3
+    # Stars (whole life) and stars per week are drawn wide and narrow; forks and issues once.
+    assert page.count('<svg class="chart"') == 6
     for title in ("Stars", "Forks", "Open issues"):
         assert f"{title} of qdrant/qdrant over time" in page
     assert '<path class="line" d="M' in page
