@@ -1,0 +1,166 @@
+"""Star-integrity evidence on synthetic series: an organic launch, a steady grower, a bought
+burst that later disappears, and a lockstep campaign across three tools."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from catalog import integrity as i
+from catalog.integrity import Observation
+
+DAY0 = date(2025, 1, 1)
+
+
+def day(n: int) -> date:
+    return DAY0 + timedelta(days=n)
+
+
+def cumulative(per_day: list[int]) -> list[tuple[date, int]]:
+    """Daily counts from stars added per day (day 0 is creation)."""
+    total, series = 0, []
+    for n, added in enumerate(per_day):
+        total += added
+        series.append((day(n), total))
+    return series
+
+
+def organic_launch() -> list[int]:
+    # A launch: 150 a day for two weeks, 20 a day for the two months after, then 10 a day.
+    return [150] * 14 + [20] * 60 + [10] * 126
+
+
+def steady_grower() -> list[int]:
+    return [10] * 700
+
+
+def bought_burst(with_burst: bool) -> list[int]:
+    # 3 a day; 800 a day on days 100-104 while the bought stars still exist.
+    per_day = [3] * 300
+    if with_burst:
+        for n in range(100, 105):
+            per_day[n] += 800
+    return per_day
+
+
+def signals_of(per_day: list[int], observed: list[Observation] | None = None) -> list[i.Signal]:
+    series = cumulative(per_day)
+    additions = i.daily_additions(series)
+    return [i.burst(additions), i.vanished(series, observed or [])]
+
+
+def test_an_organic_launch_is_not_flagged():
+    signals = signals_of(organic_launch())
+
+    burst = signals[0]
+    assert burst.evidence["start"] == day(1).isoformat()  # day 0 is the first count, no gain
+    assert burst.evidence["stars"] == 13 * 150 + 20  # days 1-14
+    assert burst.evidence["next_60_days"] == 59 * 20 + 10
+    assert burst.above is False  # the launch kept bringing stars
+    assert i.review_status(signals) == ""
+
+
+def test_a_steady_grower_is_not_flagged():
+    signals = signals_of(steady_grower())
+
+    assert signals[0].evidence["share"] == round(140 / 6990, 3)
+    assert i.review_status(signals) == ""
+
+
+def test_a_bought_burst_is_flagged_while_github_still_counts_it():
+    [burst, _] = signals_of(bought_burst(with_burst=True))
+
+    assert burst.above is True
+    assert burst.evidence["stars"] == 5 * 803 + 9 * 3  # days 100-113
+    assert burst.evidence["next_60_days"] == 60 * 3
+    assert burst.evidence["share"] == round((5 * 803 + 9 * 3) / (299 * 3 + 4000), 3)
+
+
+def test_a_bought_burst_that_github_deleted_shows_as_vanished_stars():
+    # GitHub deleted the bought stars: the history no longer has the burst, but the totals
+    # our refreshes observed on days 105-190 still included the 4,000.
+    # (day n's history count is 3 * (n + 1): day 0 counts its own 3)
+    observed = [Observation(day(n), 3 * (n + 1) + 4000) for n in range(105, 200, 7)]
+    observed += [Observation(day(250), 3 * 251)]  # after the deletion: honest again
+
+    signals = signals_of(bought_burst(with_burst=False), observed)
+
+    burst, gone = signals
+    assert burst.above is False  # nothing left in the history to see
+    assert gone.above is True
+    assert gone.evidence["stars"] == 4000
+    assert gone.evidence["day"] == day(105).isoformat()  # the first (largest share) day
+    assert i.review_status(signals) == i.NEEDS_REVIEW
+
+
+def test_a_few_ordinary_unstars_are_not_vanished_stars():
+    observed = [Observation(day(300), 10 * 301 + 30)]  # 30 more than the history: 1%
+
+    [_, gone] = signals_of(steady_grower(), observed)
+
+    assert (gone.above, gone.evidence["stars"]) == (False, 30)
+
+
+def campaign_tool(extra_spike: int | None = None, *, campaign: bool = True) -> dict[date, int]:
+    per_day = [5] * 200
+    if campaign:
+        for n in (50, 57, 64, 71):
+            per_day[n] += 300
+    if extra_spike is not None:
+        per_day[extra_spike] += 300
+    return i.daily_additions(cumulative(per_day))
+
+
+def test_a_lockstep_campaign_across_three_tools_flags_all_three_and_not_a_bystander():
+    spikes = {
+        1: i.spike_days(campaign_tool()),
+        2: i.spike_days(campaign_tool()),
+        3: i.spike_days(campaign_tool()),
+        4: i.spike_days(campaign_tool(extra_spike=50, campaign=False)),  # one launch day, same day
+    }
+
+    signals = i.lockstep(spikes)
+
+    assert spikes[1] == {day(50), day(57), day(64), day(71)}
+    for tool_id, partners in ((1, [2, 3]), (2, [1, 3]), (3, [1, 2])):
+        assert signals[tool_id].above is True
+        assert signals[tool_id].evidence["partners"] == partners
+    assert signals[1].evidence["days"] == [day(n).isoformat() for n in (50, 57, 64, 71)]
+    assert signals[4].above is False
+    assert signals[4].evidence["partners"] == []
+
+
+def test_two_tools_in_lockstep_are_below_the_threshold():
+    signals = i.lockstep({1: i.spike_days(campaign_tool()), 2: i.spike_days(campaign_tool())})
+
+    assert signals[1].above is False
+    assert signals[1].evidence["partners"] == [2]
+
+
+def engagement(stars: tuple[int, int], forks: tuple[int, int], watchers: tuple[int, int]):
+    observed = [
+        Observation(day(0), stars[0], forks=forks[0], watchers=watchers[0]),
+        Observation(day(80), stars[1], forks=forks[1], watchers=watchers[1]),
+    ]
+    return i.engagement_per_star(observed, end=day(85))
+
+
+def test_stars_rising_while_forks_and_watchers_stay_flat_against_the_category():
+    peers = [engagement((1000, 2000), (100, 200), (50, 70)) for _ in range(5)]
+    medians = i.category_medians(peers)
+    suspicious = engagement((1000, 3000), (100, 102), (50, 51))
+
+    signal = i.flat_engagement(suspicious, medians)
+
+    assert medians == {"forks": 0.1, "watchers": 0.02}
+    assert signal.above is True
+    assert signal.evidence["per_star"] == {"forks": 0.001, "watchers": 0.0005}
+    assert i.flat_engagement(peers[0], medians).above is False
+
+
+def test_engagement_is_not_judged_on_few_stars_or_one_metric():
+    medians = {"forks": 0.1, "watchers": 0.02}
+
+    few = i.flat_engagement(engagement((1000, 1100), (100, 100), (50, 50)), medians)
+    one_metric = i.flat_engagement({"_stars": 5000.0, "forks": 0.0}, medians)
+
+    assert (few.above, one_metric.above) == (False, False)
