@@ -167,6 +167,18 @@ class Tool(models.Model):
     star_history_etag = models.CharField(max_length=200, blank=True)
     star_history_through = models.DateField(null=True, blank=True)
     star_history_synced_at = models.DateTimeField(null=True, blank=True)
+    # Star-integrity evidence (catalog/integrity.py, docs/integrity.md): never an accusation.
+    integrity_status = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[("", "No signal"), ("needs-review", "Needs review"), ("cleared", "Cleared")],
+        help_text="needs review: a star-integrity signal is above its threshold",
+    )
+    integrity_signals = models.JSONField(default=dict, blank=True)
+    integrity_note = models.TextField(
+        blank=True, help_text="a curator's explanation; required to clear a review"
+    )
+    integrity_checked_at = models.DateTimeField(null=True, blank=True)
 
     # Words a search matches: names, descriptions and topics in one column, kept current by
     # ``compose_search_document``; PostgreSQL indexes it for full-text and trigram search.
