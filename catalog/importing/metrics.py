@@ -32,14 +32,16 @@ SOURCE_PRECEDENCE = ("best-of-ml-python", "llama-police", "awesome-local-llms")
 
 METRIC_FIELDS = MetricSnapshot.METRIC_FIELDS
 
-# MetricSnapshot field -> column in metrics_history. ``commits_90d`` has no column: no
-# source's "recent commits" window is known to be 90 days, so it stays NULL (not measured).
+# MetricSnapshot field -> column in metrics_history. ``commits_90d`` is read only from a
+# column of that exact name (what ``export_catalog`` writes, from GitHub): no public source's
+# "recent commits" window is known to be 90 days, so their columns are not read as it.
 HISTORY_COLUMNS = {
     "stars": "star_count",
     "forks": "fork_count",
     "watchers": "watchers_count",
     "open_issues": "open_issue_count",
     "contributors": "contributor_count",
+    "commits_90d": "commits_90d",
     "release_count": "release_count",
 }
 SNAPSHOT_COLUMNS = {
