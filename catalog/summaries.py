@@ -23,6 +23,8 @@ _CARD_FIELDS = (
     "stars_gained_30d",
     "stars_gained_90d",
     "score",
+    "score_provisional",
+    "metrics_as_of",
     "status",
     "category_id",
 )

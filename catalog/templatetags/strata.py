@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
+
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
+
+from catalog import selectors
 
 register = template.Library()
 
@@ -113,3 +118,30 @@ def sort_header(context, label: str, key: str, css: str = "num"):
         label,
         arrow,
     )
+
+
+@register.simple_tag
+def catalog_as_of() -> date | None:
+    """The catalog's "as of" (its newest observation): ``{% catalog_as_of as as_of %}``."""
+    return selectors.catalog_as_of()
+
+
+@register.filter
+def figures_month(metrics_as_of: datetime | None, as_of: date | None) -> str:
+    """ "Jun 2025" when a tool's figures are over 30 days older than the catalog, else ""."""
+    day = metrics_as_of.date() if isinstance(metrics_as_of, datetime) else metrics_as_of
+    return selectors.figures_month(day, as_of)
+
+
+@register.filter
+def any_value(items: Iterable[object], attribute: str) -> bool:
+    """Whether any item has ``attribute`` set (0 counts; None and "" do not): a column with
+    no data on the page is left out rather than filled with dashes."""
+    return any(getattr(item, attribute, None) not in (None, "") for item in items)
+
+
+@register.filter
+def initials(owner: str) -> str:
+    """The avatar fallback: the first two letters or digits of the owner, upper-cased."""
+    letters = [c for c in owner if c.isalnum()]
+    return "".join(letters[:2]).upper() or "?"

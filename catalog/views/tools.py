@@ -56,6 +56,8 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
         "charts": chart_list,
         **_star_charts(tool, scale),
         "breakdown": detail.breakdown,
+        "catalog_as_of": detail.catalog_as_of,
+        "gains_reason": detail.gains_reason if tool.stars is not None else "",
         "category_rank": detail.category_rank,
         "layer_rank": detail.layer_rank,
         "former_names": list(tool.former_names.all()),

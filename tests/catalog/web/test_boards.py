@@ -36,7 +36,7 @@ def test_category_leaderboard_sorts_by_the_chosen_ordering(client, catalog):
 
     assert names(by_score) == ["qdrant/qdrant", "milvus-io/milvus"]
     assert names(by_stars) == ["milvus-io/milvus", "qdrant/qdrant"]
-    assert 'href="?ordering=-stars" aria-current="true">Most stars' in by_stars.content.decode()
+    assert 'href="?ordering=-stars" aria-current="page">Most stars' in by_stars.content.decode()
 
 
 def test_leaderboard_with_a_bad_ordering_explains_instead_of_failing(client, catalog):
@@ -70,7 +70,7 @@ def test_trending_ranks_by_the_gain_over_the_chosen_window(client, catalog):
     assert names(week)[0] == "vllm-project/vllm"
     assert names(week) == names(month)[: len(names(week))]
     assert "newcomer/fresh" not in names(month)  # no history: left out, not shown as 0
-    assert 'aria-current="true">30 days' in month.content.decode()
+    assert 'aria-current="page">30 days' in month.content.decode()  # the selected pill
 
 
 def test_trending_within_a_category(client, catalog):
