@@ -153,6 +153,19 @@ class PlacementRanksSerializer(serializers.Serializer):
     layer = PlacementRankSerializer(help_text="Rank by score within its layer.")
 
 
+class IntegritySerializer(serializers.Serializer):
+    status = serializers.CharField(
+        source="integrity_status",
+        help_text='"needs-review" when a star-integrity signal is above its threshold '
+        '(docs/integrity.md), "cleared" after a curator looked, else "".',
+    )
+    signals = serializers.JSONField(
+        source="integrity_signals", help_text="Each signal: above its threshold or not, and why."
+    )
+    note = serializers.CharField(source="integrity_note", help_text="The curator's note.")
+    checked_at = serializers.DateTimeField(source="integrity_checked_at", allow_null=True)
+
+
 class ToolDetailSerializer(ToolSerializer):
     """One tool in full: the list fields plus its history of names, placements and score."""
 
@@ -171,13 +184,14 @@ class ToolDetailSerializer(ToolSerializer):
     gains_reason = serializers.SerializerMethodField(
         help_text="Why the gains are null: not measured, or not current (empty when current)."
     )
+    integrity = IntegritySerializer(source="*", read_only=True)
 
     class Meta(ToolSerializer.Meta):
         fields = [
             *ToolSerializer.Meta.fields,
             "homepage", "secondary_categories", "former_names", "replaced_by",
             "source", "source_label", "last_refreshed_at", "last_refresh_error",
-            "score_breakdown", "ranks", "catalog_as_of", "gains_reason",
+            "score_breakdown", "ranks", "catalog_as_of", "gains_reason", "integrity",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -75,13 +75,18 @@ class Signal:
 
 
 def daily_additions(series: Iterable[tuple[date, int | None]]) -> dict[date, int]:
-    """Stars added per day, from counts on consecutive days (a gap adds nothing)."""
+    """Stars added per day. Across a gap between two counts the difference is spread evenly
+    over the gap's days (the honest reading of a sparse series: no invented spike)."""
     known = sorted((d, s) for d, s in series if s is not None)
-    return {
-        day: stars - before
-        for (prev, before), (day, stars) in pairwise(known)
-        if (day - prev).days == 1
-    }
+    additions: dict[date, int] = {}
+    for (prev, before), (day, stars) in pairwise(known):
+        span = (day - prev).days
+        if span <= 0:
+            continue
+        share, rest = divmod(stars - before, span)
+        for i in range(1, span + 1):
+            additions[prev + timedelta(days=i)] = share + (rest if i == span else 0)
+    return additions
 
 
 def _window_sum(additions: Mapping[date, int], start: date, days: int) -> int:
@@ -243,3 +248,33 @@ def lockstep(spikes_by_tool: Mapping[int, set[date]]) -> dict[int, Signal]:
 def review_status(signals: Iterable[Signal]) -> str:
     """ "needs-review" when any signal is above its threshold, else ""."""
     return NEEDS_REVIEW if any(s.above for s in signals) else ""
+
+
+def describe(evidence: dict) -> list[str]:
+    """The stored evidence (``Tool.integrity_signals``) as sentences for the tool page: only
+    the signals above their thresholds, with their numbers; never a verdict."""
+    signals = evidence.get("signals", {}) if isinstance(evidence, dict) else {}
+    lines = []
+    for name in evidence.get("above", []) if isinstance(evidence, dict) else []:
+        e = signals.get(name, {})
+        if name == "burst":
+            lines.append(
+                f"{e.get('stars')} stars ({e.get('share', 0):.0%} of all) arrived in the 14 days "
+                f"from {e.get('start')}; the 60 days after added {e.get('next_60_days')}."
+            )
+        elif name == "vanished":
+            lines.append(
+                f"On {e.get('day')} we observed {e.get('observed')} stars; GitHub's history "
+                f"now counts {e.get('stars')} fewer for that day (stars since removed)."
+            )
+        elif name == "flat_engagement":
+            lines.append(
+                f"{e.get('stars_gained')} stars in 90 days while forks, watchers, issues and "
+                "contributors grew by less than a quarter of the category's median per star."
+            )
+        elif name == "lockstep":
+            lines.append(
+                f"Stars spiked on the same days ({', '.join(e.get('days', [])[:6])}) as "
+                f"{len(e.get('partners', []))} other catalog tools."
+            )
+    return lines

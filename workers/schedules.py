@@ -78,6 +78,15 @@ DEFAULT_SCHEDULES = (
         ),
     ),
     DefaultSchedule(
+        name="Recompute star-integrity evidence",
+        task="workers.tasks.recompute_integrity",
+        crontab={"minute": "17", "hour": "6"},
+        description=(
+            "Daily (06:17 UTC, after the star history): the evidence of docs/integrity.md for "
+            "every tool; a tool above a threshold is marked 'needs review'."
+        ),
+    ),
+    DefaultSchedule(
         name="Retry failing tools",
         task="workers.tasks.refresh_due",
         crontab={"minute": "37", "hour": "3", "day_of_week": "0"},

@@ -91,6 +91,16 @@ def refresh_sweep_lost() -> int:
 @shared_task(
     acks_late=True, reject_on_worker_lost=True, soft_time_limit=10 * 60, time_limit=11 * 60
 )
+def recompute_integrity() -> int:
+    # One pass over every tool's daily series (lockstep compares them all): minutes at most.
+    from catalog.services.integrity import integrity_recompute
+
+    return integrity_recompute()
+
+
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=10 * 60, time_limit=11 * 60
+)
 def recompute_rankings(tool_ids: list[int] | None = None) -> int:
     # Whole-catalog recomputes are bulk SQL over every tool: minutes at most, hence 10.
     from catalog.ranking.writer import recompute_rankings as recompute

@@ -11,12 +11,20 @@ from django.http import HttpRequest
 from catalog import services
 from catalog.admin.intermediate import action_page, submitted_form
 from catalog.models import Category, Tool
+from catalog.services.integrity import tools_clear_integrity_review
 
 
 class MoveToCategoryForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=Category.objects.select_related("layer"),
         help_text="The new primary category. Rankings in the old and new categories are redone.",
+    )
+
+
+class ClearIntegrityReviewForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why the star-integrity evidence is fine (kept on the tool and in the log).",
     )
 
 
@@ -94,6 +102,30 @@ def mark_deprecated(modeladmin, request: HttpRequest, queryset: QuerySet[Tool]):
     )
 
 
+@admin.action(description="Clear the star-integrity review (with a note)…", permissions=["change"])
+def clear_integrity_review(modeladmin, request: HttpRequest, queryset: QuerySet[Tool]):
+    form = submitted_form(request, ClearIntegrityReviewForm)
+    if form.is_bound and form.is_valid():
+        _run(
+            modeladmin,
+            request,
+            queryset,
+            tools_clear_integrity_review,
+            "cleared of the star-integrity review",
+            note=form.cleaned_data["note"],
+        )
+        return None
+    return action_page(
+        modeladmin=modeladmin,
+        request=request,
+        queryset=queryset,
+        form=form,
+        action="clear_integrity_review",
+        title="Clear the star-integrity review",
+        submit_label="Clear with this note",
+    )
+
+
 @admin.action(description="Feature", permissions=["change"])
 def feature(modeladmin, request, queryset):
     _run(modeladmin, request, queryset, services.tools_set_featured, "featured", featured=True)
@@ -137,6 +169,7 @@ TOOL_ACTIONS = (
     hide,
     unhide,
     mark_deprecated,
+    clear_integrity_review,
     reset_refresh_failures,
     refresh_now,
 )

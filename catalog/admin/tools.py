@@ -109,6 +109,7 @@ class ToolAdmin(admin.ModelAdmin):
         "featured",
         "hidden",
         "deprecated",
+        "integrity_status",
         RefreshHealthFilter,
     )
     list_select_related = ("category__layer",)

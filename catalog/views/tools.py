@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from catalog import badges, charts, selectors
 from catalog.charts.history import SCALES, HistoryLine, chart_option, history_chart, weekly_columns
 from catalog.history import tools_star_points, weekly_gains
+from catalog.integrity import NEEDS_REVIEW, describe
 
 #: The histories drawn on the tool page, metric → chart title (stars have their own chart).
 CHARTED = {"forks": "Forks", "open_issues": "Open issues"}
@@ -81,6 +82,8 @@ def _star_charts(tool, scale: str) -> dict:
     )
     title = f"Stars of {tool.full_name} over time"
     return {
+        "integrity_review": tool.integrity_status == NEEDS_REVIEW,
+        "integrity_evidence": describe(tool.integrity_signals),
         "star_scale": scale,
         "star_chart": charts.responsive(
             lambda width: history_chart([line], title=title, scale=scale, width=width, height=280),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from catalog import integrity as i
 from catalog.integrity import Observation
 
@@ -164,3 +166,123 @@ def test_engagement_is_not_judged_on_few_stars_or_one_metric():
     one_metric = i.flat_engagement({"_stars": 5000.0, "forks": 0.0}, medians)
 
     assert (few.above, one_metric.above) == (False, False)
+
+
+# --- stored on the tool, shown on its page and in the API, cleared by a curator -----------------
+
+HISTORY = "github-star-history"
+
+
+def _store(tool, per_day: list[int], observed: dict[int, int] | None = None) -> None:
+    """Reconstructed daily counts from ``per_day``; ``observed`` day → total a refresh saw."""
+    from catalog.models import MetricSnapshot
+
+    observed = observed or {}
+    MetricSnapshot.objects.bulk_create(
+        MetricSnapshot(
+            tool=tool,
+            date=d,
+            stars=observed.get(n, stars),
+            source="graphql" if n in observed else HISTORY,
+        )
+        for n, (d, stars) in enumerate(cumulative(per_day))
+    )
+
+
+def _campaign_days() -> list[int]:
+    per_day = [5] * 200
+    for n in (50, 57, 64, 71):
+        per_day[n] += 300
+    return per_day
+
+
+@pytest.fixture
+def flagged_catalog(db):
+    from tests.factories import make_category, make_tool
+
+    category = make_category()
+    tools = {}
+    for n in range(3):
+        tools[f"campaign{n}"] = make_tool(f"ring/tool{n}", category=category)
+        _store(tools[f"campaign{n}"], _campaign_days())
+    tools["steady"] = make_tool("honest/steady", category=category)
+    _store(tools["steady"], steady_grower())
+    tools["launch"] = make_tool("honest/launch", category=category)
+    _store(tools["launch"], organic_launch())
+    tools["deleted"] = make_tool("bought/gone", category=category)
+    # Our refreshes saw the 4,000 bought stars on days 105-190; GitHub's history no longer does.
+    seen = {n: 3 * (n + 1) + 4000 for n in range(105, 200, 7)}
+    _store(tools["deleted"], bought_burst(with_burst=False), observed=seen)
+    return tools
+
+
+def test_the_recompute_marks_only_the_tools_above_a_threshold(flagged_catalog):
+    from catalog.services.integrity import integrity_recompute
+
+    changed = integrity_recompute()
+
+    status = {}
+    for name, tool in flagged_catalog.items():
+        tool.refresh_from_db()
+        status[name] = (tool.integrity_status, tool.integrity_signals["above"])
+    assert status == {
+        "campaign0": ("needs-review", ["lockstep"]),
+        "campaign1": ("needs-review", ["lockstep"]),
+        "campaign2": ("needs-review", ["lockstep"]),
+        "steady": ("", []),
+        "launch": ("", []),
+        "deleted": ("needs-review", ["vanished"]),
+    }
+    assert changed == 6  # every tool got its evidence ...
+    assert integrity_recompute() == 0  # ... and nothing changes when nothing new arrived
+    gone = flagged_catalog["deleted"].integrity_signals["signals"]["vanished"]
+    assert (gone["stars"], gone["above"]) == (4000, True)
+
+
+def test_the_tool_page_and_the_api_show_the_evidence_not_a_verdict(client, flagged_catalog):
+    from catalog.services.integrity import integrity_recompute
+
+    integrity_recompute()
+    tool = flagged_catalog["deleted"]
+
+    page = client.get(tool.get_absolute_url()).content.decode()
+    api = client.get(f"/api/v1/tools/{tool.full_name}/").json()
+    honest = client.get(flagged_catalog["steady"].get_absolute_url()).content.decode()
+
+    assert "<strong>Needs review</strong>" in page
+    assert "not a finding about anyone" in page
+    assert "GitHub&#x27;s history now counts 4000 fewer for that day" in page
+    assert "Needs review" not in honest
+    assert api["integrity"]["status"] == "needs-review"
+    assert api["integrity"]["signals"]["above"] == ["vanished"]
+    assert api["integrity"]["signals"]["signals"]["burst"]["above"] is False
+
+
+def test_a_curator_clears_a_review_with_a_note_kept_in_the_admin_log(admin_client, flagged_catalog):
+    from catalog.services.integrity import integrity_recompute
+    from tests.catalog.admin.helpers import logged, post_action
+
+    integrity_recompute()
+    tool = flagged_catalog["campaign0"]
+
+    refused = post_action(admin_client, "clear_integrity_review", [tool], apply="Clear", note=" ")
+    assert refused.status_code == 200  # the form again: a note is required
+    tool.refresh_from_db()
+    assert tool.integrity_status == "needs-review"
+
+    response = post_action(
+        admin_client, "clear_integrity_review", [tool], apply="Clear",
+        note="Three repos of one org, launched together at a conference.",
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    tool.refresh_from_db()
+    assert tool.integrity_status == "cleared"
+    assert tool.integrity_note == "Three repos of one org, launched together at a conference."
+    assert logged(tool) == [
+        "Star-integrity review cleared: Three repos of one org, launched together at a conference."
+    ]
+    # The next recompute keeps it cleared while the evidence is the same.
+    integrity_recompute()
+    tool.refresh_from_db()
+    assert tool.integrity_status == "cleared"
