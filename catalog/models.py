@@ -179,6 +179,13 @@ class Tool(models.Model):
         blank=True, help_text="a curator's explanation; required to clear a review"
     )
     integrity_checked_at = models.DateTimeField(null=True, blank=True)
+    lifecycle = models.CharField(
+        max_length=16,
+        blank=True,
+        db_index=True,
+        help_text="new, rising, steady, plateaued, declining, dormant or archived "
+        "(catalog/lifecycle.py, docs/lifecycle.md); empty: not enough history",
+    )
 
     # Words a search matches: names, descriptions and topics in one column, kept current by
     # ``compose_search_document``; PostgreSQL indexes it for full-text and trigram search.
