@@ -97,7 +97,7 @@ def repository_object(repo: FakeRepo) -> dict[str, Any]:
 
 def access_error(repo: FakeRepo | None, label: str) -> Exception | None:
     """The error GitHub gives instead of a repository it will not show; None when it will."""
-    if repo is None or repo.access == "missing":
+    if repo is None or repo.access == "missing" or repo.graphql_not_found:
         return typed_error(
             "NOT_FOUND", f"Could not resolve to a Repository with the name '{label}'."
         )

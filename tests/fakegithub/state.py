@@ -43,6 +43,9 @@ class FakeRepo:
     contributors_state: str = "ok"
     # "ok" | "missing" (deleted / private) | "forbidden" | "blocked" (DMCA, 451)
     access: str = "ok"
+    # GraphQL answers NOT_FOUND for it whatever ``access`` says (REST still answers by
+    # ``access`` and renames): what GraphQL shows for a takedown or a move is undocumented.
+    graphql_not_found: bool = False
     former_names: list[str] = field(default_factory=list)
     # GraphQL field name -> error message: that field comes back null with an error (partial data)
     field_errors: dict[str, str] = field(default_factory=dict)

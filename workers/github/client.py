@@ -19,6 +19,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -146,11 +147,38 @@ class GitHubClient:
             splitter.forget_suspects()
             exc.partial = self._finish(batch, started, "graphql")
             raise
+        self._confirm_not_found(batch, askable)
         if splitter.failed is not None:  # the other requests' results are written, not lost
             raise RequestFailed(
                 str(splitter.failed), partial=self._finish(batch, started, "graphql")
             )
         return self._finish(batch, started, "graphql")
+
+    def _confirm_not_found(self, batch: BatchResult, refs: Sequence[RepoRef]) -> None:
+        """GraphQL's NOT_FOUND does not say whether a repository was deleted, taken down or
+        moved; REST does. One ``GET /repos/{owner}/{repo}`` per such repository settles it:
+        404 → missing, 451 → blocked (a DMCA takedown), 301 → followed, and the answer under
+        the new name is the result (the refresh records the rename). When REST cannot answer
+        (its budget, an error), GraphQL's "missing" stands."""
+        by_key = {ref.key: ref for ref in refs}
+        for index, result in enumerate(batch.results):
+            ref = by_key.get(result.key)
+            if result.status != RepoStatus.MISSING or ref is None:
+                continue
+            if not is_full_name(ref.full_name):
+                continue
+            try:
+                confirmed, _requests = self.fetch_repository_rest(ref)
+            except GitHubError as exc:
+                logger.warning("NOT_FOUND of %s not confirmed over REST: %s", ref.full_name, exc)
+                continue
+            if confirmed.status == RepoStatus.MISSING:
+                note = f"{result.error}; REST confirms: HTTP 404 {confirmed.error}".lstrip("; ")
+                batch.results[index] = replace(result, error=note)
+            elif confirmed.status == RepoStatus.BLOCKED:
+                batch.results[index] = replace(confirmed, error=f"HTTP 451 {confirmed.error}")
+            elif confirmed.status == RepoStatus.OK:
+                batch.results[index] = confirmed
 
     def _fetch_chunk(
         self, refs: Sequence[RepoRef], retries: int | None = None
