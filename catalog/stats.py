@@ -25,6 +25,34 @@ from catalog.models import Category, Layer, Tool
 TOP_SHARE = 0.10
 NEWEST = 10
 
+#: Licence names seen in catalogs that are not SPDX ids, mapped to the SPDX id (or "other"
+#: for a licence without one), so one licence is never counted under two names.
+LICENCE_ALIASES = {
+    "mit license": "MIT",
+    "mit no attribution": "MIT-0",
+    "apache license 2.0": "Apache-2.0",
+    "apache 2.0": "Apache-2.0",
+    "creative commons attribution share alike 4.0 international": "CC-BY-SA-4.0",
+    "cc by-sa 4.0": "CC-BY-SA-4.0",
+    "cc by-nc-sa 4.0": "CC-BY-NC-SA-4.0",
+    "creative commons attribution non commercial share alike 4.0 international": (
+        "CC-BY-NC-SA-4.0"
+    ),
+    "noassertion": "other",
+    "other": "other",
+    "custom": "other",
+    "intel": "other",
+}
+
+
+def spdx_licence(name: str | None) -> str | None:
+    """The SPDX id for a licence name as catalogs write it; "other" for a licence without
+    one; None when no licence is stated. Unknown names are kept as they are."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    return LICENCE_ALIASES.get(name.lower(), name)
+
 
 def _public():
     return Tool.objects.listed().active()
@@ -106,7 +134,8 @@ def _breakdown(layers: list[Layer], field: str) -> dict[int, list[dict[str, Any]
     rows = _public().values("category__layer_id", field).annotate(n=Count("id")).order_by()
     counts: dict[int, Counter] = defaultdict(Counter)
     for row in rows:
-        counts[row["category__layer_id"]][row[field] or None] += row["n"]
+        name = spdx_licence(row[field]) if field == "license_spdx" else row[field] or None
+        counts[row["category__layer_id"]][name] += row["n"]
     return {
         layer.id: [
             {"name": name, "tools": n}

@@ -291,13 +291,20 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): everything from Strata's own origin. Pages, SVG charts,
 # strata.js, admin, Swagger UI and Redoc (drf-spectacular-sidecar, served locally) need no
 # outside source. Inline styles are allowed because admin, Swagger UI and Redoc set them;
-# Redoc also builds its worker from a blob: URL. No inline script is allowed.
+# Redoc also builds its worker from a blob: URL. No inline script is allowed. Images may also
+# come from GitHub: the owners' avatars on tool lists (github.com/<owner>.png redirects to
+# avatars.githubusercontent.com); initials show when they cannot load.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": [
+            "'self'",
+            "data:",
+            "https://github.com",
+            "https://avatars.githubusercontent.com",
+        ],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "worker-src": ["'self'", "blob:"],

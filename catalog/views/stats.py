@@ -30,15 +30,27 @@ def _years_chart(data: dict, layer_names: dict[str, str]):
 
 
 def _breakdown_charts(data: dict, layer_names: dict[str, str], key: str, noun: str) -> list:
+    """One bar chart per layer; none at all when no tool states the value yet (a chart of one
+    "not stated" bar per layer says nothing), nor for a layer without tools."""
+    rows = data["licenses_and_languages"]
+    if not any(item["name"] for row in rows for item in row[key]):
+        return []
     result = []
-    for row in data["licenses_and_languages"]:
+    for row in rows:
         entries = row[key]
+        if not entries:
+            continue
         top = [(item["name"] or "not stated", item["tools"]) for item in entries[:TOP_BREAKDOWN]]
         rest = sum(item["tools"] for item in entries[TOP_BREAKDOWN:])
         if rest:
             top.append(("others", rest))
         title = f"{noun} in {layer_names[row['layer']]}"
-        result.append({"title": title, "svg": charts.bar_chart(top, title=title, width=480)})
+        svg = charts.responsive(
+            lambda width, top=top, title=title: charts.bar_chart(top, title=title, width=width),
+            wide=480,
+            narrow=340,
+        )
+        result.append({"title": title, "svg": svg})
     return result
 
 

@@ -7,6 +7,7 @@ Never downloads a browser. Without /usr/bin/chromium (``.ci/run`` installs the D
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,13 @@ CHROMIUM_FLAGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+#: Owners' avatars come from GitHub; tests use no network, so these requests fail as they
+#: would offline, and the lists show the initials fallback.
+GITHUB_IMAGES = re.compile(r"^https://(github\.com|avatars\.githubusercontent\.com)/")
+
+
+def _offline(context) -> None:
+    context.route(GITHUB_IMAGES, lambda route: route.abort())
 
 
 def pytest_collection_modifyitems(config, items):
@@ -72,6 +80,7 @@ def chromium():
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url)
+    _offline(context)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -83,6 +92,7 @@ def phone(chromium, live_server):
     context = chromium.new_context(
         viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True
     )
+    _offline(context)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

@@ -36,14 +36,14 @@ def test_from_home_search_filter_and_sort_to_a_tool_with_its_chart(page, phone, 
     page.wait_for_load_state()
     assert "q=vector" in page.url
     assert "category=vector-search" in page.url
-    names = page.locator("#results table.tools tbody tr td:nth-child(2) > a").all_inner_texts()
-    assert names == ["qdrant", "milvus"]  # 300 then 150 stars gained in 30 days
+    names = page.locator("#results table.tools tbody tr .tool-name a").all_inner_texts()
+    assert names == ["qdrant/qdrant", "milvus-io/milvus"]  # 300 then 150 stars gained, 30 days
     assert page.locator("#results svg.spark path").count() == 2
     screenshot(page, "search-desktop")
     phone.goto(page.url.replace(page.url.split("/search/")[0], ""))
     screenshot(phone, "search-phone")
 
-    page.get_by_role("link", name="qdrant", exact=True).click()
+    page.get_by_role("link", name="qdrant/qdrant", exact=True).click()
     page.wait_for_url(re.compile(r"/tools/qdrant/qdrant/$"))
     chart = page.locator("figure svg.chart").first
     assert chart.is_visible()
