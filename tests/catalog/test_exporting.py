@@ -160,3 +160,18 @@ def test_exporting_into_a_file_is_refused_naming_it(tmp_path):
 
     with pytest.raises(CommandError, match="taken exists and is not a directory"):
         call_command("export_catalog", str(target))
+
+
+def test_the_bundled_catalog_survives_export_and_import_exactly(tmp_path):
+    catalog_import()  # the bundled catalog: 2,600+ tools, ~135k snapshots
+    before = catalog_state()
+    call_command("export_catalog", str(tmp_path), stdout=io.StringIO())
+    empty_the_catalog()
+
+    report = catalog_import(paths=[tmp_path])
+
+    after = catalog_state()
+    for kind in before:
+        assert len(after[kind]) == len(before[kind]), kind
+        assert after[kind] == before[kind], kind
+    assert report.counts["snapshots"].created == len(before["snapshots"])
