@@ -27,6 +27,10 @@ run: install
 	@echo "  Create an admin user for http://$(HOST):$(PORT)/admin/ with:"
 	@echo "      DEBUG=1 $(PY) manage.py createsuperuser"
 	@echo ""
+	@# Live numbers: with GITHUB_TOKENS set, refresh_loop refreshes the whole catalog in the
+	@# background and keeps it fresh while the server runs (without one it says how to add one).
+	$(PY) manage.py refresh_loop & loop=$$!; \
+	trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -53,6 +57,8 @@ bench: install
 # Production entry points (docker-compose.yml runs these same targets).
 web: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_catalog --if-empty
+	$(PY) manage.py install_schedules
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 
 from catalog import charts
 from catalog.models import Category, Layer
@@ -29,6 +32,10 @@ def _years_chart(data: dict, layer_names: dict[str, str]):
     )
 
 
+def _bars(rows: list[tuple[str, int]], title: str, width: int) -> SafeString:
+    return charts.bar_chart(rows, title=title, width=width)
+
+
 def _breakdown_charts(data: dict, layer_names: dict[str, str], key: str, noun: str) -> list:
     """One bar chart per layer; none at all when no tool states the value yet (a chart of one
     "not stated" bar per layer says nothing), nor for a layer without tools."""
@@ -45,11 +52,7 @@ def _breakdown_charts(data: dict, layer_names: dict[str, str], key: str, noun: s
         if rest:
             top.append(("others", rest))
         title = f"{noun} in {layer_names[row['layer']]}"
-        svg = charts.responsive(
-            lambda width, top=top, title=title: charts.bar_chart(top, title=title, width=width),
-            wide=480,
-            narrow=340,
-        )
+        svg = charts.responsive(partial(_bars, top, title), wide=480, narrow=340)
         result.append({"title": title, "svg": svg})
     return result
 
