@@ -343,6 +343,7 @@ class RefreshRun(models.Model):
         FINISHED = "finished", "Finished"
         DEFERRED = "deferred", "Stopped at the rate limit; rest deferred"
         FAILED = "failed", "Failed"
+        LOST = "lost", "Lost (its queued batch vanished; see the error)"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.METRICS)
     trigger = models.CharField(max_length=32, default="schedule", help_text="schedule, command, …")

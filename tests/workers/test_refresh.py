@@ -298,7 +298,7 @@ def test_a_run_whose_worker_and_message_were_lost_is_marked_lost_by_the_next_sch
     refresh_enqueue_due(max_age_hours=5)
 
     lost = RefreshRun.objects.get(pk=run_id)
-    assert (lost.status, lost.finished_at is not None) == ("failed", True)
+    assert (lost.status, lost.finished_at is not None) == ("lost", True)
     assert lost.error_summary.startswith("lost: no worker finished it within the broker's")
     assert RefreshRun.objects.get(pk=recent.pk).status == "running"
 

@@ -98,7 +98,7 @@ def test_runs_whose_batches_vanished_with_a_restarted_redis_are_closed_as_lost(g
 
     for run_id in (first, second, third):
         run = RefreshRun.objects.get(pk=run_id)
-        assert run.status == "failed"
+        assert run.status == "lost"
         assert run.finished_at is not None
         assert run.error_summary.startswith("lost: its batch is no longer queued")
         assert "Redis restarted without its data" in run.error_summary
@@ -128,7 +128,7 @@ def test_a_batch_closed_as_lost_that_still_arrives_writes_its_true_outcome(githu
     queued_minutes_ago(run_id, 3)
     cache.clear()
     tasks.refresh_sweep_lost.run()
-    assert RefreshRun.objects.get(pk=run_id).status == "failed"
+    assert RefreshRun.objects.get(pk=run_id).status == "lost"
 
     refresh_batch(tool_ids=tool_ids, run_id=run_id, client=make_client())
 
@@ -144,4 +144,9 @@ def test_the_marks_last_as_long_as_the_brokers_visibility_timeout(github, with_b
     time.sleep(1.2)  # no worker took the batch up again within the visibility timeout
 
     assert tasks.refresh_sweep_lost.run() == 1
-    assert RefreshRun.objects.get(pk=run_id).error_summary.startswith("lost: ")
+    lost = RefreshRun.objects.get(pk=run_id)
+    assert (lost.status, lost.get_status_display()) == (
+        "lost",
+        "Lost (its queued batch vanished; see the error)",
+    )
+    assert lost.error_summary.startswith("lost: ")

@@ -170,7 +170,7 @@ def runs_sweep_lost(*, now: datetime | None = None) -> int:
 
 
 def _close_lost(runs, *, now: datetime, reason: str) -> int:
-    count = runs.update(status=RefreshRun.Status.FAILED, finished_at=now, error_summary=reason)
+    count = runs.update(status=RefreshRun.Status.LOST, finished_at=now, error_summary=reason)
     if count:
         logger.warning("%d refresh runs closed as %s", count, reason)
     return count
