@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
 from api.errors import ParameterError
+from catalog.lifecycle import LIFECYCLES
 from catalog.tool_queries import (
     ANY_STATUS,
     MAX_VALUES,
@@ -110,6 +111,13 @@ TOOL_FILTERS = [
         f"Repository status(es): {', '.join(STATUSES)}, or `{ANY_STATUS}`; {_SLUGS}. "
         "Default `active`: archived, missing and blocked tools appear only when asked for.",
         "active,archived",
+        maxLength=200,
+    ),
+    _param(
+        "lifecycle",
+        OpenApiTypes.STR,
+        f"Lifecycle label(s): {', '.join(LIFECYCLES)} (rules in docs/lifecycle.md); {_SLUGS}.",
+        "rising,steady",
         maxLength=200,
     ),
     _param("featured", OpenApiTypes.BOOL, "Only tools curators featured (true) or not.", True),

@@ -83,7 +83,7 @@ class ToolSerializer(serializers.ModelSerializer):
         fields = [
             "full_name", "owner", "name", "display_name", "description", "short_description",
             "layer", "category", "topics", "language", "license",
-            "status", "archived", "is_fork", "featured", "deprecated",
+            "status", "archived", "is_fork", "featured", "deprecated", "lifecycle",
             "stars", "forks", "watchers", "open_issues", "open_pull_requests",
             "contributors", "contributors_is_lower_bound", "commits_90d",
             "release_count", "last_release_at", "pushed_at", "created_at", "metrics_as_of",

@@ -22,6 +22,16 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 LIFECYCLES = ("new", "rising", "steady", "plateaued", "declining", "dormant", "archived")
+#: One line per label, for the tool page's badge (its title) and the docs.
+LIFECYCLE_RULES = {
+    "archived": "The repository is archived on GitHub.",
+    "dormant": "No push to the repository for 180 days or more.",
+    "new": "Created less than 90 days ago.",
+    "declining": "The last 90 days lost stars, or gained at most 40 % of the 90 days before.",
+    "rising": "The last 90 days gained at least 1.25 times the 90 days before (30 stars or more).",
+    "plateaued": "The last 90 days gained less than 0.5 % of the stars.",
+    "steady": "Growing at about the pace of the 90 days before.",
+}
 NEW_DAYS = 90
 DORMANT_DAYS = 180
 WINDOW_DAYS = 90

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
+from catalog.lifecycle import LIFECYCLES
 from catalog.models import Category, Layer, Tool, ToolStatus
 from catalog.query_params import (
     MAX_VALUES,
@@ -90,6 +91,7 @@ class ToolQuery:
     licenses: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     statuses: tuple[str, ...] = DEFAULT_STATUSES
+    lifecycles: tuple[str, ...] = ()
     featured: bool | None = None
     stars_min: int | None = None
     stars_max: int | None = None
@@ -106,6 +108,7 @@ class ToolQuery:
             "licenses": "license",
             "topics": "topic",
             "statuses": "status",
+            "lifecycles": "lifecycle",
         }
         params: dict[str, str] = {}
         for item in fields(self):
@@ -153,6 +156,7 @@ def parse_tool_query(params: Mapping) -> ToolQuery:
         licenses=tuple(dict.fromkeys(values(params, "license"))),
         topics=tuple(dict.fromkeys(value.lower() for value in values(params, "topic"))),
         statuses=_statuses(params),
+        lifecycles=choices("lifecycle", values(params, "lifecycle"), LIFECYCLES),
         featured=boolean_param(params, "featured"),
         stars_min=integer_param(params, "stars_min", minimum=0),
         stars_max=integer_param(params, "stars_max", minimum=0),
@@ -220,6 +224,8 @@ def tool_list(*, query: ToolQuery) -> QuerySet[Tool]:
             tool_id=OuterRef("pk"), topic__name__in=list(query.topics)
         )
         tools = tools.filter(Exists(through))
+    if query.lifecycles:
+        tools = tools.filter(lifecycle__in=list(query.lifecycles))
     if query.featured is not None:
         tools = tools.filter(featured=query.featured)
     if query.stars_min is not None:

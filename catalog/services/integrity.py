@@ -1,4 +1,5 @@
-"""Star-integrity writes: recompute every tool's evidence, and a curator clearing a review.
+"""Star-integrity writes: recompute every tool's evidence (and its lifecycle label, from the
+same pass over the daily series), and a curator clearing a review.
 
 The arithmetic is ``catalog.integrity`` (pure); this module reads the snapshots, feeds it and
 stores the outcome on ``Tool.integrity_*``. See docs/integrity.md.
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from catalog import integrity as rules
 from catalog.integrity import Observation, Signal
+from catalog.lifecycle import lifecycle
 from catalog.models import MetricSnapshot, Tool, ToolStatus
 from catalog.services.common import CurationError, chunks, log_changes
 
@@ -43,13 +45,21 @@ def _status(tool: Tool, evidence: dict[str, Any]) -> str:
 
 
 def integrity_recompute(*, now: datetime | None = None) -> int:
-    """Recompute the evidence of every active or archived tool (lockstep and the category
-    medians need them all); returns how many tools' status or evidence changed."""
+    """Recompute the evidence and lifecycle label of every active or archived tool (lockstep
+    and the category medians need them all); returns how many tools changed."""
     now = now or timezone.now()
     tools = {
         tool.pk: tool
         for tool in Tool.objects.filter(status__in=[ToolStatus.ACTIVE, ToolStatus.ARCHIVED]).only(
-            "pk", "category_id", "integrity_status", "integrity_signals"
+            "pk",
+            "category_id",
+            "integrity_status",
+            "integrity_signals",
+            "lifecycle",
+            "archived",
+            "status",
+            "repo_created_at",
+            "pushed_at",
         )
     }
     series: dict[int, list[tuple[date, int | None]]] = defaultdict(list)
@@ -104,8 +114,18 @@ def integrity_recompute(*, now: datetime | None = None) -> int:
         ]
         evidence = _evidence(signals)
         status = _status(tool, evidence)
-        if status != tool.integrity_status or evidence != tool.integrity_signals:
+        stage = lifecycle(
+            [(d, s) for d, s in series[tool_id] if s is not None],
+            today=now.date(),
+            created=tool.repo_created_at.date() if tool.repo_created_at else None,
+            pushed=tool.pushed_at.date() if tool.pushed_at else None,
+            archived=tool.archived or tool.status == ToolStatus.ARCHIVED,
+        )
+        if (status, evidence, stage) != (
+            tool.integrity_status, tool.integrity_signals, tool.lifecycle
+        ):  # fmt: skip
             tool.integrity_status, tool.integrity_signals = status, evidence
+            tool.lifecycle = stage
             changed.append(tool)
         tool.integrity_checked_at = now
     with transaction.atomic():

@@ -14,6 +14,7 @@ from catalog import badges, charts, selectors
 from catalog.charts.history import SCALES, HistoryLine, chart_option, history_chart, weekly_columns
 from catalog.history import tools_star_points, weekly_gains
 from catalog.integrity import NEEDS_REVIEW, describe
+from catalog.lifecycle import LIFECYCLE_RULES
 
 #: The histories drawn on the tool page, metric → chart title (stars have their own chart).
 CHARTED = {"forks": "Forks", "open_issues": "Open issues"}
@@ -83,6 +84,7 @@ def _star_charts(tool, scale: str) -> dict:
     title = f"Stars of {tool.full_name} over time"
     return {
         "integrity_review": tool.integrity_status == NEEDS_REVIEW,
+        "lifecycle_rule": LIFECYCLE_RULES.get(tool.lifecycle, ""),
         "integrity_evidence": describe(tool.integrity_signals),
         "star_scale": scale,
         "star_chart": charts.responsive(

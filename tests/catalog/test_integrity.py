@@ -235,6 +235,8 @@ def test_the_recompute_marks_only_the_tools_above_a_threshold(flagged_catalog):
     }
     assert changed == 6  # every tool got its evidence ...
     assert integrity_recompute() == 0  # ... and nothing changes when nothing new arrived
+    # The same pass labels the lifecycle (catalog/lifecycle.py): 10 a day, every day.
+    assert flagged_catalog["steady"].lifecycle == "steady"
     gone = flagged_catalog["deleted"].integrity_signals["signals"]["vanished"]
     assert (gone["stars"], gone["above"]) == (4000, True)
 
