@@ -42,7 +42,7 @@ def curator(staff_token) -> APIClient:
 
 
 @pytest.fixture
-def catalog(db):
+def api_catalog(db):
     """Two layers, three categories, four listed tools (one renamed), plus hidden/archived."""
     models = make_layer("models", name="Models")
     data = make_layer("data", name="Data")

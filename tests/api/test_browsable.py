@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
         "/api/v1/compare/?tools=crew/crew,tiny/swarm",
     ],
 )
-def test_every_read_endpoint_renders_as_an_html_page(client, catalog, path):
+def test_every_read_endpoint_renders_as_an_html_page(client, api_catalog, path):
     separator = "&" if "?" in path else "?"
     response = client.get(f"{path}{separator}format=api")
 

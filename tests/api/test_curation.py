@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 DETAIL = "/api/v1/tools/crew/crew/"
 
 
-def test_a_curator_token_updates_curated_fields(curator, catalog):
+def test_a_curator_token_updates_curated_fields(curator, api_catalog):
     response = curator.patch(
         DETAIL,
         {"display_name": "CrewAI", "short_description": "Agents in crews", "featured": True},
@@ -34,14 +34,14 @@ def test_a_curator_token_updates_curated_fields(curator, catalog):
     assert LogEntry.objects.filter(object_id=str(tool.pk), user__username="curator").exists()
 
 
-def test_a_curator_moves_a_tool_to_another_category(curator, catalog):
+def test_a_curator_moves_a_tool_to_another_category(curator, api_catalog):
     response = curator.patch(DETAIL, {"category": "llms"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["category"]["slug"] == "llms"
     assert Tool.objects.get(full_name="crew/crew").category.slug == "llms"
 
 
-def test_a_curator_hides_a_tool_and_it_leaves_the_public_api(curator, api, catalog):
+def test_a_curator_hides_a_tool_and_it_leaves_the_public_api(curator, api, api_catalog):
     assert curator.patch(DETAIL, {"hidden": True}, format="json").status_code == 200
     assert Tool.objects.get(full_name="crew/crew").hidden is True
     assert api.get(DETAIL).status_code == 404
@@ -51,7 +51,7 @@ def test_a_curator_hides_a_tool_and_it_leaves_the_public_api(curator, api, catal
     assert api.get(DETAIL).status_code == 200
 
 
-def test_a_curator_marks_a_tool_deprecated_in_favour_of_another(curator, catalog):
+def test_a_curator_marks_a_tool_deprecated_in_favour_of_another(curator, api_catalog):
     body = {"deprecated": True, "replaced_by": "tiny/swarm"}
     response = curator.patch(DETAIL, body, format="json")
     assert response.status_code == 200
@@ -70,7 +70,9 @@ def test_a_curator_marks_a_tool_deprecated_in_favour_of_another(curator, catalog
         ({"featured": "sometimes"}, "featured"),
     ],
 )
-def test_a_bad_write_is_400_naming_the_field_and_changes_nothing(curator, catalog, body, parameter):
+def test_a_bad_write_is_400_naming_the_field_and_changes_nothing(
+    curator, api_catalog, body, parameter
+):
     before = Tool.objects.values().get(full_name="crew/crew")
     response = curator.patch(DETAIL, body, format="json")
     assert response.status_code == 400
@@ -78,14 +80,14 @@ def test_a_bad_write_is_400_naming_the_field_and_changes_nothing(curator, catalo
     assert Tool.objects.values().get(full_name="crew/crew") == before
 
 
-def test_anonymous_clients_cannot_write(api, catalog):
+def test_anonymous_clients_cannot_write(api, api_catalog):
     response = api.patch(DETAIL, {"featured": True}, format="json")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert Tool.objects.get(full_name="crew/crew").featured is False
 
 
-def test_a_non_staff_token_cannot_write(catalog):
+def test_a_non_staff_token_cannot_write(api_catalog):
     user = get_user_model().objects.create_user("reader", password="x")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
@@ -94,12 +96,12 @@ def test_a_non_staff_token_cannot_write(catalog):
     assert Tool.objects.get(full_name="crew/crew").featured is False
 
 
-def test_a_bad_token_is_401(api, catalog):
+def test_a_bad_token_is_401(api, api_catalog):
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api.get("/api/v1/tools/").status_code == 401
 
 
-def test_an_unknown_tool_cannot_be_written(curator, catalog):
+def test_an_unknown_tool_cannot_be_written(curator, api_catalog):
     response = curator.patch("/api/v1/tools/nobody/nothing/", {"featured": True}, format="json")
     assert response.status_code == 404
 
@@ -110,7 +112,7 @@ def tight_rates(monkeypatch):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "user", "4/minute")
 
 
-def test_an_anonymous_client_over_its_rate_gets_429_with_retry_after(api, catalog, tight_rates):
+def test_an_anonymous_client_over_its_rate_gets_429_with_retry_after(api, api_catalog, tight_rates):
     statuses = [api.get("/api/v1/layers/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = api.get("/api/v1/layers/")
@@ -119,6 +121,6 @@ def test_an_anonymous_client_over_its_rate_gets_429_with_retry_after(api, catalo
     assert response.json()["code"] == "throttled"
 
 
-def test_authenticated_clients_have_their_own_rate(curator, catalog, tight_rates):
+def test_authenticated_clients_have_their_own_rate(curator, api_catalog, tight_rates):
     statuses = [curator.get("/api/v1/layers/").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 200, 429]

@@ -76,16 +76,16 @@ def test_a_host_not_served_is_an_html_400_elsewhere(db):
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
-def test_an_oversize_api_body_is_a_json_413_before_it_is_read(curator, catalog):
+def test_an_oversize_api_body_is_a_json_413_before_it_is_read(curator, api_catalog):
     body = json.dumps({"curator_notes": "x" * 5000})
     response = curator.patch("/api/v1/tools/crew/crew/", body, content_type="application/json")
 
     assert_error(response, 413, "request_too_large")
-    catalog["crew"].refresh_from_db()
-    assert catalog["crew"].curator_notes == ""
+    api_catalog["crew"].refresh_from_db()
+    assert api_catalog["crew"].curator_notes == ""
 
 
-def test_a_malformed_json_body_is_a_json_400(curator, catalog):
+def test_a_malformed_json_body_is_a_json_400(curator, api_catalog):
     response = curator.patch(
         "/api/v1/tools/crew/crew/", "{not json", content_type="application/json"
     )
@@ -117,7 +117,7 @@ def two_wrong_tokens_allowed(monkeypatch):
 
 
 def test_after_too_many_wrong_tokens_even_the_right_one_is_refused_with_a_429(
-    catalog, staff_token, two_wrong_tokens_allowed
+    api_catalog, staff_token, two_wrong_tokens_allowed
 ):
     guesser = APIClient(REMOTE_ADDR="10.9.9.9")
     guesser.credentials(HTTP_AUTHORIZATION="Token guess-1")
@@ -137,13 +137,13 @@ def test_after_too_many_wrong_tokens_even_the_right_one_is_refused_with_a_429(
     assert other.get("/api/v1/layers/").status_code == 200
 
 
-def test_anonymous_reads_are_not_counted_as_failed_tokens(catalog, two_wrong_tokens_allowed):
+def test_anonymous_reads_are_not_counted_as_failed_tokens(api_catalog, two_wrong_tokens_allowed):
     api = APIClient()
     assert [api.get("/api/v1/layers/").status_code for _ in range(4)] == [200] * 4
 
 
 def test_a_forged_forwarded_for_header_does_not_give_a_fresh_throttle(
-    catalog, two_wrong_tokens_allowed
+    api_catalog, two_wrong_tokens_allowed
 ):
     for forged in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):
         api = APIClient(REMOTE_ADDR="10.9.9.11", HTTP_X_FORWARDED_FOR=forged)

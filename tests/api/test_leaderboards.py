@@ -19,7 +19,7 @@ def names(response, key: str = "results") -> list[str]:
     return [item["full_name"] for item in response.json()[key]]
 
 
-def test_rankings_rank_by_the_metric_asked_best_first(api, catalog):
+def test_rankings_rank_by_the_metric_asked_best_first(api, api_catalog):
     response = api.get("/api/v1/rankings/", {"by": "stars"})
     body = response.json()
     assert (body["by"], body["label"]) == ("stars", "Stars")
@@ -30,7 +30,7 @@ def test_rankings_rank_by_the_metric_asked_best_first(api, catalog):
     ]  # chroma is not measured yet: it has no place on a star leaderboard
 
 
-def test_rankings_default_to_score_and_take_filters_and_a_limit(api, catalog):
+def test_rankings_default_to_score_and_take_filters_and_a_limit(api, api_catalog):
     assert names(api.get("/api/v1/rankings/")) == ["crew/crew", "qdrant/qdrant", "tiny/swarm"]
     by_layer = api.get("/api/v1/rankings/", {"by": "gained_30d", "layer": "models", "limit": 1})
     assert names(by_layer) == ["crew/crew"]
@@ -38,7 +38,7 @@ def test_rankings_default_to_score_and_take_filters_and_a_limit(api, catalog):
     assert names(newest) == ["tiny/swarm", "crew/crew"]
 
 
-def test_rankings_export_as_csv_with_the_rank(api, catalog):
+def test_rankings_export_as_csv_with_the_rank(api, api_catalog):
     response = api.get("/api/v1/rankings/", {"by": "stars", "format": "csv", "limit": 2})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(row["rank"], row["full_name"], row["stars"]) for row in rows] == [
@@ -47,7 +47,7 @@ def test_rankings_export_as_csv_with_the_rank(api, catalog):
     ]
 
 
-def test_trending_lists_the_largest_gains_of_the_window(api, catalog):
+def test_trending_lists_the_largest_gains_of_the_window(api, api_catalog):
     body = api.get("/api/v1/trending/", {"window": "7d"}).json()
     assert body["window"] == "7d"
     ranked = [(i["rank"], i["full_name"], i["gain"]) for i in body["results"]]
@@ -55,19 +55,19 @@ def test_trending_lists_the_largest_gains_of_the_window(api, catalog):
     assert ranked == [(1, "crew/crew", 300), (2, "qdrant/qdrant", 120), (3, "tiny/swarm", 0)]
 
 
-def test_trending_uses_the_stored_gain_when_there_are_no_snapshots(api, catalog):
+def test_trending_uses_the_stored_gain_when_there_are_no_snapshots(api, api_catalog):
     body = api.get("/api/v1/trending/", {"window": "30d", "category": "agent-frameworks"})
     swarm = next(item for item in body.json()["results"] if item["full_name"] == "tiny/swarm")
     assert swarm["gain"] == 20
 
 
-def test_trending_filters_by_layer_or_category(api, catalog):
+def test_trending_filters_by_layer_or_category(api, api_catalog):
     assert names(api.get("/api/v1/trending/", {"layer": "data"})) == ["qdrant/qdrant"]
     agents = api.get("/api/v1/trending/", {"category": "agent-frameworks", "window": "90d"})
     assert names(agents) == ["crew/crew", "tiny/swarm"]
 
 
-def test_trending_exports_as_csv(api, catalog):
+def test_trending_exports_as_csv(api, api_catalog):
     response = api.get("/api/v1/trending/", {"format": "csv", "layer": "models"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(row["rank"], row["full_name"], row["gain"]) for row in rows] == [
@@ -76,7 +76,7 @@ def test_trending_exports_as_csv(api, catalog):
     ]
 
 
-def test_compare_puts_tools_side_by_side_on_the_same_dates(api, catalog):
+def test_compare_puts_tools_side_by_side_on_the_same_dates(api, api_catalog):
     body = api.get("/api/v1/compare/", {"tools": "crew/crew,qdrant/qdrant"}).json()
     assert body["metric"] == "stars"
     assert body["dates"] == ["2026-10-30", "2026-11-09", "2026-11-19", "2026-11-28", "2026-11-29"]
@@ -88,7 +88,7 @@ def test_compare_puts_tools_side_by_side_on_the_same_dates(api, catalog):
     assert [tool["stars"] for tool in body["tools"]] == [30000, 25000]
 
 
-def test_compare_finds_a_tool_by_its_former_name(api, catalog):
+def test_compare_finds_a_tool_by_its_former_name(api, api_catalog):
     body = api.get("/api/v1/compare/", {"tools": "joao/crewai,tiny/swarm"}).json()
     assert [tool["full_name"] for tool in body["tools"]] == ["crew/crew", "tiny/swarm"]
 
@@ -120,37 +120,37 @@ def test_compare_finds_a_tool_by_its_former_name(api, catalog):
     ],
 )
 def test_bad_leaderboard_input_is_a_4xx_naming_the_parameter(
-    api, catalog, url, params, status, parameter
+    api, api_catalog, url, params, status, parameter
 ):
     response = api.get(url, params)
     assert response.status_code == status, response.content
     assert response.json()["parameter"] == parameter
 
 
-def test_an_unknown_window_lists_the_windows(api, catalog):
+def test_an_unknown_window_lists_the_windows(api, api_catalog):
     assert api.get("/api/v1/trending/", {"window": "1y"}).json()["allowed"] == ["7d", "30d", "90d"]
 
 
-def test_rankings_treat_every_metric_as_best_first(api, catalog):
+def test_rankings_treat_every_metric_as_best_first(api, api_catalog):
     ranked = api.get("/api/v1/rankings/", {"by": "pushed_at"}).json()["results"]
     assert [item["full_name"] for item in ranked] == ["crew/crew", "qdrant/qdrant", "tiny/swarm"]
 
 
-def test_trending_skips_tools_without_enough_history(api, catalog):
+def test_trending_skips_tools_without_enough_history(api, api_catalog):
     category = make_category("new")
     make_tool("new/born", category=category, stars=10)  # gain NULL: too young to trend
     assert "new/born" not in names(api.get("/api/v1/trending/", {"limit": 200}))
 
 
 @pytest.mark.parametrize("by", RANKING_METRICS)
-def test_every_leaderboard_metric_answers(api, catalog, by):
+def test_every_leaderboard_metric_answers(api, api_catalog, by):
     response = api.get("/api/v1/rankings/", {"by": by, "format": "csv"})
     assert response.status_code == 200
     assert response.content.decode().startswith("rank,full_name,")
 
 
 @pytest.mark.parametrize("metric", list(selectors.HISTORY_METRICS))
-def test_every_history_metric_answers_in_history_and_compare(api, catalog, metric):
+def test_every_history_metric_answers_in_history_and_compare(api, api_catalog, metric):
     history = api.get("/api/v1/tools/crew/crew/history/", {"metric": metric})
     assert history.status_code == 200
     assert len(history.json()["points"]) == 4

@@ -101,14 +101,14 @@ def test_the_docs_pages_render_with_local_assets(api, url, asset):
         assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
 
 
-def test_the_browsable_api_is_kept(api, catalog):
+def test_the_browsable_api_is_kept(api, api_catalog):
     response = api.get("/api/v1/tools/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert b"crew/crew" in response.content
 
 
 @pytest.fixture
-def api_schema(catalog, staff_token, monkeypatch, settings):
+def api_schema(api_catalog, staff_token, monkeypatch, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # schemathesis's WSGI host
     # schemathesis sends hundreds of requests; throttling is tested on its own elsewhere.
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "100000/minute")

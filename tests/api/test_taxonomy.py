@@ -12,7 +12,7 @@ from tests.factories import make_category, make_layer, make_tool
 pytestmark = pytest.mark.django_db
 
 
-def test_layers_give_totals_the_median_gain_and_top_tools(api, catalog):
+def test_layers_give_totals_the_median_gain_and_top_tools(api, api_catalog):
     layers = {layer["slug"]: layer for layer in api.get("/api/v1/layers/").json()}
     models = layers["models"]
     assert (models["tool_count"], models["total_stars"], models["category_count"]) == (2, 30800, 2)
@@ -23,7 +23,7 @@ def test_layers_give_totals_the_median_gain_and_top_tools(api, catalog):
     assert layers["data"]["total_stars"] == 25000  # chroma is unmeasured, not 0
 
 
-def test_categories_can_be_narrowed_to_a_layer(api, catalog):
+def test_categories_can_be_narrowed_to_a_layer(api, api_catalog):
     everything = [c["slug"] for c in api.get("/api/v1/categories/").json()]
     assert everything == ["agent-frameworks", "llms", "vector-databases"]
     data = api.get("/api/v1/categories/", {"layer": "data"}).json()
@@ -33,7 +33,7 @@ def test_categories_can_be_narrowed_to_a_layer(api, catalog):
     assert data[0]["top_tools"][0]["full_name"] == "qdrant/qdrant"
 
 
-def test_stats_answer_the_survey_questions(api, catalog):
+def test_stats_answer_the_survey_questions(api, api_catalog):
     body = api.get("/api/v1/stats/").json()
     stalled = body["stalled_last_7_days"]
     assert (stalled["measured_tools"], stalled["stalled_tools"], stalled["share"]) == (3, 1, 0.3333)
@@ -73,7 +73,7 @@ LIST_ENDPOINTS = [
 
 @pytest.mark.parametrize(("url", "size_param", "params"), LIST_ENDPOINTS)
 def test_every_list_endpoint_runs_a_constant_number_of_queries(
-    api, catalog, url, size_param, params
+    api, api_catalog, url, size_param, params
 ):
     def queries(size: int) -> int:
         query = {**params, **({size_param: size} if size_param else {})}
@@ -88,7 +88,7 @@ def test_every_list_endpoint_runs_a_constant_number_of_queries(
     assert queries(100) == small
 
 
-def test_compare_runs_the_same_number_of_queries_for_2_and_10_tools(api, catalog):
+def test_compare_runs_the_same_number_of_queries_for_2_and_10_tools(api, api_catalog):
     _grow(2)
     names = [f"grow2x{n}/t{m}" for n in range(2) for m in range(4)]
 

@@ -13,7 +13,7 @@ DETAIL = "/api/v1/tools/crew/crew/"
 HISTORY = "/api/v1/tools/crew/crew/history/"
 
 
-def test_detail_gives_the_score_breakdown_that_adds_up(api, catalog):
+def test_detail_gives_the_score_breakdown_that_adds_up(api, api_catalog):
     body = api.get(DETAIL).json()
     breakdown = body["score_breakdown"]
     assert breakdown["version"]
@@ -25,33 +25,33 @@ def test_detail_gives_the_score_breakdown_that_adds_up(api, catalog):
     assert body["former_names"] == ["joao/crewai"]
 
 
-def test_detail_gives_the_rank_within_category_and_layer(api, catalog):
+def test_detail_gives_the_rank_within_category_and_layer(api, api_catalog):
     ranks = api.get(DETAIL).json()["ranks"]
     # agent-frameworks holds crew and swarm (the hidden tool does not count); models adds none.
     assert ranks == {"category": {"rank": 1, "of": 2}, "layer": {"rank": 1, "of": 2}}
 
 
-def test_a_former_name_answers_301_to_the_canonical_url(api, catalog):
+def test_a_former_name_answers_301_to_the_canonical_url(api, api_catalog):
     response = api.get("/api/v1/tools/joao/crewai/")
     assert response.status_code == 301
     assert response["Location"] == DETAIL
 
 
-def test_another_spelling_of_the_name_redirects_keeping_the_query(api, catalog):
+def test_another_spelling_of_the_name_redirects_keeping_the_query(api, api_catalog):
     response = api.get("/api/v1/tools/Crew/CREW/history/", {"metric": "forks"})
     assert response.status_code == 301
     assert response["Location"] == HISTORY + "?metric=forks"
 
 
 @pytest.mark.parametrize("path", ["nobody/nothing", "secret/stealth"])
-def test_an_unknown_or_hidden_tool_is_a_json_404(api, catalog, path):
+def test_an_unknown_or_hidden_tool_is_a_json_404(api, api_catalog, path):
     response = api.get(f"/api/v1/tools/{path}/")
     assert response.status_code == 404
     assert response.json()["parameter"] == "tool"
     assert path in response.json()["detail"]
 
 
-def test_history_is_the_daily_series_with_gaps_as_null(api, catalog):
+def test_history_is_the_daily_series_with_gaps_as_null(api, api_catalog):
     body = api.get(HISTORY).json()
     assert body["tool"] == "crew/crew"
     assert body["metric"] == "stars"
@@ -63,12 +63,12 @@ def test_history_is_the_daily_series_with_gaps_as_null(api, catalog):
     ]
 
 
-def test_history_takes_a_metric_and_a_date_range(api, catalog):
+def test_history_takes_a_metric_and_a_date_range(api, api_catalog):
     body = api.get(HISTORY, {"metric": "forks", "since": "2026-11-01", "until": "2026-11-20"})
     assert [point["value"] for point in body.json()["points"]] == [4000, 4000]
 
 
-def test_history_exports_as_csv(api, catalog):
+def test_history_exports_as_csv(api, api_catalog):
     response = api.get(HISTORY, {"format": "csv", "until": "2026-11-19"})
     assert response.status_code == 200
     assert 'filename="crew-crew-stars.csv"' in response["Content-Disposition"]
@@ -90,13 +90,13 @@ def test_history_exports_as_csv(api, catalog):
         ({"since": "2026-11-20", "until": "2026-11-01"}, "since"),
     ],
 )
-def test_bad_history_parameters_are_400_naming_them(api, catalog, params, parameter):
+def test_bad_history_parameters_are_400_naming_them(api, api_catalog, params, parameter):
     response = api.get(HISTORY, params)
     assert response.status_code == 400
     assert response.json()["parameter"] == parameter
 
 
-def test_an_unknown_metric_lists_the_metrics(api, catalog):
+def test_an_unknown_metric_lists_the_metrics(api, api_catalog):
     allowed = api.get(HISTORY, {"metric": "likes"}).json()["allowed"]
     assert allowed == ["stars", "forks", "watchers", "open_issues", "contributors"]
 
@@ -109,7 +109,7 @@ def test_an_unknown_metric_lists_the_metrics(api, catalog):
         ("/api/v1/compare/?tools=crew/crew,qdrant%00/qdrant", "tools"),
     ],
 )
-def test_a_nul_in_a_tool_name_is_a_404_naming_the_parameter(api, catalog, url, parameter):
+def test_a_nul_in_a_tool_name_is_a_404_naming_the_parameter(api, api_catalog, url, parameter):
     response = api.get(url)
     assert response.status_code == 404
     assert response.json()["parameter"] == parameter

@@ -46,11 +46,11 @@ def names(response) -> list[str]:
         ({"ordering": "name"}, ["chroma-core/chroma", "crew/crew", "qdrant/qdrant", "tiny/swarm"]),
     ],
 )
-def test_the_list_applies_the_shared_filters_and_orderings(api, catalog, params, expected):
+def test_the_list_applies_the_shared_filters_and_orderings(api, api_catalog, params, expected):
     assert names(api.get(URL, params)) == expected
 
 
-def test_an_item_carries_identity_placement_metrics_rankings_status_and_links(api, catalog):
+def test_an_item_carries_identity_placement_metrics_rankings_status_and_links(api, api_catalog):
     item = api.get(URL, {"q": "crew"}).json()["results"][0]
     assert item["full_name"] == "crew/crew"
     assert item["owner"] == "crew"
@@ -66,14 +66,14 @@ def test_an_item_carries_identity_placement_metrics_rankings_status_and_links(ap
     assert item["links"]["history"] == "http://testserver/api/v1/tools/crew/crew/history/"
 
 
-def test_an_unmeasured_tool_shows_null_metrics_not_zero(api, catalog):
+def test_an_unmeasured_tool_shows_null_metrics_not_zero(api, api_catalog):
     item = api.get(URL, {"q": "chroma"}).json()["results"][0]
     assert item["stars"] is None
     assert item["stars_gained_30d"] is None
     assert item["score"] is None
 
 
-def test_pages_default_to_50_and_take_up_to_200(api, catalog):
+def test_pages_default_to_50_and_take_up_to_200(api, api_catalog):
     category = make_category("bulk")
     for n in range(205):
         make_tool(f"bulk/t{n:03}", category=category, stars=n)
@@ -87,7 +87,7 @@ def test_pages_default_to_50_and_take_up_to_200(api, catalog):
     assert 'rel="prev"' in big["Link"]
 
 
-def test_csv_export_has_the_same_filters_and_one_row_per_tool(api, catalog):
+def test_csv_export_has_the_same_filters_and_one_row_per_tool(api, api_catalog):
     response = api.get(URL, {"layer": "data", "format": "csv", "ordering": "-stars"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -99,15 +99,15 @@ def test_csv_export_has_the_same_filters_and_one_row_per_tool(api, catalog):
     assert rows[1]["stars"] == ""  # not measured: empty, never 0
 
 
-def test_an_empty_csv_still_has_its_header(api, catalog):
+def test_an_empty_csv_still_has_its_header(api, api_catalog):
     response = api.get(URL, {"stars_min": "999999", "format": "csv"})
     header = response.content.decode().splitlines()
     assert header[0].startswith("full_name,owner,name,")
     assert len(header) == 1
 
 
-def test_csv_cells_cannot_smuggle_spreadsheet_formulas(api, catalog):
-    make_tool("evil/csv", category=catalog["qdrant"].category, description="=HYPERLINK(1)")
+def test_csv_cells_cannot_smuggle_spreadsheet_formulas(api, api_catalog):
+    make_tool("evil/csv", category=api_catalog["qdrant"].category, description="=HYPERLINK(1)")
     response = api.get(URL, {"q": "evil", "format": "csv"})
     row = next(csv.DictReader(io.StringIO(response.content.decode())))
     assert row["description"] == "'=HYPERLINK(1)"
@@ -135,7 +135,9 @@ def test_csv_cells_cannot_smuggle_spreadsheet_formulas(api, catalog):
         ({"ordering": "sideways", "format": "csv"}, 400, "ordering"),
     ],
 )
-def test_bad_input_is_a_json_error_naming_the_parameter(api, catalog, params, status, parameter):
+def test_bad_input_is_a_json_error_naming_the_parameter(
+    api, api_catalog, params, status, parameter
+):
     response = api.get(URL, params)
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
@@ -145,17 +147,17 @@ def test_bad_input_is_a_json_error_naming_the_parameter(api, catalog, params, st
     assert body["detail"].startswith(f"{parameter}: ")
 
 
-def test_an_unknown_value_lists_what_is_allowed(api, catalog):
+def test_an_unknown_value_lists_what_is_allowed(api, api_catalog):
     assert api.get(URL, {"ordering": "-secret"}).json()["allowed"] == list(ORDERINGS)
     allowed = api.get(URL, {"layer": "nope"}).json()["allowed"]
     assert sorted(allowed) == ["data", "models"]
 
 
-def test_the_list_runs_the_same_number_of_queries_for_any_page_size(api, catalog):
+def test_the_list_runs_the_same_number_of_queries_for_any_page_size(api, api_catalog):
     category = make_category("bulk")
     for n in range(120):
         tool = make_tool(f"bulk/t{n:03}", category=category, stars=n)
-        tool.topics.add(*catalog["crew"].topics.all())
+        tool.topics.add(*api_catalog["crew"].topics.all())
 
     def queries(**params) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -167,8 +169,8 @@ def test_the_list_runs_the_same_number_of_queries_for_any_page_size(api, catalog
     assert small == queries(page_size=100, category="bulk", format="csv")
 
 
-def test_search_finds_by_a_description_word_and_by_a_misspelt_name(api, catalog):
-    make_tool("langchain-ai/langchain", category=catalog["crew"].category, stars=90000)
+def test_search_finds_by_a_description_word_and_by_a_misspelt_name(api, api_catalog):
+    make_tool("langchain-ai/langchain", category=api_catalog["crew"].category, stars=90000)
     assert names(api.get(URL, {"q": "orchestration"})) == ["crew/crew"]
     assert names(api.get(URL, {"q": "langchian"})) == ["langchain-ai/langchain"]
 
@@ -189,7 +191,7 @@ def test_the_api_root_links_every_endpoint_and_the_docs(api, db):
 
 @pytest.mark.parametrize("ordering", list(ORDERINGS))
 @pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_every_ordering_works_in_every_format(api, catalog, ordering, fmt):
+def test_every_ordering_works_in_every_format(api, api_catalog, ordering, fmt):
     response = api.get(URL, {"ordering": ordering, "q": "crew", "format": fmt})
     assert response.status_code == 200
     assert b"crew/crew" in response.content
@@ -209,7 +211,7 @@ def test_every_ordering_works_in_every_format(api, catalog, ordering, fmt):
     ],
 )
 def test_an_unknown_format_is_a_400_naming_format_and_the_allowed_ones(
-    api, catalog, url, fmt, allowed
+    api, api_catalog, url, fmt, allowed
 ):
     response = api.get(url + ("&" if "?" in url else "?") + f"format={fmt}")
     assert response.status_code == 400

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalog():
+def query_catalog():
     """Five listed tools (+ one hidden) in two layers, with distinct and missing metrics."""
     models = make_layer("models")
     data = make_layer("data")
@@ -118,7 +118,7 @@ def names(**params) -> list[str]:
     return [tool.full_name for tool in tool_list(query=parse_tool_query(params))]
 
 
-def test_hidden_and_inactive_tools_are_left_out_by_default(catalog):
+def test_hidden_and_inactive_tools_are_left_out_by_default(query_catalog):
     assert names(ordering="name") == [
         "acme/alpha", "beta-org/Beta", "delta/delta", "gamma/gamma", "zeta/unmeasured"
     ]  # fmt: skip
@@ -151,7 +151,7 @@ def test_hidden_and_inactive_tools_are_left_out_by_default(catalog):
         ({"layer": "models", "language": "python", "license": "GPL-3.0"}, ["gamma/gamma"]),
     ],
 )
-def test_each_filter_keeps_exactly_the_matching_tools(catalog, params, expected):
+def test_each_filter_keeps_exactly_the_matching_tools(query_catalog, params, expected):
     assert names(**params, ordering="name") == expected
 
 
@@ -184,8 +184,8 @@ def test_each_filter_keeps_exactly_the_matching_tools(catalog, params, expected)
         ("-name", ["unmeasured", "gamma", "delta", "beta", "alpha"]),
     ],
 )
-def test_each_ordering_gives_the_exact_order(catalog, ordering, expected):
-    by_name = {tool.full_name: key for key, tool in catalog.items()}
+def test_each_ordering_gives_the_exact_order(query_catalog, ordering, expected):
+    by_name = {tool.full_name: key for key, tool in query_catalog.items()}
     assert [by_name[name] for name in names(ordering=ordering)] == expected
 
 
@@ -197,7 +197,7 @@ def test_the_public_orderings_are_the_documented_whitelist():
     }  # fmt: skip
 
 
-def test_the_default_order_is_best_score_first(catalog):
+def test_the_default_order_is_best_score_first(query_catalog):
     assert names()[:3] == ["beta-org/Beta", "delta/delta", "acme/alpha"]
 
 
@@ -210,7 +210,7 @@ def test_a_query_dict_and_a_plain_mapping_parse_the_same():
     assert plain.to_params() == {"ordering": "-stars", "stars_min": "3"}
 
 
-def test_to_params_round_trips(catalog):
+def test_to_params_round_trips(query_catalog):
     query = parse_tool_query(
         QueryDict("layer=data&category=llms,agents&license=permissive&status=any&featured=1&q=x")
     )
@@ -237,7 +237,7 @@ def test_to_params_round_trips(catalog):
         ({"category": ",".join(["llms"] * 21)}, "category", None),
     ],
 )
-def test_bad_values_name_the_parameter_and_what_is_allowed(catalog, params, field, allowed):
+def test_bad_values_name_the_parameter_and_what_is_allowed(query_catalog, params, field, allowed):
     with pytest.raises(ToolQueryError) as raised:
         parse_tool_query(params)
     assert raised.value.field == field
@@ -248,12 +248,12 @@ def test_bad_values_name_the_parameter_and_what_is_allowed(catalog, params, fiel
         assert sorted(raised.value.allowed) == sorted(allowed)
 
 
-def test_search_finds_a_tool_by_a_word_of_its_description(catalog):
+def test_search_finds_a_tool_by_a_word_of_its_description(query_catalog):
     assert names(q="similarity") == ["beta-org/Beta"]
     assert names(q="AGENT framework") == ["acme/alpha"]
 
 
-def test_search_combines_with_filters_and_ignores_hidden_tools(catalog):
+def test_search_combines_with_filters_and_ignores_hidden_tools(query_catalog):
     assert names(q="agent", layer="data") == ["acme/alpha"]
     assert names(q="agent", layer="models", language="rust") == []
     assert names(q="secret") == []
@@ -287,25 +287,25 @@ def test_search_ranks_a_name_match_above_a_description_mention():
     assert [tool.full_name for tool in found] == ["qdrant/qdrant", "someone/notes"]
 
 
-def test_search_matches_word_prefixes(catalog):
+def test_search_matches_word_prefixes(query_catalog):
     assert names(q="simil") == ["beta-org/Beta"]
 
 
-def test_relevance_without_q_falls_back_to_the_default_order(catalog):
+def test_relevance_without_q_falls_back_to_the_default_order(query_catalog):
     assert parse_tool_query({"ordering": "relevance"}).ordering == "-score"
     assert parse_tool_query({"q": "x"}).ordering == "relevance"
 
 
-def test_dates_filter_from_midnight_utc(catalog):
+def test_dates_filter_from_midnight_utc(query_catalog):
     assert parse_tool_query({"pushed_after": "2026-11-20"}).pushed_after == date(2026, 11, 20)
     assert names(pushed_after="2026-11-20") == ["acme/alpha"]
 
 
-def test_a_comma_in_the_search_words_is_not_a_second_value(catalog):
+def test_a_comma_in_the_search_words_is_not_a_second_value(query_catalog):
     assert names(q="similarity, search") == ["beta-org/Beta"]
 
 
-def test_nul_characters_are_refused_before_they_reach_the_database(catalog):
+def test_nul_characters_are_refused_before_they_reach_the_database(query_catalog):
     with pytest.raises(ToolQueryError) as raised:
         parse_tool_query({"language": "Py\x00thon"})
     assert raised.value.field == "language"

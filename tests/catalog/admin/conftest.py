@@ -25,7 +25,7 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def catalog(django_user_model):
+def admin_catalog(django_user_model):
     """A small catalog with one of everything the admin shows."""
     layer = make_layer("models", name="Models")
     category = make_category("llm-serving", layer=layer, name="LLM serving")

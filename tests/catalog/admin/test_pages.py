@@ -38,10 +38,12 @@ PAGES = [
 ]
 
 
-def test_the_admin_log_is_browsable_and_read_only(admin_client, catalog):
+def test_the_admin_log_is_browsable_and_read_only(admin_client, admin_catalog):
     from catalog import services
 
-    services.tools_set_featured(tools=[catalog["tool"]], featured=True, user=catalog["curator"])
+    services.tools_set_featured(
+        tools=[admin_catalog["tool"]], featured=True, user=admin_catalog["curator"]
+    )
     url = reverse("admin:admin_logentry_changelist")
 
     response = admin_client.get(url)
@@ -57,8 +59,8 @@ def test_the_admin_log_is_browsable_and_read_only(admin_client, catalog):
 
 
 @pytest.mark.parametrize(("model", "key", "can_add"), PAGES)
-def test_every_admin_page_renders_for_a_superuser(admin_client, catalog, model, key, can_add):
-    obj = catalog[key]
+def test_every_admin_page_renders_for_a_superuser(admin_client, admin_catalog, model, key, can_add):
+    obj = admin_catalog[key]
 
     assert admin_client.get(admin_url(model, "changelist")).status_code == 200
     assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
@@ -66,7 +68,7 @@ def test_every_admin_page_renders_for_a_superuser(admin_client, catalog, model, 
     assert admin_client.get(admin_url(model, "add")).status_code == (200 if can_add else 403)
 
 
-def test_the_catalog_app_index_lists_every_model(admin_client, catalog):
+def test_the_catalog_app_index_lists_every_model(admin_client, admin_catalog):
     response = admin_client.get(reverse("admin:app_list", args=["catalog"]))
 
     for name in ("Layers", "Categories", "Topics", "Tools", "Metric snapshots", "Refresh runs"):
@@ -74,17 +76,17 @@ def test_the_catalog_app_index_lists_every_model(admin_client, catalog):
     assert "Suggestions" in response.text
 
 
-def test_a_tool_description_with_a_script_tag_shows_as_text(admin_client, catalog):
-    response = admin_client.get(admin_url(Tool, "change", catalog["tool"].pk))
+def test_a_tool_description_with_a_script_tag_shows_as_text(admin_client, admin_catalog):
+    response = admin_client.get(admin_url(Tool, "change", admin_catalog["tool"].pk))
 
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; fast inference" in response.text
     assert "<script>alert(" not in response.text
 
 
 def test_the_tool_page_shows_provenance_refresh_state_topics_and_recent_snapshots(
-    admin_client, catalog
+    admin_client, admin_catalog
 ):
-    response = admin_client.get(admin_url(Tool, "change", catalog["tool"].pk))
+    response = admin_client.get(admin_url(Tool, "change", admin_catalog["tool"].pk))
 
     text = response.text
     for shown in ("awesome-llm", "Inference engines", "awesome-ai", "inference", "502 Bad Gateway"):
@@ -141,17 +143,17 @@ def test_refresh_runs_are_a_read_only_audit_newest_first(admin_client):
     assert RefreshRun.objects.get(pk=newer.pk).tools_ok == before
 
 
-def test_snapshot_search_takes_an_exact_owner_and_name(admin_client, catalog):
+def test_snapshot_search_takes_an_exact_owner_and_name(admin_client, admin_catalog):
     response = admin_client.get(admin_url(MetricSnapshot, "changelist"), {"q": "ACME/Engine"})
 
     dates = [s.date for s in response.context["cl"].result_list]
     assert dates == [date(2026, 11, 28), date(2026, 11, 1)]  # newest first
 
 
-def test_a_curator_can_add_a_tool_by_hand_and_find_it(admin_client, catalog):
+def test_a_curator_can_add_a_tool_by_hand_and_find_it(admin_client, admin_catalog):
     data = {
         "full_name": "hand/added",
-        "category": catalog["other"].pk,
+        "category": admin_catalog["other"].pk,
         "short_description": "Added by a curator",
         "former_names-TOTAL_FORMS": 0,
         "former_names-INITIAL_FORMS": 0,
@@ -165,8 +167,8 @@ def test_a_curator_can_add_a_tool_by_hand_and_find_it(admin_client, catalog):
     assert changelist_names(admin_client, {"q": "curator"}) == {"hand/added"}
 
 
-def test_view_on_site_is_offered_only_for_tools_the_public_can_see(admin_client, catalog):
-    tool = catalog["tool"]
+def test_view_on_site_is_offered_only_for_tools_the_public_can_see(admin_client, admin_catalog):
+    tool = admin_catalog["tool"]
     shown = admin_client.get(admin_url(Tool, "change", tool.pk)).text
     Tool.objects.filter(pk=tool.pk).update(hidden=True)
     hidden = admin_client.get(admin_url(Tool, "change", tool.pk)).text

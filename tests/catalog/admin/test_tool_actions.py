@@ -55,18 +55,18 @@ def test_a_flag_action_changes_the_selected_tools_and_logs_it(
     assert "1 tool " in followed.text
 
 
-def test_move_to_category_asks_for_the_category_first(admin_client, catalog):
-    response = post_action(admin_client, "move_to_category", [catalog["tool"]])
+def test_move_to_category_asks_for_the_category_first(admin_client, admin_catalog):
+    response = post_action(admin_client, "move_to_category", [admin_catalog["tool"]])
 
     assert response.status_code == 200
     assert "Move tools to another category" in response.text
     assert "acme/engine" in response.text
-    assert f'<option value="{catalog["other"].pk}">' in response.text
-    assert Tool.objects.get(pk=catalog["tool"].pk).category == catalog["category"]
+    assert f'<option value="{admin_catalog["other"].pk}">' in response.text
+    assert Tool.objects.get(pk=admin_catalog["tool"].pk).category == admin_catalog["category"]
 
 
-def test_move_to_category_moves_the_selection_and_logs_it(admin_client, catalog):
-    tool, other = catalog["tool"], catalog["other"]
+def test_move_to_category_moves_the_selection_and_logs_it(admin_client, admin_catalog):
+    tool, other = admin_catalog["tool"], admin_catalog["other"]
 
     response = post_action(
         admin_client, "move_to_category", [tool], apply="Move", category=other.pk
@@ -74,20 +74,22 @@ def test_move_to_category_moves_the_selection_and_logs_it(admin_client, catalog)
 
     assert response.status_code == 302
     assert Tool.objects.get(pk=tool.pk).category == other
-    assert logged(tool) == [f"Moved to category “{other}” (was “{catalog['category']}”)."]
+    assert logged(tool) == [f"Moved to category “{other}” (was “{admin_catalog['category']}”)."]
     assert "1 tool moved to" in admin_client.get(response.url).text
 
 
-def test_move_to_category_without_a_choice_shows_the_error_and_moves_nothing(admin_client, catalog):
-    response = post_action(admin_client, "move_to_category", [catalog["tool"]], apply="Move")
+def test_move_to_category_without_a_choice_shows_the_error_and_moves_nothing(
+    admin_client, admin_catalog
+):
+    response = post_action(admin_client, "move_to_category", [admin_catalog["tool"]], apply="Move")
 
     assert response.status_code == 200
     assert "This field is required." in response.text
-    assert Tool.objects.get(pk=catalog["tool"].pk).category == catalog["category"]
+    assert Tool.objects.get(pk=admin_catalog["tool"].pk).category == admin_catalog["category"]
 
 
 def test_move_to_category_across_all_filtered_pages_moves_only_the_filtered_tools(
-    admin_client, catalog
+    admin_client, admin_catalog
 ):
     target = make_category()
     rust = [make_tool(language="Rust") for _ in range(3)]
@@ -104,12 +106,12 @@ def test_move_to_category_across_all_filtered_pages_moves_only_the_filtered_tool
 
     assert response.status_code == 302
     moved = set(Tool.objects.filter(category=target).values_list("pk", flat=True))
-    assert moved == {catalog["tool"].pk, *(t.pk for t in rust)}
-    assert Tool.objects.get(pk=catalog["bystander"].pk).category == catalog["other"]
+    assert moved == {admin_catalog["tool"].pk, *(t.pk for t in rust)}
+    assert Tool.objects.get(pk=admin_catalog["bystander"].pk).category == admin_catalog["other"]
 
 
-def test_mark_deprecated_asks_for_an_optional_replacement(admin_client, catalog):
-    tool, successor = catalog["tool"], catalog["bystander"]
+def test_mark_deprecated_asks_for_an_optional_replacement(admin_client, admin_catalog):
+    tool, successor = admin_catalog["tool"], admin_catalog["bystander"]
 
     page = post_action(admin_client, "mark_deprecated", [tool])
     assert page.status_code == 200
@@ -127,8 +129,8 @@ def test_mark_deprecated_asks_for_an_optional_replacement(admin_client, catalog)
     assert logged(tool) == ["Marked deprecated, replaced by zeta/db."]
 
 
-def test_mark_deprecated_refuses_a_tool_replacing_itself(admin_client, catalog):
-    tool = catalog["tool"]
+def test_mark_deprecated_refuses_a_tool_replacing_itself(admin_client, admin_catalog):
+    tool = admin_catalog["tool"]
 
     response = post_action(
         admin_client, "mark_deprecated", [tool], apply="Mark", replaced_by=tool.pk
@@ -139,7 +141,7 @@ def test_mark_deprecated_refuses_a_tool_replacing_itself(admin_client, catalog):
 
 
 def test_refresh_now_queues_the_selected_tools(
-    admin_client, catalog, monkeypatch, django_capture_on_commit_callbacks
+    admin_client, admin_catalog, monkeypatch, django_capture_on_commit_callbacks
 ):
     from workers import tasks
 
@@ -147,14 +149,14 @@ def test_refresh_now_queues_the_selected_tools(
     monkeypatch.setattr(tasks.refresh_batch, "delay", lambda **kw: calls.append(kw))
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_action(admin_client, "refresh_now", [catalog["tool"]])
+        response = post_action(admin_client, "refresh_now", [admin_catalog["tool"]])
 
     assert response.status_code == 302
-    assert calls == [{"tool_ids": [catalog["tool"].pk]}]
+    assert calls == [{"tool_ids": [admin_catalog["tool"].pk]}]
 
 
-def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_client, catalog):
-    tool = catalog["tool"]
+def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_client, admin_catalog):
+    tool = admin_catalog["tool"]
     page = admin_client.get(admin_url(Tool, "change", tool.pk))
     data = {
         key: value
@@ -163,7 +165,7 @@ def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_cli
     }
     data.update(
         {
-            "category": catalog["other"].pk,
+            "category": admin_catalog["other"].pk,
             "display_name": "Acme Engine",
             "homepage": "acme.example.org",
             "featured": "on",
@@ -182,7 +184,7 @@ def test_editing_a_tool_in_the_form_saves_curated_fields_and_logs_them(admin_cli
     assert (tool.display_name, tool.featured, tool.category) == (
         "Acme Engine",
         True,
-        catalog["other"],
+        admin_catalog["other"],
     )
     assert tool.homepage == "https://acme.example.org"  # typed without a scheme: https
     assert tool.stars == 1200  # read-only metrics untouched
@@ -217,7 +219,9 @@ def test_curation_done_in_the_admin_survives_a_reimport(admin_client, tmp_path):
     )
 
 
-def test_staff_who_may_only_view_tools_get_no_bulk_actions(client, django_user_model, catalog):
+def test_staff_who_may_only_view_tools_get_no_bulk_actions(
+    client, django_user_model, admin_catalog
+):
     from django.contrib.auth.models import Permission
 
     viewer = django_user_model.objects.create_user("viewer", is_staff=True)
@@ -225,11 +229,11 @@ def test_staff_who_may_only_view_tools_get_no_bulk_actions(client, django_user_m
     client.force_login(viewer)
 
     page = client.get(admin_url(Tool, "changelist"))
-    response = post_action(client, "feature", [catalog["tool"]])
+    response = post_action(client, "feature", [admin_catalog["tool"]])
 
     assert page.status_code == 200
     assert "acme/engine" in page.text
     assert 'name="action"' not in page.text
     assert response.status_code != 500
-    assert not Tool.objects.get(pk=catalog["tool"].pk).featured
+    assert not Tool.objects.get(pk=admin_catalog["tool"].pk).featured
     assert not LogEntry.objects.exists()

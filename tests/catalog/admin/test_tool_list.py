@@ -29,23 +29,23 @@ pytestmark = pytest.mark.django_db
     ["acme/engine", "ENGINE", "fast inference", "inference"],
     ids=["owner/name", "name in another case", "description words", "topic"],
 )
-def test_tool_search_finds_a_tool_by_name_description_or_topic(admin_client, catalog, term):
+def test_tool_search_finds_a_tool_by_name_description_or_topic(admin_client, admin_catalog, term):
     assert changelist_names(admin_client, {"q": term}) == {"acme/engine"}
 
 
 @pytest.mark.parametrize("term", ["c++ & ':*|!(", "  ", "ünïcode"])
-def test_tool_search_survives_punctuation_and_finds_nothing_odd(admin_client, catalog, term):
+def test_tool_search_survives_punctuation_and_finds_nothing_odd(admin_client, admin_catalog, term):
     names = changelist_names(admin_client, {"q": term})
 
     assert names == ({"acme/engine", "zeta/db"} if not term.strip() else set())
 
 
-def test_tool_search_matches_the_start_of_a_word(admin_client, catalog):
+def test_tool_search_matches_the_start_of_a_word(admin_client, admin_catalog):
     assert changelist_names(admin_client, {"q": "infer"}) == {"acme/engine"}
 
 
-def test_tool_search_by_display_name(admin_client, catalog):
-    tool = catalog["bystander"]
+def test_tool_search_by_display_name(admin_client, admin_catalog):
+    tool = admin_catalog["bystander"]
     tool.display_name = "Zeta Store"
     tool.search_document = tool.compose_search_document()
     tool.save()
@@ -53,8 +53,8 @@ def test_tool_search_by_display_name(admin_client, catalog):
     assert changelist_names(admin_client, {"q": "zeta store"}) == {"zeta/db"}
 
 
-def test_a_tool_with_several_matching_topics_is_listed_once(admin_client, catalog):
-    tool = catalog["tool"]
+def test_a_tool_with_several_matching_topics_is_listed_once(admin_client, admin_catalog):
+    tool = admin_catalog["tool"]
     tool.topics.add(Topic.objects.create(name="inference-server"))
     tool.search_document = tool.compose_search_document()
     tool.save()
@@ -64,10 +64,10 @@ def test_a_tool_with_several_matching_topics_is_listed_once(admin_client, catalo
     assert [t.full_name for t in response.context["cl"].result_list] == ["acme/engine"]
 
 
-def tool_filters(catalog) -> list[tuple[dict, set[str]]]:
+def tool_filters(admin_catalog) -> list[tuple[dict, set[str]]]:
     return [
-        ({"layer": catalog["layer"].pk}, {"acme/engine"}),
-        ({"category": catalog["other"].pk}, {"zeta/db", "no/language"}),
+        ({"layer": admin_catalog["layer"].pk}, {"acme/engine"}),
+        ({"category": admin_catalog["other"].pk}, {"zeta/db", "no/language"}),
         ({"status__exact": "active"}, {"acme/engine", "zeta/db", "no/language"}),
         ({"language": "Go"}, {"zeta/db"}),
         ({"license_spdx": "Apache-2.0"}, {"acme/engine"}),
@@ -82,17 +82,17 @@ def tool_filters(catalog) -> list[tuple[dict, set[str]]]:
     ]
 
 
-def test_each_tool_filter_narrows_the_list(admin_client, catalog, settings):
+def test_each_tool_filter_narrows_the_list(admin_client, admin_catalog, settings):
     settings.REFRESH_MAX_CONSECUTIVE_FAILURES = 3
-    make_tool("no/language", category=catalog["other"], last_refreshed_at=timezone.now())
-    for params, expected in tool_filters(catalog):
+    make_tool("no/language", category=admin_catalog["other"], last_refreshed_at=timezone.now())
+    for params, expected in tool_filters(admin_catalog):
         assert changelist_names(admin_client, params) == expected, params
 
 
 def test_the_filter_sidebar_offers_categories_with_their_layer_and_each_language_once(
-    admin_client, catalog
+    admin_client, admin_catalog
 ):
-    make_tool(category=catalog["other"], language="Rust")
+    make_tool(category=admin_catalog["other"], language="Rust")
 
     response = admin_client.get(admin_url(Tool, "changelist"))
 
@@ -139,7 +139,7 @@ def test_the_snapshot_changelist_runs_the_same_queries_for_5_and_50_rows(admin_c
     assert few == many
 
 
-def test_the_big_lists_never_count_every_filter_choice(admin_client, catalog):
+def test_the_big_lists_never_count_every_filter_choice(admin_client, admin_catalog):
     for model in (Tool, MetricSnapshot):
         page = admin_client.get(admin_url(model, "changelist"), {"_facets": "True"})
 
