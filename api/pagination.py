@@ -1,6 +1,13 @@
 """Page-number pagination with strict input: a malformed or oversized ``page_size`` is a 400 and
 a page past the end a 404, each naming the parameter, instead of being quietly corrected.
 
+Deep pages are capped: a page starting past ``MAX_OFFSET`` rows is a 400 naming ``page``
+(checked before anything is counted or read). An ``OFFSET`` makes the database walk every row
+before the page, so its cost grows with the page number — at 100,000 tools ``?page=500`` read
+25,000 index entries to return 50; past the cap, narrowing the question (a layer, a category,
+``stars_min``, another ordering) answers it faster than paging does. CSV exports are not capped
+(one 10,000-row page streams in constant memory).
+
 CSV exports use the same parameters with a larger default and cap, so a whole catalog usually
 fits in one file; the ``Link`` header points at the next page when it does not.
 """
@@ -20,6 +27,8 @@ from catalog.selectors import catalog_as_of
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 CSV_PAGE_SIZE = 10_000
+#: Rows a JSON page may start after (page 201 at the default page size of 50).
+MAX_OFFSET = 10_000
 
 
 class _CountOnce(Paginator):
@@ -65,6 +74,14 @@ class Pagination(PageNumberPagination):
         page size is bad or the page is past the end (one COUNT query)."""
         size = self.get_page_size(request)
         number = _positive(request, "page", default=1)
+        deepest = MAX_OFFSET // size + 1
+        if number > deepest and not _is_csv(request):
+            raise ParameterError(
+                "page",
+                f"at most {deepest} with page_size={size}: pages starting past row "
+                f"{MAX_OFFSET:,} are not served; narrow the query with filters instead",
+                allowed=[f"1-{deepest}"],
+            )
         paginator = self.django_paginator_class(queryset, size)
         pages = max(1, math.ceil(paginator.count / size))
         if number > pages:
@@ -137,7 +154,10 @@ class Pagination(PageNumberPagination):
                 "name": "page",
                 "in": "query",
                 "required": False,
-                "description": "Page number, from 1. A page past the end is a 404.",
+                "description": (
+                    "Page number, from 1. A page past the end is a 404; a page starting past "
+                    f"row {MAX_OFFSET:,} is a 400 (narrow the query with filters instead)."
+                ),
                 "schema": {"type": "integer", "minimum": 1, "example": 1},
             },
             {
