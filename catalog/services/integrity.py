@@ -23,6 +23,7 @@ from catalog.services.common import CurationError, chunks, log_changes
 
 HISTORY = MetricSnapshot.STAR_HISTORY_SOURCE
 CLEARED = "cleared"
+FIELDS = ["integrity_status", "integrity_signals", "lifecycle"]
 
 
 def _evidence(signals: list[Signal]) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def integrity_recompute(*, now: datetime | None = None) -> int:
             changed.append(tool)
         tool.integrity_checked_at = now
     with transaction.atomic():
-        Tool.objects.bulk_update(changed, ["integrity_status", "integrity_signals"], batch_size=500)
+        Tool.objects.bulk_update(changed, FIELDS, batch_size=500)
         for ids in chunks(list(tools)):
             Tool.objects.filter(pk__in=ids).update(integrity_checked_at=now)
     return len(changed)
