@@ -54,7 +54,24 @@
     });
   }
 
+  /* Owners' avatars come from GitHub; one that cannot load is removed, so the initials under
+     it show instead of a broken-image icon (no inline onerror: the CSP forbids it). */
+  function isAvatar(element) {
+    return element && element.tagName === "IMG" && element.closest && element.closest(".avatar");
+  }
+  function dropBrokenAvatars() {
+    var images = document.querySelectorAll(".avatar img");
+    for (var i = 0; i < images.length; i++) {
+      if (images[i].complete && images[i].naturalWidth === 0) images[i].remove();
+    }
+  }
+  document.addEventListener("error", function (event) {
+    if (isAvatar(event.target)) event.target.remove();
+  }, true);  /* load errors do not bubble: listen while they travel down */
+  window.addEventListener("load", dropBrokenAvatars);
+
   document.addEventListener("DOMContentLoaded", function () {
+    dropBrokenAvatars();  /* those that failed before this script ran */
     var forms = document.querySelectorAll("form[data-live-search]");
     for (var i = 0; i < forms.length; i++) liveSearch(forms[i]);
   });
