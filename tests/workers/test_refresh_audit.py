@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalog.models import RefreshRun, Tool
 from tests.workers.refresh_helpers import assert_run, make_client, seed
 from workers import tasks
+from workers.refresh.contributors import refresh_contributors_batch
 from workers.refresh.pipeline import refresh_batch, refresh_enqueue_due
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +151,17 @@ def test_the_marks_last_as_long_as_the_brokers_visibility_timeout(github, with_b
         "Lost (its queued batch vanished; see the error)",
     )
     assert lost.error_summary.startswith("lost: ")
+
+
+def test_a_contributors_run_keeps_its_counts_when_ranking_fails(github, monkeypatch):
+    tools = seed(github, 2, contributors=321)
+    monkeypatch.setattr(
+        "workers.refresh.pipeline.recompute_rankings",
+        fails_with(OperationalError("deadlock detected")),
+    )
+
+    outcome = refresh_contributors_batch(tool_ids=[t.pk for t in tools], client=make_client())
+
+    assert_run(outcome.run, ok=2)
+    assert "rankings not recomputed" in outcome.run.error_summary
+    assert [Tool.objects.get(pk=t.pk).contributors for t in tools] == [321, 321]
