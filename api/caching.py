@@ -140,7 +140,10 @@ class ConditionalGetMixin(APIView):
             return response
         if response.status_code == 200 and self._fresh:
             response.status_code = 304
-            response.data = None
+            if response.streaming:  # a streamed CSV: nothing is read or sent
+                response.streaming_content = []
+            else:
+                response.data = None
             for name in ("X-Total-Count", "Link"):
                 if name in response:
                     del response[name]

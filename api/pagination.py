@@ -15,8 +15,11 @@ fits in one file; the ``Link`` header points at the next page when it does not.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -97,7 +100,18 @@ class Pagination(PageNumberPagination):
         self.page = paginator.page(number)
         return list(self.page)
 
-    def get_paginated_response(self, data) -> Response:
+    def page_iterator(self, queryset, request, *, chunk_size: int = 500) -> Iterator[Any]:
+        """The page asked for, read lazily ``chunk_size`` rows at a time (a server-side cursor
+        on PostgreSQL; prefetches per chunk): for streamed exports, in constant memory. The
+        page is checked (400/404) now, before anything is streamed."""
+        self.request = request
+        paginator, number = self.check_page(queryset, request)
+        self.page = paginator.page(number)
+        rows = cast(QuerySet, self.page.object_list)  # a slice of the queryset, unread
+        return rows.iterator(chunk_size=chunk_size)
+
+    def headers(self) -> dict[str, str]:
+        """``X-Total-Count`` and the ``Link`` to the next and previous pages."""
         headers = {"X-Total-Count": str(self.page.paginator.count)}
         links = [
             f'<{url}>; rel="{rel}"'
@@ -106,6 +120,10 @@ class Pagination(PageNumberPagination):
         ]
         if links:
             headers["Link"] = ", ".join(links)
+        return headers
+
+    def get_paginated_response(self, data) -> Response:
+        headers = self.headers()
         body = {
             "count": self.page.paginator.count,
             "page": self.page.number,

@@ -13,7 +13,7 @@ from rest_framework.utils.serializer_helpers import ReturnDict
 from api.errors import NotFound, ParameterError
 from api.filters import FORMAT, ORDERING, TOOL_FILTERS, tool_query
 from api.pagination import Pagination
-from api.renderers import serializer_columns
+from api.renderers import serializer_columns, streaming_csv
 from api.serializers import CuratedToolSerializer, ToolDetailSerializer, ToolSerializer
 from api.views.base import (
     BAD_REQUEST,
@@ -58,6 +58,13 @@ class ToolList(CSVExportMixin, ReadView):
     )
     def get(self, request):
         query = tool_query(request.query_params)
+        if getattr(request.accepted_renderer, "format", None) == "csv":  # streamed
+            tools = self.pages.page_iterator(self.get_queryset(), request)
+            serializer = self.get_serializer()  # one instance: rows share its context
+            rows = (serializer.to_representation(tool) for tool in tools)
+            columns = self.csv_columns or []
+            headers = self.pages.headers()
+            return streaming_csv(rows, columns, filename=self.csv_filename, headers=headers)
         page = self.paginate_queryset(self.get_queryset())
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         if query.q:  # names close to q when nothing matched, else empty

@@ -76,7 +76,8 @@ def test_every_ordering_has_an_expected_order_here():
 def _listed(response) -> list[str]:
     assert response.status_code == 200, response.content
     if response["Content-Type"].startswith("text/csv"):
-        rows = csv.DictReader(io.StringIO(response.content.decode()))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        rows = csv.DictReader(io.StringIO(body.decode()))
         full_names = [row["full_name"] for row in rows]
     else:
         full_names = [item["full_name"] for item in response.json()["results"]]
