@@ -69,6 +69,11 @@ def stats(request: HttpRequest) -> HttpResponse:
     context = {
         "data": data,
         "years_chart": _years_chart(data, layer_names),
+        "years_known": any(
+            item["year"]
+            for row in data["tools_by_creation_year"]["layers"]
+            for item in row["years"]
+        ),
         "concentration_chart": charts.responsive(
             lambda width: charts.bar_chart(
                 [(category_names[i["category"]], 100 * i["top_share_of_stars"]) for i in shares],

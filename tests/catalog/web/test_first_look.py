@@ -122,7 +122,7 @@ def test_tools_with_stars_never_sort_below_unmeasured_ones(client, board):
 def test_a_row_shows_owner_and_name_with_the_owner_muted_its_description_and_avatar(client, board):
     page = client.get("/categories/vector-search/").content.decode()
     assert (
-        '<a href="/tools/qdrant/qdrant/"><span class="owner">qdrant/</span>'
+        '<a href="/tools/qdrant/qdrant/"><span class="owner">qdrant/</span><wbr>'
         '<span class="repo">qdrant</span></a>'
     ) in page
     assert '<span class="tool-description">Vector search engine</span>' in page
@@ -181,7 +181,7 @@ def test_an_unmeasured_tool_shows_no_empty_tiles_and_no_table_of_zeros(client, b
     assert '<dl class="metrics">' not in page
     assert "<dd>—</dd>" not in page
     assert "How the composite score is made up" not in page
-    assert "No score yet: not measured yet" in page
+    assert "No score: the score needs at least the star count" in page
 
 
 def test_search_never_says_needs_q(client, board):
