@@ -114,6 +114,9 @@ def main() -> None:
     }
     report.write(flat, meta, slowest, text)
     print(text)
+    from benchmarks import star_history  # its own section of BENCHMARKS.md, after the rest
+
+    star_history.main([])
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from . import recordings as rec
@@ -28,22 +29,27 @@ MAX_PER_PAGE = 30
 
 def synthesised(repo: FakeRepo, today: date) -> dict[date, int]:
     """Stars added per day from creation to ``today``, summing to ``repo.stars``."""
-    first = repo.created_at.date()
+    return dict(_synthesised(repo.database_id, repo.stars, repo.created_at.date(), today))
+
+
+@lru_cache(maxsize=4096)
+def _synthesised(database_id: int, stars: int, first: date, today: date) -> tuple:
+    """Cached: a page of a long history would otherwise redraw every day of it."""
     days = max(1, (today - first).days + 1)
-    rng = random.Random(repo.database_id)
+    rng = random.Random(database_id)
     weights = []
     for offset in range(days):
         launch = 30.0 * 0.93**offset  # most repositories get a burst when first shared
         steady = 1.0 + offset / days  # and grow a little faster as they get known
         weights.append((launch + steady) * (0.5 + rng.random()))
-    scale = repo.stars / sum(weights)
+    scale = stars / sum(weights)
     exact = [w * scale for w in weights]
     counts = [int(x) for x in exact]
     # Largest remainders get the stars rounding lost, so the days add up to the total.
-    short = repo.stars - sum(counts)
+    short = stars - sum(counts)
     for index in sorted(range(days), key=lambda i: exact[i] - counts[i], reverse=True)[:short]:
         counts[index] += 1
-    return {first + timedelta(days=i): n for i, n in enumerate(counts) if n}
+    return tuple((first + timedelta(days=i), n) for i, n in enumerate(counts) if n)
 
 
 def daily_additions(repo: FakeRepo, today: date | None = None) -> dict[date, int]:
