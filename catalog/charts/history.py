@@ -43,7 +43,10 @@ def _y_ticks(low: float, high: float, scale: str) -> list[float]:
     if scale == "linear":
         return ticks(low, high)
     top = max(1, math.ceil(math.log10(max(high, 1))))
-    return [10.0**k for k in range(top + 1) if 10.0**k <= max(high, 1) * 1.0001 or k == 0]
+    powers = [10.0**k for k in range(top + 1) if 10.0**k <= max(high, 1) * 1.0001 or k == 0]
+    if high >= 3 * powers[-1]:  # label the top too, or the upper part reads as unscaled
+        powers.append(float(high))
+    return powers
 
 
 def history_chart(
