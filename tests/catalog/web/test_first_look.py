@@ -218,3 +218,12 @@ def test_stats_explains_instead_of_drawing_charts_of_only_not_stated(client, boa
     page = client.get("/stats/").content.decode()
     assert "Languages in" not in page  # no tool's language is known yet
     assert "No tool's licence is known yet" in page
+
+
+def test_a_tool_never_measured_has_no_section_of_empty_charts(client, board):
+    board.tools.filter(full_name="aquila/AquilaDB").update(status=ToolStatus.BLOCKED)
+    for name in ("zeta/unmeasured", "aquila/AquilaDB"):
+        page = client.get(f"/tools/{name}/").content.decode()
+        assert "<h2>History</h2>" not in page
+        assert "grows with each refresh" not in page
+    assert "<h2>History</h2>" in client.get("/tools/qdrant/qdrant/").content.decode()
