@@ -227,3 +227,10 @@ def test_a_tool_never_measured_has_no_section_of_empty_charts(client, board):
         assert "<h2>History</h2>" not in page
         assert "grows with each refresh" not in page
     assert "<h2>History</h2>" in client.get("/tools/qdrant/qdrant/").content.decode()
+
+
+def test_an_empty_trending_window_says_what_it_needs(client, board):
+    page = client.get("/trending/", {"window": "90d"}).content.decode()
+    assert "No tool has a current 90 days gain yet" in page
+    assert "the latest within 7 days of the catalog's newest figures (17 Aug 2026)" in page
+    assert "shorter window" in page
