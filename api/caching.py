@@ -22,6 +22,13 @@ Not seen: a write outside these paths that changes none of those columns (a raw 
 clients then revalidate within ``CACHE_MAX_AGE`` and get a 304 for stale data until the next
 refresh moves the version. Write through the services, which move ``updated_at``.
 
+Anonymous JSON 200s (not the browsable API's pages, not streamed CSV) are also kept in the shared
+cache (``django.core.cache``: Redis with ``REDIS_URL``, else per process) under the same key
+as the ETag — version, full path with query, media type — for ``RESPONSE_CACHE_SECONDS``: a
+repeated question costs the version lookup and one cache read, and a write moves the version,
+so a stale answer is never served from it. The throttles still count every request. A cache
+that is down is skipped (logged once a minute, ``catalog.outages``).
+
 The validator of a response is that version plus the exact URL and the media type. A matching
 ``If-None-Match`` (or, without one, ``If-Modified-Since``) is answered 304 only where the
 response would have been a 200: a 304 never hides a 400 or a 404, and ``If-None-Match: *``
@@ -37,17 +44,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.contrib.admin.models import LogEntry
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import NotModified
 from catalog.models import MetricSnapshot, Tool
+from catalog.outages import CACHE_ERRORS, note_cache_outage
 
 #: Seconds a client or shared cache may reuse a response before revalidating it.
 CACHE_MAX_AGE = 60
+#: Seconds an anonymous 200 stays in the server's cache (its key holds the data version).
+RESPONSE_CACHE_SECONDS = 600
+#: Larger bodies are not cached.
+RESPONSE_CACHE_MAX_BYTES = 512 * 1024
+_KEPT_HEADERS = ("Content-Type", "X-Total-Count", "Link", "Content-Disposition")
 
 #: The indexed Tool columns whose maximum moves on a write (each has a btree index).
 _TOOL_STAMPS = ("updated_at", "last_refreshed_at", "metrics_as_of", "rankings_computed_at")
@@ -103,12 +119,52 @@ def _etag(version: CatalogVersion, request) -> str:
     return 'W/"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
 
 
+class _CachedAnswer(Exception):
+    """Raised from ``initial`` on a cache hit; ``handle_exception`` answers with it."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__()
+        self.response = response
+
+
+def _cache_key(etag: str) -> str:
+    return "api-response:" + etag.strip('W/"')
+
+
+def _cached_response(key: str) -> HttpResponse | None:
+    try:
+        stored = cache.get(key)
+    except CACHE_ERRORS as error:
+        note_cache_outage("the API response cache", error)
+        return None
+    if not stored:
+        return None
+    content, headers = stored
+    response = HttpResponse(content, status=200)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _store(key: str, response) -> None:
+    response.render()
+    if len(response.content) > RESPONSE_CACHE_MAX_BYTES:
+        return
+    headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
+    try:
+        cache.set(key, (response.content, headers), RESPONSE_CACHE_SECONDS)
+    except CACHE_ERRORS as error:
+        note_cache_outage("the API response cache", error)
+
+
 class ConditionalGetMixin(APIView):
-    """For read-only API views: validators on 200s, 304 when the client is up to date."""
+    """For read-only API views: validators on 200s, 304 when the client is up to date, and
+    anonymous answers served from the shared cache while the data version holds."""
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self._fresh = False
+        self._cache_key: str | None = None
         if request.method not in ("GET", "HEAD"):
             return
         version = catalog_version()
@@ -123,6 +179,16 @@ class ConditionalGetMixin(APIView):
         self._fresh = answer is not None and answer.status_code == 304
         if self._fresh and self.precondition_checked(request, *args, **kwargs):
             raise NotModified(self._cache_headers(request))
+        if request.method == "GET" and not request.user.is_authenticated:
+            self._cache_key = _cache_key(self._validators["ETag"])
+            hit = _cached_response(self._cache_key)
+            if hit is not None:
+                raise _CachedAnswer(hit)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _CachedAnswer):
+            return exc.response
+        return super().handle_exception(exc)
 
     def precondition_checked(self, request, *args, **kwargs) -> bool:
         """Check, without building the body, that this request would get a 200: raise the
@@ -138,6 +204,14 @@ class ConditionalGetMixin(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         if not getattr(self, "_validators", None) or response.status_code not in (200, 304):
             return response
+        key = getattr(self, "_cache_key", None)
+        storable = (
+            isinstance(response, Response)
+            and not self._fresh
+            and getattr(response.accepted_renderer, "format", None) == "json"  # no HTML forms
+        )
+        if key and response.status_code == 200 and storable:
+            _store(key, response)
         if response.status_code == 200 and self._fresh:
             response.status_code = 304
             if response.streaming:  # a streamed CSV: nothing is read or sent

@@ -41,6 +41,11 @@ def metrics(
             for p in (50, 95, 99):
                 flat[f"{key}.p{p}_ms.{scale}"] = round(t.percentile(p), 2)
             flat[f"{key}.queries.{scale}"] = t.queries
+            if t.cached_ms:
+                cached = sorted(t.cached_ms)
+                flat[f"{key}.cached_p95_ms.{scale}"] = round(
+                    cached[int(0.95 * (len(cached) - 1))], 2
+                )
             flat[f"{key}.bytes.{scale}"] = t.bytes
             if t.endpoint.kind == "csv":
                 firsts = sorted(t.first_byte_ms)
@@ -127,9 +132,10 @@ def render(
         "",
         "## Server time per request (in-process, Django test Client)",
         "",
-        f"| request | {head} | p50 / p99 at {top:,} | SQL queries at {top:,} "
-        f"| growth {scales[0]:,} → {top:,} | throughput vs trivial at {top:,} |",
-        "|---|" + "---:|" * (len(scales) + 4),
+        f"| request | {head} | p50 / p99 at {top:,} | repeated (cached) p95 at {top:,} "
+        f"| SQL queries at {top:,} | growth {scales[0]:,} → {top:,} "
+        f"| throughput vs trivial at {top:,} |",
+        "|---|" + "---:|" * (len(scales) + 5),
     ]
     for t in timings[top]:
         key = t.endpoint.key
@@ -140,6 +146,7 @@ def render(
         lines.append(
             f"| {t.endpoint.label}{status} | {' | '.join(cells)} "
             f"| {_ms(flat.get(f'{key}.p50_ms.{top}'))} / {_ms(flat.get(f'{key}.p99_ms.{top}'))} "
+            f"| {_ms(flat.get(f'{key}.cached_p95_ms.{top}'))} "
             f"| {int(flat[f'{key}.queries.{top}'])} "
             f"| {'—' if growth is None else f'{growth:.1f}×'} "
             f"| {'—' if ratio is None else f'{ratio:.1%}'} |"
@@ -147,9 +154,16 @@ def render(
     csv_first = flat.get(f"api.csv_category.first_byte_p95_ms.{top}")
     lines += [
         "",
+        "p50/p95/p99 are cold: Strata's response cache is cleared before every timed request, "
+        'so each one does all its work (the targets below are judged on these). "Repeated" '
+        "is the same request again with the cache left alone: the data version lookup plus "
+        "one cache read (`api/caching.py`).",
+        "",
         f"Throughput: gunicorn with 3 workers, loaded by {load_tool} (2 threads, 6 connections, "
         "a few seconds per URL), each URL right after the trivial `/api/v1/` on the same server: "
-        "the ratio is the URL's requests per second over the trivial endpoint's.",
+        "the ratio is the URL's requests per second over the trivial endpoint's. The load "
+        "repeats one URL, so after the first answer it measures repeated questions, served "
+        "from the response cache (per gunicorn worker here: the benchmark runs without Redis).",
         f"The CSV's first byte arrives after {_ms(csv_first)} (p95) at {top:,}.",
         "",
         "## Targets at " + f"{top:,} tools",
@@ -216,6 +230,13 @@ def _target_rows(
     ok = rss is not None and rss <= WEB_RSS_TARGET_MB
     shown = "not measured" if rss is None else f"{rss:.0f} MB (largest gunicorn worker after load)"
     rows.append(f"| web worker RSS ≤ 250 MB | {shown} | {_verdict(ok)} |")
+    bundled = flat.get("import.bundled.seconds")
+    if bundled is not None:
+        rows.append(
+            f"| import of the bundled catalog (2,684 tools, ~135k observations) | {bundled:.0f} s, "
+            f"peak RSS {flat['import.bundled.peak_rss_mb']:.0f} MB | (no target; see the "
+            "100k row) |"
+        )
     rows.append(
         "| import of 100k tools / 3.6M snapshots ≤ 2 min, peak RSS ≤ 500 MB; Celery worker RSS "
         "≤ 300 MB | not measured by this harness yet | **not measured** |"

@@ -189,3 +189,39 @@ def test_the_catalog_version_is_one_statement_whatever_the_catalog_size(api, api
         catalog_version()
     assert len(captured) == 1
     assert "COUNT" not in captured[0]["sql"].upper()
+
+
+def test_a_repeated_anonymous_question_is_answered_from_the_cache(api, api_catalog):
+    first = api.get("/api/v1/rankings/")
+    with CaptureQueriesContext(connection) as captured:
+        again = api.get("/api/v1/rankings/")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again["ETag"] == first["ETag"]
+    assert len(captured) == 1  # the data version; no tool is read
+
+
+def test_a_write_is_never_hidden_by_the_response_cache(api, api_catalog):
+    api.get("/api/v1/tools/crew/crew/")
+    Tool.objects.filter(full_name="crew/crew").update(stars=77, updated_at=when("2031-01-01"))
+    assert api.get("/api/v1/tools/crew/crew/").json()["stars"] == 77
+
+
+def test_a_signed_in_client_is_never_served_from_the_cache(api, api_catalog, staff_token):
+    api.get("/api/v1/tools/?layer=data")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {staff_token.key}")
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get("/api/v1/tools/?layer=data").status_code == 200
+    assert len(captured) > 2
+
+
+def test_the_api_answers_when_the_cache_is_down(api, api_catalog, monkeypatch):
+    from api import caching
+
+    def down(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(caching.cache, "get", down)
+    monkeypatch.setattr(caching.cache, "set", down)
+    assert api.get("/api/v1/rankings/").status_code == 200
+    assert api.get("/api/v1/rankings/").status_code == 200
