@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -71,7 +71,9 @@ def test_the_api_filters_on_lifecycle_and_names_a_bad_value(client):
 
 @pytest.mark.django_db
 def test_the_tool_page_shows_the_label_with_its_rule(client):
-    tool = make_tool("acme/riser", stars=10, lifecycle="rising")
+    tool = make_tool(
+        "acme/riser", stars=10, lifecycle="rising", metrics_as_of=datetime(2026, 12, 1, tzinfo=UTC)
+    )
 
     page = client.get(tool.get_absolute_url()).content.decode()
 
