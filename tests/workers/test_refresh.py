@@ -288,7 +288,12 @@ def test_queued_batches_are_claimed_so_the_next_schedule_does_not_queue_them_aga
     assert [(run.status, run.tools_total) for run in runs] == [("running", 2), ("running", 1)]
 
 
-def test_a_run_whose_worker_and_message_were_lost_is_marked_lost_by_the_next_schedule(github):
+def test_a_run_whose_worker_and_message_were_lost_is_marked_lost_by_the_next_schedule(
+    github, settings
+):
+    # Without a broker (each process its own cache) age is the test: older than the
+    # visibility timeout. With one, see tests/workers/test_refresh_audit.py.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     seed(github, 1)
     [(run_id, _)] = refresh_enqueue_due(max_age_hours=5)
     long_ago = timezone.now() - timedelta(hours=4)
