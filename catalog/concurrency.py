@@ -10,10 +10,11 @@ calls it first, so no two of them can wait on each other in a cycle.
 Chosen by measurement (tests/workers/test_celery_concurrency.py: 4 worker processes, 2,000
 tools in 40 batches of 50, PostgreSQL, a 2-core machine): without the ordered locks the run
 logged deadlocks (PostgreSQL aborted a batch's write; the retry below rescued it); with them,
-0 deadlocks, the refresh took 41 s and the whole test 66 s (67 s without the locks). Ranks stay recomputed per batch
-(under the layer-row lock, one read of the layer and an update of the ranks that changed):
-the alternative, one serialized and debounced ranking task, was not built — it would leave
-ranks stale for its debounce delay and add a task to run, for no time measured to be saved.
+0 deadlocks, the refresh took 41 s and the whole test 66 s (67 s without the locks). Ranks
+stay recomputed per batch (under the layer-row lock: one read of the layer and an update of
+the ranks that changed). The alternative, one serialized and debounced ranking task, was not
+built: it would leave ranks stale for its debounce delay and add a task to run, for no time
+measured to be saved.
 
 ``FOR NO KEY UPDATE`` (not ``FOR UPDATE``) is the lock an ``UPDATE`` of non-key columns takes
 anyway: it still lets other batches insert snapshots that reference the tool (their foreign key
