@@ -1,7 +1,7 @@
 """A synthetic catalog for the benchmark: N tools with a daily history, written in bulk.
 
 Shaped like the real thing where it matters to a query planner: stars heavy-tailed (Pareto), a
-few categories holding most tools (``agents`` about 3.5%), about 3% archived, 1% hidden, 2% never
+few categories holding most tools (``agents`` about 15%), about 3% archived, 1% hidden, 2% never
 measured, a secondary placement on 5%, up to three topics each, and names and descriptions
 drawn from the words people search for (``vector``, ``agent``…). Every derived column (gains,
 growth, score, ranks) is filled consistently with the history, so the pages show what a
