@@ -112,8 +112,10 @@ def test_the_api_keeps_answering_while_redis_is_down_and_throttles_again_once_it
 
     assert statuses == [200] * 8
     warnings = outage_warnings(caplog)
-    assert len(warnings) == 1, warnings  # once a minute, not once per request
+    # Once a minute for each cache user (the throttles, the response cache), not per request.
+    assert len(warnings) == 2, warnings
     assert "API throttles" in warnings[0]
+    assert "API response cache" in warnings[1]
 
     private_redis.start()  # back, empty (no persistence in this test server)
     assert [api.get("/api/v1/layers/").status_code for _ in range(4)] == [200, 200, 200, 429]
@@ -171,4 +173,8 @@ def test_the_cache_outage_is_logged_again_after_a_minute(db, private_redis, capl
         clock[0] += 2
         api.get("/api/v1/layers/")
 
-    assert len(outage_warnings(caplog)) == 2
+    # Logged at 0 s and again after 61 s (not at 59 s) by each cache user the request has: the
+    # throttles and the response cache.
+    warnings = outage_warnings(caplog)
+    assert len(warnings) == 4, warnings
+    assert sum("API throttles" in warning for warning in warnings) == 2
