@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.catalog.web.conftest import _fresh_cache, catalog  # noqa: F401  (shared fixtures)
+from tests.catalog.web.conftest import _fresh_cache, site_catalog  # noqa: F401  (shared fixtures)
 
 CHROMIUM = Path(os.environ.get("STRATA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [

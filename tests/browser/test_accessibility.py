@@ -85,7 +85,7 @@ AUDIT = r"""() => {
 }"""
 
 
-def test_every_page_passes_the_basic_accessibility_audit(page, phone, catalog):
+def test_every_page_passes_the_basic_accessibility_audit(page, phone, site_catalog):
     problems, overflows = {}, {}
     for url in PAGES:
         page.goto(url)

@@ -62,14 +62,14 @@ def visit(page, path: str) -> None:
         ("/api/v1/?format=api", "pre"),  # the browsable API
     ],
 )
-def test_site_pages_and_charts_report_no_csp_violation(watched, catalog, path, ready):
+def test_site_pages_and_charts_report_no_csp_violation(watched, site_catalog, path, ready):
     visit(watched, path)
 
     assert watched.locator(ready).first.is_visible()
     assert watched.violations() == []
 
 
-def test_the_search_script_runs_under_the_policy(watched, catalog):
+def test_the_search_script_runs_under_the_policy(watched, site_catalog):
     visit(watched, "/search/?q=vector")
 
     watched.get_by_label("Category").select_option("vector-search")
@@ -78,7 +78,7 @@ def test_the_search_script_runs_under_the_policy(watched, catalog):
     assert watched.violations() == []
 
 
-def test_swagger_ui_renders_the_api_under_the_policy(watched, catalog):
+def test_swagger_ui_renders_the_api_under_the_policy(watched, site_catalog):
     visit(watched, "/api/docs/")
 
     assert watched.locator(".swagger-ui .info .title").first.is_visible()
@@ -86,7 +86,7 @@ def test_swagger_ui_renders_the_api_under_the_policy(watched, catalog):
     assert watched.violations() == []
 
 
-def test_redoc_renders_the_api_under_the_policy(watched, catalog):
+def test_redoc_renders_the_api_under_the_policy(watched, site_catalog):
     visit(watched, "/api/redoc/")
 
     watched.locator("h1", has_text="Strata API").first.wait_for()
@@ -98,7 +98,7 @@ def test_redoc_renders_the_api_under_the_policy(watched, catalog):
     assert blocked == []
 
 
-def test_admin_works_under_the_policy(watched, catalog):
+def test_admin_works_under_the_policy(watched, site_catalog):
     get_user_model().objects.create_superuser("admin", "admin@example.org", "a-long-password")
     visit(watched, "/admin/login/")
     watched.get_by_label("Username").fill("admin")
@@ -108,6 +108,6 @@ def test_admin_works_under_the_policy(watched, catalog):
 
     visit(watched, "/admin/catalog/tool/")
     assert watched.locator("#result_list").is_visible()
-    visit(watched, f"/admin/catalog/tool/{catalog.qdrant.pk}/change/")
+    visit(watched, f"/admin/catalog/tool/{site_catalog.qdrant.pk}/change/")
     assert watched.locator("#tool_form").is_visible()
     assert watched.violations() == []

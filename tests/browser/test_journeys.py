@@ -13,7 +13,7 @@ from tests.browser.conftest import screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_from_home_search_filter_and_sort_to_a_tool_with_its_chart(page, phone, catalog):
+def test_from_home_search_filter_and_sort_to_a_tool_with_its_chart(page, phone, site_catalog):
     page.goto("/")
     assert page.get_by_role("heading", name="The open-source AI stack").is_visible()
     assert page.get_by_role("link", name="Vector search").is_visible()
@@ -56,7 +56,7 @@ def test_from_home_search_filter_and_sort_to_a_tool_with_its_chart(page, phone, 
     screenshot(phone, "tool-phone")
 
 
-def test_compare_two_tools(page, phone, catalog):
+def test_compare_two_tools(page, phone, site_catalog):
     page.goto("/tools/qdrant/qdrant/")
     page.get_by_role("link", name="Add to compare").click()
     page.wait_for_url(re.compile(r"/compare/\?tools=qdrant/qdrant$"))
@@ -80,7 +80,7 @@ def test_compare_two_tools(page, phone, catalog):
     assert page.get_by_text("Add at least one more tool").is_visible()
 
 
-def test_a_suggestion_reaches_the_curators_in_admin(page, catalog):
+def test_a_suggestion_reaches_the_curators_in_admin(page, site_catalog):
     get_user_model().objects.create_superuser("curator", "curator@example.com", "a-long-pass")
 
     page.goto("/suggest/")
@@ -101,7 +101,7 @@ def test_a_suggestion_reaches_the_curators_in_admin(page, catalog):
     assert page.locator("#result_list").get_by_text("weaviate/weaviate").first.is_visible()
 
 
-def test_keyboard_users_can_skip_to_the_content(page, catalog):
+def test_keyboard_users_can_skip_to_the_content(page, site_catalog):
     page.goto("/")
     page.keyboard.press("Tab")
 

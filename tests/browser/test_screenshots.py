@@ -40,25 +40,24 @@ ADMIN_LISTS = ["tool", "refreshrun", "metricsnapshot", "suggestion", "category"]
 
 
 @pytest.fixture
-def lived_in(catalog):
+def lived_in(site_catalog):
     """The page tests' catalog plus what issue 9 is about: a tool last seen in 2025, one with
     a single observation, a blocked repository; rankings computed for real."""
-    old = make_tool(
-        "old/milvus-lite", category=catalog.vectors, stars=900, metrics_as_of=when("2024-06-26")
-    )
+    vectors, then = site_catalog.vectors, when("2024-06-26")
+    old = make_tool("old/milvus-lite", category=vectors, stars=900, metrics_as_of=then)
     make_snapshot(old, date(2024, 6, 19), stars=500)
     make_snapshot(old, date(2024, 6, 26), stars=900)
     single = make_tool(
         "weaviate/weaviate",
-        category=catalog.vectors,
+        category=site_catalog.vectors,
         stars=16_400,
         description="Weaviate is an open-source vector database",
         metrics_as_of=when("2025-06-30"),
     )
     make_snapshot(single, date(2025, 6, 30), stars=16_400)
-    make_tool("blocked/repo", category=catalog.vectors, status=ToolStatus.BLOCKED)
+    make_tool("blocked/repo", category=site_catalog.vectors, status=ToolStatus.BLOCKED)
     recompute_rankings()
-    return catalog
+    return site_catalog
 
 
 def shoot(page, name: str) -> None:

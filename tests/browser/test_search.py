@@ -11,7 +11,7 @@ from tests.browser.conftest import screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_header_box_suggests_tools_and_the_keyboard_picks_one(page, catalog):
+def test_the_header_box_suggests_tools_and_the_keyboard_picks_one(page, site_catalog):
     page.goto("/")
     box = page.get_by_role("combobox", name="Search tools")
     box.press_sequentially("qdrnt", delay=30)  # misspelt
@@ -27,7 +27,7 @@ def test_the_header_box_suggests_tools_and_the_keyboard_picks_one(page, catalog)
     page.wait_for_url(re.compile(r"/tools/qdrant/qdrant/$"))
 
 
-def test_escape_closes_the_suggestions_and_enter_still_searches(page, catalog):
+def test_escape_closes_the_suggestions_and_enter_still_searches(page, site_catalog):
     page.goto("/")
     box = page.get_by_role("combobox", name="Search tools")
     box.press_sequentially("vector", delay=30)
@@ -38,7 +38,7 @@ def test_escape_closes_the_suggestions_and_enter_still_searches(page, catalog):
     page.wait_for_url(re.compile(r"/search/\?q=vector$"))
 
 
-def test_compare_completes_a_name_into_its_input(page, catalog):
+def test_compare_completes_a_name_into_its_input(page, site_catalog):
     page.goto("/compare/?tools=qdrant/qdrant")
     field = page.get_by_role("combobox", name=re.compile("Add a tool"))
     field.press_sequentially("milv", delay=30)
@@ -50,7 +50,7 @@ def test_compare_completes_a_name_into_its_input(page, catalog):
     page.wait_for_url(re.compile(r"/compare/\?tools=qdrant/qdrant,milvus-io/milvus$"))
 
 
-def test_on_a_phone_results_come_first_and_filters_fold(phone, catalog):
+def test_on_a_phone_results_come_first_and_filters_fold(phone, site_catalog):
     phone.goto("/search/?q=vector&layer=infrastructure&stars_min=10")
     summary = phone.locator("details.filter-panel > summary")
     assert summary.inner_text().startswith("Filters")

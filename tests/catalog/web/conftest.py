@@ -53,7 +53,7 @@ def history(tool: Tool, *, start: int, daily: int, days: int = 40) -> None:
 
 
 @pytest.fixture
-def catalog(db) -> Catalog:
+def site_catalog(db) -> Catalog:
     infra = make_layer("infrastructure", name="Infrastructure", position=1)
     apps = make_layer("applications", name="Applications", position=2)
     vectors = make_category("vector-search", layer=infra, name="Vector search", position=1)

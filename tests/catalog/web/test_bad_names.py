@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "url", ["/tools/a%00/b/", "/tools/qdrant%00/qdrant/", "/badge/a%00/b.svg", "/tools/a/b%00/"]
 )
-def test_a_nul_in_a_tool_name_is_a_404(client, catalog, url):
+def test_a_nul_in_a_tool_name_is_a_404(client, site_catalog, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 404
@@ -21,13 +21,13 @@ def test_a_nul_in_a_tool_name_is_a_404(client, catalog, url):
 
 
 # The compare page looks the other names up; only PostgreSQL refused the NUL one (a 500).
-def test_compare_names_a_nul_name_as_not_in_the_catalog(client, catalog):
+def test_compare_names_a_nul_name_as_not_in_the_catalog(client, site_catalog):
     response = client.get("/compare/", {"tools": "a\x00/b,c/d"})
     assert response.status_code == 404
     assert "Not in the catalog: a\x00/b, c/d." in response.content.decode()
 
 
-def test_compare_still_draws_the_known_tools_beside_a_nul_name(client, catalog):
+def test_compare_still_draws_the_known_tools_beside_a_nul_name(client, site_catalog):
     response = client.get("/compare/", {"tools": "qdrant/qdrant,a\x00/b,milvus-io/milvus"})
     assert response.status_code == 200
     page = response.content.decode()

@@ -18,7 +18,7 @@ def names(response) -> list[str]:
     return re.findall(r'<a href="/tools/([^/]+/[^/]+)/">', body.split("</tbody>")[0])
 
 
-def test_layer_page_lists_its_categories_with_totals_and_a_leaderboard(client, catalog):
+def test_layer_page_lists_its_categories_with_totals_and_a_leaderboard(client, site_catalog):
     response = client.get("/layers/infrastructure/")
 
     assert response.status_code == 200
@@ -30,7 +30,7 @@ def test_layer_page_lists_its_categories_with_totals_and_a_leaderboard(client, c
     assert names(response) == ["vllm-project/vllm", "qdrant/qdrant", "milvus-io/milvus"]
 
 
-def test_category_leaderboard_sorts_by_the_chosen_ordering(client, catalog):
+def test_category_leaderboard_sorts_by_the_chosen_ordering(client, site_catalog):
     by_score = client.get("/categories/vector-search/")
     by_stars = client.get("/categories/vector-search/", {"ordering": "-stars"})
 
@@ -39,30 +39,30 @@ def test_category_leaderboard_sorts_by_the_chosen_ordering(client, catalog):
     assert 'href="?ordering=-stars" aria-current="page">Most stars' in by_stars.content.decode()
 
 
-def test_leaderboard_with_a_bad_ordering_explains_instead_of_failing(client, catalog):
+def test_leaderboard_with_a_bad_ordering_explains_instead_of_failing(client, site_catalog):
     response = client.get("/categories/vector-search/", {"ordering": "hype"})
 
     assert response.status_code == 400
     assert "Cannot sort by that: unknown value &#x27;hype&#x27;" in response.content.decode()
 
 
-def test_unknown_layer_or_category_is_not_found(client, catalog):
+def test_unknown_layer_or_category_is_not_found(client, site_catalog):
     assert client.get("/layers/nope/").status_code == 404
     assert client.get("/categories/nope/").status_code == 404
 
 
-def test_leaderboard_queries_do_not_grow_with_its_length(client, catalog):
-    many_tools(catalog.vectors, 3)
+def test_leaderboard_queries_do_not_grow_with_its_length(client, site_catalog):
+    many_tools(site_catalog.vectors, 3)
     with CaptureQueriesContext(connection) as few:
         client.get("/categories/vector-search/")
-    many_tools(catalog.serving, 60)
+    many_tools(site_catalog.serving, 60)
     with CaptureQueriesContext(connection) as lots:
         client.get("/categories/serving/")
 
     assert len(lots) == len(few)
 
 
-def test_trending_ranks_by_the_gain_over_the_chosen_window(client, catalog):
+def test_trending_ranks_by_the_gain_over_the_chosen_window(client, site_catalog):
     week = client.get("/trending/", {"window": "7d"})
     month = client.get("/trending/")
 
@@ -73,7 +73,7 @@ def test_trending_ranks_by_the_gain_over_the_chosen_window(client, catalog):
     assert 'aria-current="page">30 days' in month.content.decode()  # the selected pill
 
 
-def test_trending_within_a_category(client, catalog):
+def test_trending_within_a_category(client, site_catalog):
     response = client.get("/trending/", {"window": "30d", "category": "vector-search"})
 
     assert names(response) == ["qdrant/qdrant", "milvus-io/milvus"]
@@ -81,7 +81,7 @@ def test_trending_within_a_category(client, catalog):
     assert '<td class="num gain-up">+300</td>' in response.content.decode()
 
 
-def test_trending_with_an_unknown_window_explains(client, catalog):
+def test_trending_with_an_unknown_window_explains(client, site_catalog):
     response = client.get("/trending/", {"window": "1y", "layer": "nope"})
 
     assert response.status_code == 400

@@ -12,7 +12,7 @@ from tests.factories import make_tool
 pytestmark = pytest.mark.django_db
 
 
-def test_compare_overlays_star_histories_and_lists_metrics_side_by_side(client, catalog):
+def test_compare_overlays_star_histories_and_lists_metrics_side_by_side(client, site_catalog):
     response = client.get("/compare/", {"tools": "qdrant/qdrant,milvus-io/milvus"})
 
     assert response.status_code == 200
@@ -27,7 +27,7 @@ def test_compare_overlays_star_histories_and_lists_metrics_side_by_side(client, 
     assert '<th scope="row">Language</th><td class="num">Rust</td><td class="num">Go</td>' in page
 
 
-def test_each_compared_tool_has_a_remove_link(client, catalog):
+def test_each_compared_tool_has_a_remove_link(client, site_catalog):
     page = client.get(
         "/compare/", {"tools": "qdrant/qdrant,milvus-io/milvus,vllm-project/vllm"}
     ).content.decode()
@@ -35,7 +35,7 @@ def test_each_compared_tool_has_a_remove_link(client, catalog):
     assert 'href="/compare/?tools=milvus-io/milvus,vllm-project/vllm"' in page
 
 
-def test_adding_a_tool_redirects_to_the_combined_comparison(client, catalog):
+def test_adding_a_tool_redirects_to_the_combined_comparison(client, site_catalog):
     response = client.get(
         "/compare/", {"tools": "qdrant/qdrant", "add": "https://github.com/vllm-project/vllm"}
     )
@@ -44,28 +44,28 @@ def test_adding_a_tool_redirects_to_the_combined_comparison(client, catalog):
     assert response["Location"] == "/compare/?tools=qdrant/qdrant,vllm-project/vllm"
 
 
-def test_ticked_search_results_arrive_as_repeated_parameters(client, catalog):
+def test_ticked_search_results_arrive_as_repeated_parameters(client, site_catalog):
     response = client.get("/compare/?tools=qdrant/qdrant&tools=crewAIInc/crewAI")
 
     assert response["Location"] == "/compare/?tools=qdrant/qdrant,crewAIInc/crewAI"
 
 
-def test_former_names_and_other_spellings_become_canonical(client, catalog):
-    FormerName.objects.create(tool=catalog.milvus, full_name="zilliz/milvus")
+def test_former_names_and_other_spellings_become_canonical(client, site_catalog):
+    FormerName.objects.create(tool=site_catalog.milvus, full_name="zilliz/milvus")
 
     response = client.get("/compare/", {"tools": "QDRANT/qdrant,zilliz/milvus"})
 
     assert response["Location"] == "/compare/?tools=qdrant/qdrant,milvus-io/milvus"
 
 
-def test_one_tool_asks_for_another(client, catalog):
+def test_one_tool_asks_for_another(client, site_catalog):
     page = client.get("/compare/", {"tools": "qdrant/qdrant"}).content.decode()
 
     assert "Add at least one more tool to compare it with qdrant/qdrant." in page
     assert '<svg class="chart"' not in page
 
 
-def test_unknown_tools_are_named(client, catalog):
+def test_unknown_tools_are_named(client, site_catalog):
     response = client.get("/compare/", {"tools": "qdrant/qdrant,nobody/nothing,vllm-project/vllm"})
 
     assert response.status_code == 200
@@ -75,8 +75,8 @@ def test_unknown_tools_are_named(client, catalog):
     assert wide.count('<path class="line"') == 2
 
 
-def test_more_than_ten_tools_is_refused(client, catalog):
-    names = [make_tool(category=catalog.agents).full_name for _ in range(11)]
+def test_more_than_ten_tools_is_refused(client, site_catalog):
+    names = [make_tool(category=site_catalog.agents).full_name for _ in range(11)]
 
     response = client.get("/compare/", {"tools": ",".join(names)})
     flood = client.get("/compare/", {"tools": ",".join(f"o/t{n}" for n in range(5000))})
@@ -85,8 +85,8 @@ def test_more_than_ten_tools_is_refused(client, catalog):
     assert "compare at most 10 tools at a time" in response.content.decode()
 
 
-def test_compare_runs_the_same_queries_for_2_and_10_tools(client, catalog):
-    extra = [make_tool(category=catalog.agents, stars=1).full_name for _ in range(6)]
+def test_compare_runs_the_same_queries_for_2_and_10_tools(client, site_catalog):
+    extra = [make_tool(category=site_catalog.agents, stars=1).full_name for _ in range(6)]
     two = "qdrant/qdrant,milvus-io/milvus"
     ten = ",".join([two, "vllm-project/vllm", "crewAIInc/crewAI", *extra])
     with CaptureQueriesContext(connection) as few:

@@ -14,8 +14,8 @@ ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
 
 
 @pytest.fixture
-def hostile(catalog):
-    tool = catalog.qdrant
+def hostile(site_catalog):
+    tool = site_catalog.qdrant
     tool.description = f"Fast {SCRIPT} search"
     tool.display_name = f"Q{SCRIPT}"
     tool.language = "<script>x</script>"
@@ -23,8 +23,8 @@ def hostile(catalog):
     tool.last_refresh_error = SCRIPT
     tool.save()
     tool.topics.add(Topic.objects.create(name='"><script>t</script>'))
-    catalog.vectors.name = "Vectors <b>&</b> co"
-    catalog.vectors.save()
+    site_catalog.vectors.name = "Vectors <b>&</b> co"
+    site_catalog.vectors.save()
     return tool
 
 

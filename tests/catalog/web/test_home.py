@@ -10,7 +10,7 @@ from tests.catalog.web.conftest import many_tools
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_layers_categories_and_their_leading_tools(client, catalog):
+def test_home_shows_layers_categories_and_their_leading_tools(client, site_catalog):
     response = client.get("/")
 
     assert response.status_code == 200
@@ -18,20 +18,20 @@ def test_home_shows_layers_categories_and_their_leading_tools(client, catalog):
     assert page.index("Infrastructure") < page.index("Vector search") < page.index("Applications")
     assert page.index("qdrant") < page.index("milvus")  # by score within the category
     assert reverse("catalog:category-detail", args=["vector-search"]) in page
-    assert catalog.qdrant.get_absolute_url() in page
+    assert site_catalog.qdrant.get_absolute_url() in page
     assert "★ 22k" in page
     assert "+300" in page
     assert "80.5" in page
 
 
-def test_layer_totals_add_up_their_categories(client, catalog):
+def test_layer_totals_add_up_their_categories(client, site_catalog):
     page = client.get("/").content.decode()
 
     assert "3 tools · ★ 92k in total" in page  # qdrant + milvus + vllm
     assert "2 tools · ★ 25k in total" in page  # crewAI (+ the unmeasured newcomer)
 
 
-def test_a_tool_not_yet_measured_says_so_instead_of_zero(client, catalog):
+def test_a_tool_not_yet_measured_says_so_instead_of_zero(client, site_catalog):
     page = client.get("/").content.decode()
 
     fresh = page[page.index("newcomer/fresh") :][:400]
@@ -40,21 +40,21 @@ def test_a_tool_not_yet_measured_says_so_instead_of_zero(client, catalog):
 
 
 def test_home_runs_the_same_number_of_queries_whatever_the_catalog_size(
-    client, catalog, django_assert_max_num_queries
+    client, site_catalog, django_assert_max_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         client.get("/")
-    many_tools(catalog.vectors, 40)
+    many_tools(site_catalog.vectors, 40)
     with CaptureQueriesContext(connection) as large:
         client.get("/")
 
     assert len(large) == len(small) <= 6
 
 
-def test_a_layer_with_no_measured_tool_is_not_shown_as_zero_stars(client, catalog):
+def test_a_layer_with_no_measured_tool_is_not_shown_as_zero_stars(client, site_catalog):
     from tests.factories import make_category, make_layer, make_tool
 
     empty = make_layer("research", name="Research")

@@ -24,11 +24,11 @@ def listed(response) -> list[str]:
 
 
 @pytest.fixture
-def extras(catalog):
+def extras(site_catalog):
     rag = Topic.objects.create(name="rag")
-    catalog.qdrant.topics.add(rag)
-    make_tool("old/archived-store", category=catalog.vectors, status="archived", stars=5)
-    return catalog
+    site_catalog.qdrant.topics.add(rag)
+    make_tool("old/archived-store", category=site_catalog.vectors, status="archived", stars=5)
+    return site_catalog
 
 
 @pytest.mark.parametrize(
@@ -75,8 +75,8 @@ def test_each_filter_is_applied_and_kept_in_the_form(client, extras, params, exp
         assert shown, f"{key}={value} is not shown in the form"
 
 
-def test_filters_combine_and_stay_in_the_pagination_links(client, catalog):
-    many_tools(catalog.vectors, 30)
+def test_filters_combine_and_stay_in_the_pagination_links(client, site_catalog):
+    many_tools(site_catalog.vectors, 30)
 
     response = client.get(
         "/search/", {"q": "vector", "category": "vector-search", "ordering": "-stars"}
@@ -93,7 +93,7 @@ def test_filters_combine_and_stay_in_the_pagination_links(client, catalog):
     assert len(listed(second)) == 32 - 25
 
 
-def test_the_filters_in_use_are_named_with_a_link_to_remove_each(client, catalog):
+def test_the_filters_in_use_are_named_with_a_link_to_remove_each(client, site_catalog):
     page = client.get(
         "/search/", {"q": "vector", "category": "vector-search", "stars_min": "10"}
     ).content.decode()
@@ -103,7 +103,7 @@ def test_the_filters_in_use_are_named_with_a_link_to_remove_each(client, catalog
     assert "Stars at least: 10" in page
 
 
-def test_empty_form_fields_are_dropped_from_the_shareable_url(client, catalog):
+def test_empty_form_fields_are_dropped_from_the_shareable_url(client, site_catalog):
     response = client.get("/search/", {"q": "vector", "layer": "", "stars_min": ""})
 
     assert response.status_code == 302
@@ -112,7 +112,7 @@ def test_empty_form_fields_are_dropped_from_the_shareable_url(client, catalog):
     assert repeated["Location"] == "/search/?category=vector-search"
 
 
-def test_an_invalid_parameter_gives_a_friendly_message_not_an_error(client, catalog):
+def test_an_invalid_parameter_gives_a_friendly_message_not_an_error(client, site_catalog):
     response = client.get("/search/", {"stars_min": "lots"})
 
     assert response.status_code == 400
@@ -120,7 +120,7 @@ def test_an_invalid_parameter_gives_a_friendly_message_not_an_error(client, cata
     assert 'id="search-form"' in response.content.decode()  # the form is there to fix it
 
 
-def test_an_unknown_ordering_lists_the_allowed_ones(client, catalog):
+def test_an_unknown_ordering_lists_the_allowed_ones(client, site_catalog):
     response = client.get("/search/", {"ordering": "popularity"})
 
     assert response.status_code == 400
@@ -129,7 +129,7 @@ def test_an_unknown_ordering_lists_the_allowed_ones(client, catalog):
     assert "-gained_30d" in page
 
 
-def test_no_results_suggests_loosening_each_filter(client, catalog):
+def test_no_results_suggests_loosening_each_filter(client, site_catalog):
     response = client.get("/search/", {"q": "vector", "language": "COBOL"})
 
     page = response.content.decode()
@@ -138,7 +138,7 @@ def test_no_results_suggests_loosening_each_filter(client, catalog):
     assert "search without words" in page
 
 
-def test_results_have_a_star_sparkline_and_can_be_picked_for_compare(client, catalog):
+def test_results_have_a_star_sparkline_and_can_be_picked_for_compare(client, site_catalog):
     page = client.get("/search/", {"category": "vector-search"}).content.decode()
 
     assert page.count('<svg class="spark"') == 2
@@ -147,12 +147,12 @@ def test_results_have_a_star_sparkline_and_can_be_picked_for_compare(client, cat
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "vector", "ordering": "-gained_30d"}])
-def test_search_runs_the_same_number_of_queries_for_5_and_50_results(client, catalog, params):
-    many_tools(catalog.vectors, 5)
+def test_search_runs_the_same_number_of_queries_for_5_and_50_results(client, site_catalog, params):
+    many_tools(site_catalog.vectors, 5)
     with CaptureQueriesContext(connection) as few:
         response = client.get("/search/", {**params, "category": "vector-search"})
     assert len(listed(response)) == 7
-    many_tools(catalog.serving, 50)
+    many_tools(site_catalog.serving, 50)
     with CaptureQueriesContext(connection) as lots:
         response = client.get("/search/", {**params, "layer": "infrastructure"})
     assert len(listed(response)) == 25
@@ -160,7 +160,7 @@ def test_search_runs_the_same_number_of_queries_for_5_and_50_results(client, cat
     assert len(lots) == len(few) <= 12
 
 
-def test_column_headers_sort_the_results_and_say_how_they_are_sorted(client, catalog):
+def test_column_headers_sort_the_results_and_say_how_they_are_sorted(client, site_catalog):
     page = client.get("/search/", {"q": "vector", "ordering": "-stars"}).content.decode()
 
     assert (
@@ -170,7 +170,7 @@ def test_column_headers_sort_the_results_and_say_how_they_are_sorted(client, cat
     assert '<a href="?q=vector&amp;ordering=-score" title="Sort by score">Score</a>' in page
 
 
-def test_the_same_list_is_offered_from_the_api(client, catalog):
+def test_the_same_list_is_offered_from_the_api(client, site_catalog):
     page = client.get("/search/", {"category": "vector-search", "ordering": "-stars"}).content
     api = client.get("/api/v1/tools/", {"category": "vector-search", "ordering": "-stars"}).json()
 
@@ -181,9 +181,9 @@ def test_the_same_list_is_offered_from_the_api(client, catalog):
 
 @pytest.mark.parametrize(("page", "shown"), [("99", "Page 2 of 2"), ("abc", "Page 1 of 2")])
 def test_a_page_number_out_of_range_or_malformed_shows_the_nearest_page(
-    client, catalog, page, shown
+    client, site_catalog, page, shown
 ):
-    many_tools(catalog.vectors, 30)
+    many_tools(site_catalog.vectors, 30)
 
     response = client.get("/search/", {"category": "vector-search", "page": page})
 

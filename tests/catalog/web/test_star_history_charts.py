@@ -51,9 +51,9 @@ def test_weekly_gains_count_from_zero_when_the_series_starts_at_creation():
     assert weekly_gains(points, created=None)[0] == (date(2024, 1, 14), 1)
 
 
-def test_the_tool_page_chart_spans_the_whole_life_and_marks_observed_days(client, catalog):
+def test_the_tool_page_chart_spans_the_whole_life_and_marks_observed_days(client, site_catalog):
     tool = _tool_with_history(
-        "acme/rocket", created=CREATED, days=100, per_day=3, category=catalog.agents
+        "acme/rocket", created=CREATED, days=100, per_day=3, category=site_catalog.agents
     )
 
     page = client.get(tool.get_absolute_url()).content.decode()
@@ -72,9 +72,9 @@ def test_the_tool_page_chart_spans_the_whole_life_and_marks_observed_days(client
     assert "week of 2024-01-14: +21 stars" in page
 
 
-def test_the_scale_toggle_is_a_plain_link_and_log_draws_powers_of_ten(client, catalog):
+def test_the_scale_toggle_is_a_plain_link_and_log_draws_powers_of_ten(client, site_catalog):
     tool = _tool_with_history(
-        "acme/rocket", created=CREATED, days=100, per_day=30, category=catalog.agents
+        "acme/rocket", created=CREATED, days=100, per_day=30, category=site_catalog.agents
     )
 
     linear = client.get(tool.get_absolute_url()).content.decode()
@@ -92,19 +92,19 @@ def test_the_scale_toggle_is_a_plain_link_and_log_draws_powers_of_ten(client, ca
     assert "<script>" not in log  # no inline script: CSP forbids it
 
 
-def test_an_unknown_scale_is_refused_naming_the_parameter(client, catalog):
-    response = client.get(catalog.qdrant.get_absolute_url(), {"scale": "cubic"})
+def test_an_unknown_scale_is_refused_naming_the_parameter(client, site_catalog):
+    response = client.get(site_catalog.qdrant.get_absolute_url(), {"scale": "cubic"})
 
     assert response.status_code == 400
     assert "scale: must be one of linear, log" in response.content.decode()
 
 
-def test_compare_aligns_histories_on_days_since_creation(client, catalog):
+def test_compare_aligns_histories_on_days_since_creation(client, site_catalog):
     old = _tool_with_history(
-        "acme/old", created=CREATED, days=60, per_day=5, category=catalog.agents
+        "acme/old", created=CREATED, days=60, per_day=5, category=site_catalog.agents
     )
     young = _tool_with_history(
-        "acme/young", created=date(2025, 3, 2), days=30, per_day=9, category=catalog.agents
+        "acme/young", created=date(2025, 3, 2), days=30, per_day=9, category=site_catalog.agents
     )
     tools = f"{old.full_name},{young.full_name}"
 
@@ -125,7 +125,7 @@ def test_compare_aligns_histories_on_days_since_creation(client, catalog):
     )
 
 
-def test_compare_refuses_an_unknown_alignment_naming_the_parameter(client, catalog):
+def test_compare_refuses_an_unknown_alignment_naming_the_parameter(client, site_catalog):
     response = client.get(
         "/compare/", {"tools": "qdrant/qdrant,milvus-io/milvus", "align": "alphabet"}
     )

@@ -14,11 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def dated(catalog):
-    for tool, year in [(catalog.qdrant, 2020), (catalog.milvus, 2019), (catalog.crew, 2023)]:
+def dated(site_catalog):
+    years = [(site_catalog.qdrant, 2020), (site_catalog.milvus, 2019), (site_catalog.crew, 2023)]
+    for tool, year in years:
         tool.repo_created_at = datetime(year, 5, 1, tzinfo=UTC)
         tool.save()
-    return catalog
+    return site_catalog
 
 
 def test_stats_page_draws_each_analysis(client, dated):

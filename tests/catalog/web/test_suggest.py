@@ -13,29 +13,33 @@ from catalog.suggestions import SuggestionError, parse_repository
 pytestmark = pytest.mark.django_db
 
 
-def post(client, catalog, ip="10.0.0.1", **fields):
-    data = {"repository": "weaviate/weaviate", "category": catalog.vectors.pk, "reason": "fast"}
+def post(client, site_catalog, ip="10.0.0.1", **fields):
+    category = site_catalog.vectors.pk
+    data = {"repository": "weaviate/weaviate", "category": category, "reason": "fast"}
     return client.post("/suggest/", {**data, **fields}, REMOTE_ADDR=ip)
 
 
-def test_the_form_has_labelled_fields_and_a_hidden_honeypot(client, catalog):
+def test_the_form_has_labelled_fields_and_a_hidden_honeypot(client, site_catalog):
     page = client.get("/suggest/").content.decode()
 
     assert '<label for="id_repository">Repository' in page
     assert '<label for="id_category">Category it belongs in' in page
-    assert f'<option value="{catalog.vectors.pk}">Infrastructure › Vector search</option>' in page
+    option = f'<option value="{site_catalog.vectors.pk}">Infrastructure › Vector search</option>'
+    assert option in page
     assert '<div class="honeypot" aria-hidden="true">' in page
     assert "csrfmiddlewaretoken" in page
 
 
-def test_a_good_suggestion_is_recorded_and_thanked(client, catalog):
-    response = post(client, catalog, repository="https://github.com/weaviate/weaviate/tree/main")
+def test_a_good_suggestion_is_recorded_and_thanked(client, site_catalog):
+    response = post(
+        client, site_catalog, repository="https://github.com/weaviate/weaviate/tree/main"
+    )
 
     assert response.status_code == 302
     suggestion = Suggestion.objects.get()
     assert (suggestion.full_name, suggestion.category, suggestion.reason) == (
         "weaviate/weaviate",
-        catalog.vectors,
+        site_catalog.vectors,
         "fast",
     )
     assert suggestion.status == Suggestion.Status.PENDING
@@ -59,16 +63,16 @@ def test_names_and_github_urls_are_understood(typed, parsed):
 @pytest.mark.parametrize(
     "typed", ["weaviate", "-bad/name", "owner/", "https://gitlab.com/a/b", "a/..", "o" * 40 + "/x"]
 )
-def test_a_malformed_name_is_refused_with_a_message_on_the_field(client, catalog, typed):
-    response = post(client, catalog, repository=typed)
+def test_a_malformed_name_is_refused_with_a_message_on_the_field(client, site_catalog, typed):
+    response = post(client, site_catalog, repository=typed)
 
     assert response.status_code == 400
     assert "Give the repository as owner/name" in response.content.decode()
     assert not Suggestion.objects.exists()
 
 
-def test_a_tool_already_in_the_catalog_links_to_it(client, catalog):
-    response = post(client, catalog, repository="QDRANT/Qdrant")
+def test_a_tool_already_in_the_catalog_links_to_it(client, site_catalog):
+    response = post(client, site_catalog, repository="QDRANT/Qdrant")
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -77,42 +81,42 @@ def test_a_tool_already_in_the_catalog_links_to_it(client, catalog):
     assert not Suggestion.objects.exists()
 
 
-def test_a_tool_known_by_a_former_name_links_to_its_current_page(client, catalog):
-    FormerName.objects.create(tool=catalog.milvus, full_name="zilliz/milvus")
+def test_a_tool_known_by_a_former_name_links_to_its_current_page(client, site_catalog):
+    FormerName.objects.create(tool=site_catalog.milvus, full_name="zilliz/milvus")
 
-    page = post(client, catalog, repository="zilliz/milvus").content.decode()
+    page = post(client, site_catalog, repository="zilliz/milvus").content.decode()
 
     assert "milvus-io/milvus is already in the catalog." in page
 
 
-def test_a_pending_suggestion_is_not_suggested_twice(client, catalog):
-    Suggestion.objects.create(full_name="Weaviate/Weaviate", category=catalog.vectors)
+def test_a_pending_suggestion_is_not_suggested_twice(client, site_catalog):
+    Suggestion.objects.create(full_name="Weaviate/Weaviate", category=site_catalog.vectors)
 
-    response = post(client, catalog)
+    response = post(client, site_catalog)
 
     assert response.status_code == 400
     assert "has already been suggested and is waiting for review" in response.content.decode()
     assert Suggestion.objects.count() == 1
 
 
-def test_a_missing_category_is_refused(client, catalog):
-    response = post(client, catalog, category="")
+def test_a_missing_category_is_refused(client, site_catalog):
+    response = post(client, site_catalog, category="")
 
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
 
 
-def test_the_form_needs_its_csrf_token(catalog):
+def test_the_form_needs_its_csrf_token(site_catalog):
     strict = Client(enforce_csrf_checks=True)
 
-    response = post(strict, catalog)
+    response = post(strict, site_catalog)
 
     assert response.status_code == 403
     assert not Suggestion.objects.exists()
 
 
-def test_a_bot_filling_the_honeypot_sees_thanks_but_nothing_is_recorded(client, catalog):
-    response = post(client, catalog, website="http://spam.example")
+def test_a_bot_filling_the_honeypot_sees_thanks_but_nothing_is_recorded(client, site_catalog):
+    response = post(client, site_catalog, website="http://spam.example")
 
     assert response.status_code == 302
     assert "Thank you!" in client.get(response["Location"]).content.decode()
@@ -120,12 +124,12 @@ def test_a_bot_filling_the_honeypot_sees_thanks_but_nothing_is_recorded(client, 
 
 
 @override_settings(SUGGEST_RATE_LIMIT="3/hour")
-def test_one_address_is_rate_limited_and_others_are_not(client, catalog):
+def test_one_address_is_rate_limited_and_others_are_not(client, site_catalog):
     for n in range(3):
-        assert post(client, catalog, repository=f"owner/repo{n}").status_code == 302
+        assert post(client, site_catalog, repository=f"owner/repo{n}").status_code == 302
 
-    blocked = post(client, catalog, repository="owner/repo4")
-    other_address = post(client, catalog, repository="owner/repo5", ip="10.0.0.2")
+    blocked = post(client, site_catalog, repository="owner/repo4")
+    other_address = post(client, site_catalog, repository="owner/repo5", ip="10.0.0.2")
 
     assert blocked.status_code == 429
     assert "Please wait an hour and try again." in blocked.content.decode()
@@ -138,31 +142,31 @@ def test_one_address_is_rate_limited_and_others_are_not(client, catalog):
     ]
 
 
-def test_a_suggestion_from_the_page_can_be_approved_or_rejected_by_a_curator(client, catalog):
+def test_a_suggestion_from_the_page_can_be_approved_or_rejected_by_a_curator(client, site_catalog):
     curator = get_user_model().objects.create_superuser("curator", "c@example.com", "pw")
-    post(client, catalog, repository="weaviate/weaviate")
-    post(client, catalog, repository="spam/spam")
+    post(client, site_catalog, repository="weaviate/weaviate")
+    post(client, site_catalog, repository="spam/spam")
     good, spam = (Suggestion.objects.get(full_name=n) for n in ("weaviate/weaviate", "spam/spam"))
 
     tool = suggestion_approve(suggestion=good, reviewer=curator)
     suggestion_reject(suggestion=spam, reviewer=curator, reason="not an AI tool")
 
     assert Tool.objects.get(full_name="weaviate/weaviate") == tool
-    assert tool.category == catalog.vectors
+    assert tool.category == site_catalog.vectors
     spam.refresh_from_db()
     assert (spam.status, spam.rejection_reason) == ("rejected", "not an AI tool")
-    again = post(client, catalog, repository="weaviate/weaviate")
+    again = post(client, site_catalog, repository="weaviate/weaviate")
     assert "weaviate/weaviate is already in the catalog." in again.content.decode()
 
 
-def test_a_hidden_tool_is_not_suggested_again_nor_revealed(catalog):
-    catalog.crew.hidden = True
-    catalog.crew.save()
+def test_a_hidden_tool_is_not_suggested_again_nor_revealed(site_catalog):
+    site_catalog.crew.hidden = True
+    site_catalog.crew.save()
 
     from catalog.suggestions import suggestion_submit
 
     with pytest.raises(SuggestionError) as refused:
-        suggestion_submit(repository="crewAIInc/crewAI", category=catalog.agents)
+        suggestion_submit(repository="crewAIInc/crewAI", category=site_catalog.agents)
 
     assert refused.value.code == "known"
     assert refused.value.tool is None

@@ -14,7 +14,7 @@ from tests.factories import make_snapshot, make_tool
 pytestmark = pytest.mark.django_db
 
 
-def test_tool_page_shows_metrics_with_their_as_of_time(client, catalog):
+def test_tool_page_shows_metrics_with_their_as_of_time(client, site_catalog):
     response = client.get("/tools/qdrant/qdrant/")
 
     assert response.status_code == 200
@@ -29,7 +29,7 @@ def test_tool_page_shows_metrics_with_their_as_of_time(client, catalog):
     assert 'href="https://github.com/qdrant/qdrant"' in page
 
 
-def test_tool_page_draws_stars_forks_and_issues_charts_from_snapshots(client, catalog):
+def test_tool_page_draws_stars_forks_and_issues_charts_from_snapshots(client, site_catalog):
     page = client.get("/tools/qdrant/qdrant/").content.decode()
 
     # Stars (whole life) and stars per week are drawn wide and narrow; forks and issues once.
@@ -41,8 +41,8 @@ def test_tool_page_draws_stars_forks_and_issues_charts_from_snapshots(client, ca
     assert '<td>2025-06-30</td><td class="num">21,980</td>' in page  # the data table
 
 
-def test_a_history_gap_breaks_the_line_instead_of_dropping_to_zero(client, catalog):
-    tool = make_tool(category=catalog.agents, stars=50)
+def test_a_history_gap_breaks_the_line_instead_of_dropping_to_zero(client, site_catalog):
+    tool = make_tool(category=site_catalog.agents, stars=50)
     for day, stars in [(1, 10), (2, None), (3, 30), (4, 40)]:
         make_snapshot(tool, datetime(2025, 1, day, tzinfo=UTC).date(), stars=stars)
 
@@ -52,7 +52,7 @@ def test_a_history_gap_breaks_the_line_instead_of_dropping_to_zero(client, catal
     assert stars_path.count("M") == 2  # two segments around the missing day
 
 
-def test_score_breakdown_lists_each_component_and_the_formula_version(client, catalog):
+def test_score_breakdown_lists_each_component_and_the_formula_version(client, site_catalog):
     page = client.get("/tools/qdrant/qdrant/").content.decode()
 
     assert "formula 2026.12-1" in page
@@ -66,7 +66,7 @@ def test_score_breakdown_lists_each_component_and_the_formula_version(client, ca
         assert f"<tr><td>{label}</td>" in page
 
 
-def test_a_tool_not_yet_measured_says_so(client, catalog):
+def test_a_tool_not_yet_measured_says_so(client, site_catalog):
     page = client.get("/tools/newcomer/fresh/").content.decode()
 
     assert "not yet been measured" in page
@@ -74,11 +74,11 @@ def test_a_tool_not_yet_measured_says_so(client, catalog):
     assert "<dd>0</dd>" not in page
 
 
-def test_status_badges_archived_renamed_and_deprecated_with_replacement(client, catalog):
-    tool = catalog.milvus
+def test_status_badges_archived_renamed_and_deprecated_with_replacement(client, site_catalog):
+    tool = site_catalog.milvus
     tool.status = "archived"
     tool.deprecated = True
-    tool.replaced_by = catalog.qdrant
+    tool.replaced_by = site_catalog.qdrant
     tool.save()
     FormerName.objects.create(tool=tool, full_name="zilliz/milvus-old")
 
@@ -89,19 +89,19 @@ def test_status_badges_archived_renamed_and_deprecated_with_replacement(client, 
     assert 'Deprecated: use <a href="/tools/qdrant/qdrant/">qdrant</a> instead' in page
 
 
-def test_a_missing_repository_is_labelled(client, catalog):
-    catalog.crew.status = "missing"
-    catalog.crew.save()
+def test_a_missing_repository_is_labelled(client, site_catalog):
+    site_catalog.crew.status = "missing"
+    site_catalog.crew.save()
 
     page = client.get("/tools/crewAIInc/crewAI/").content.decode()
 
     assert "Missing on GitHub (deleted or private)" in page
 
 
-def test_last_refresh_and_last_error_are_shown(client, catalog):
-    catalog.vllm.last_refresh_error = "GitHub answered 502 Bad Gateway"
-    catalog.vllm.consecutive_failures = 2
-    catalog.vllm.save()
+def test_last_refresh_and_last_error_are_shown(client, site_catalog):
+    site_catalog.vllm.last_refresh_error = "GitHub answered 502 Bad Gateway"
+    site_catalog.vllm.consecutive_failures = 2
+    site_catalog.vllm.save()
 
     page = client.get("/tools/vllm-project/vllm/").content.decode()
 
@@ -109,18 +109,18 @@ def test_last_refresh_and_last_error_are_shown(client, catalog):
     assert "GitHub answered 502 Bad Gateway (2 failed refreshes in a row)" in page
 
 
-def test_homepage_link_only_for_web_addresses(client, catalog):
-    catalog.qdrant.homepage = "https://qdrant.tech"
-    catalog.qdrant.save()
-    catalog.milvus.github_homepage = "javascript:alert(1)"
-    catalog.milvus.save()
+def test_homepage_link_only_for_web_addresses(client, site_catalog):
+    site_catalog.qdrant.homepage = "https://qdrant.tech"
+    site_catalog.qdrant.save()
+    site_catalog.milvus.github_homepage = "javascript:alert(1)"
+    site_catalog.milvus.save()
 
     assert 'href="https://qdrant.tech"' in client.get("/tools/qdrant/qdrant/").content.decode()
     assert "javascript:" not in client.get("/tools/milvus-io/milvus/").content.decode()
 
 
-def test_a_former_name_redirects_permanently_to_the_current_page(client, catalog):
-    FormerName.objects.create(tool=catalog.qdrant, full_name="qdrant-old/engine")
+def test_a_former_name_redirects_permanently_to_the_current_page(client, site_catalog):
+    FormerName.objects.create(tool=site_catalog.qdrant, full_name="qdrant-old/engine")
 
     response = client.get("/tools/qdrant-old/engine/")
 
@@ -128,24 +128,24 @@ def test_a_former_name_redirects_permanently_to_the_current_page(client, catalog
     assert response["Location"] == "/tools/qdrant/qdrant/"
 
 
-def test_another_spelling_of_the_name_redirects_to_the_canonical_url(client, catalog):
+def test_another_spelling_of_the_name_redirects_to_the_canonical_url(client, site_catalog):
     response = client.get("/tools/QDRANT/Qdrant/")
 
     assert response.status_code == 301
     assert response["Location"] == "/tools/qdrant/qdrant/"
 
 
-def test_unknown_and_hidden_tools_are_not_found(client, catalog):
-    catalog.milvus.hidden = True
-    catalog.milvus.save()
+def test_unknown_and_hidden_tools_are_not_found(client, site_catalog):
+    site_catalog.milvus.hidden = True
+    site_catalog.milvus.save()
 
     assert client.get("/tools/nobody/nothing/").status_code == 404
     assert client.get("/tools/milvus-io/milvus/").status_code == 404
 
 
-def test_tool_page_offers_compare_topic_and_other_placement_links(client, catalog):
-    catalog.qdrant.topics.add(Topic.objects.create(name="vector-database"))
-    catalog.qdrant.secondary_categories.add(catalog.serving)
+def test_tool_page_offers_compare_topic_and_other_placement_links(client, site_catalog):
+    site_catalog.qdrant.topics.add(Topic.objects.create(name="vector-database"))
+    site_catalog.qdrant.secondary_categories.add(site_catalog.serving)
 
     page = client.get("/tools/qdrant/qdrant/").content.decode()
 
@@ -154,12 +154,12 @@ def test_tool_page_offers_compare_topic_and_other_placement_links(client, catalo
     assert 'href="/search/?topic=vector-database">vector-database</a>' in page
 
 
-def test_tool_page_queries_do_not_grow_with_history_names_or_topics(client, catalog):
+def test_tool_page_queries_do_not_grow_with_history_names_or_topics(client, site_catalog):
     with CaptureQueriesContext(connection) as short:
         client.get("/tools/milvus-io/milvus/")
     for n in range(5):
-        FormerName.objects.create(tool=catalog.qdrant, full_name=f"old{n}/qdrant")
-        catalog.qdrant.topics.add(Topic.objects.create(name=f"topic-{n}"))
+        FormerName.objects.create(tool=site_catalog.qdrant, full_name=f"old{n}/qdrant")
+        site_catalog.qdrant.topics.add(Topic.objects.create(name=f"topic-{n}"))
     with CaptureQueriesContext(connection) as long:
         client.get("/tools/qdrant/qdrant/")
 
