@@ -201,3 +201,25 @@ def test_without_a_token_the_pass_is_skipped_and_says_why(github, settings):
     assert refresh_history_enqueue_due() == []
     run = RefreshRun.objects.get(kind=RefreshRun.Kind.STAR_HISTORY)
     assert "GITHUB_TOKENS is not set" in run.error_summary
+
+
+@pytest.mark.django_db
+def test_a_ranking_failure_after_the_write_keeps_the_history_and_the_runs_counts(
+    github, monkeypatch
+):
+    from django.db import OperationalError
+
+    tool = _tool_on_fake(github, "acme/sturdy", stars=800, age_days=120)
+
+    def fails(**_kwargs):
+        raise OperationalError("deadlock detected")
+
+    monkeypatch.setattr("workers.refresh.pipeline.recompute_rankings", fails)
+
+    outcome = refresh_history_batch(tool_ids=[tool.pk], client=make_client())
+
+    run = RefreshRun.objects.get(pk=outcome.run.pk)
+    assert run.status == RefreshRun.Status.FINISHED
+    assert run.tools_ok == 1
+    assert "rankings not recomputed" in run.error_summary
+    assert any(source == HISTORY for _, _, source in _history(tool))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -23,7 +24,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog.models import MetricSnapshot, RefreshRun, Tool, ToolStatus
-from catalog.ranking.writer import recompute_rankings
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.github.star_history import StarHistoryAnswer
 from workers.locks import tools_claim, tools_release
@@ -32,10 +32,18 @@ from workers.refresh.pipeline import (
     BatchOutcome,
     batches_claim,
     claim_ttl,
+    claims_release,
     client_or_default,
+    rankings_after_write,
     run_owner,
 )
-from workers.refresh.runs import RefreshTally, run_failure_recorded, run_finish, run_start
+from workers.refresh.runs import (
+    RefreshTally,
+    run_failure_recorded,
+    run_finish,
+    run_keep_alive,
+    run_start,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -114,17 +122,22 @@ def refresh_history_batch(
         run = run_start(
             kind=RefreshRun.Kind.STAR_HISTORY, trigger=trigger, tools_total=len(tool_ids)
         )
+    else:
+        run_keep_alive(run)  # a worker has the batch now (perhaps redelivered): not lost
     owner = run_owner(run)
     claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl(), kind=CLAIM_KIND)
-    outcome = BatchOutcome()
     try:
         tools = list(Tool.objects.filter(pk__in=claimed).order_by("pk"))
         with run_failure_recorded(run), client_or_default(client) as github:
             outcome = refresh_history_of(tools=tools, client=github, now=timezone.now())
-        if outcome.refreshed_ids:  # gains, growth, trending and the score read the new days
-            recompute_rankings(tool_ids=outcome.refreshed_ids)
-    finally:
-        tools_release(tool_ids=claimed, owner=owner, kind=CLAIM_KIND)
+    except BaseException:
+        with suppress(Exception):
+            tools_release(tool_ids=claimed, owner=owner, kind=CLAIM_KIND)
+        raise
+    # Gains, growth, trending and the score read the new days. Neither step can undo what was
+    # written, so neither turns the run into a failure (the audit keeps the true counts).
+    rankings_after_write(tool_ids=outcome.refreshed_ids, tally=outcome.tally)
+    claims_release(tool_ids=claimed, owner=owner, tally=outcome.tally, kind=CLAIM_KIND)
     run_finish(run=run, tally=outcome.tally)
     outcome.run = run
     return outcome
