@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from catalog.lifecycle import LIFECYCLES
 from catalog.models import Category, Layer, ToolStatus
 from catalog.tool_queries import ANY_STATUS, ORDERINGS, PERMISSIVE
 
@@ -35,6 +36,9 @@ class SearchForm(forms.Form):
     license = forms.ChoiceField(label="Licence", required=False)
     topic = forms.CharField(label="Topic", required=False, max_length=100)
     status = forms.ChoiceField(label="Status", required=False)
+    lifecycle = forms.ChoiceField(
+        label="Lifecycle", required=False, help_text="See how each label is decided on a tool page"
+    )
     stars_min = forms.IntegerField(label="Stars at least", required=False, min_value=0)
     stars_max = forms.IntegerField(label="Stars at most", required=False, min_value=0)
     pushed_after = forms.DateField(
@@ -63,6 +67,9 @@ class SearchForm(forms.Form):
             + [(value, label) for value, label in ToolStatus.choices if value != "active"]
             + [(ANY_STATUS, "Any status")]
         )
+        self.choice_field("lifecycle").choices = any_choice + [
+            (value, value.capitalize()) for value in LIFECYCLES
+        ]
         self.choice_field("ordering").choices = [("", "Best match / best overall")] + [
             (key, label) for key, label in ORDERINGS.items() if key != "relevance"
         ]

@@ -26,6 +26,7 @@ FILTER_LABELS = {
     "license": "Licence",
     "topic": "Topic",
     "status": "Status",
+    "lifecycle": "Lifecycle",
     "featured": "Featured",
     "stars_min": "Stars at least",
     "stars_max": "Stars at most",
@@ -70,7 +71,9 @@ def _active_filters(
 ) -> list[dict[str, str]]:
     """Each filter in use, with a link to the same search without it (to loosen it)."""
     filters = []
-    named = {key: _names(form, key) for key in ("layer", "category", "status", "license")}
+    named = {
+        key: _names(form, key) for key in ("layer", "category", "status", "lifecycle", "license")
+    }
     for key, label in FILTER_LABELS.items():
         if key in params:
             shown = ", ".join(

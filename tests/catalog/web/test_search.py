@@ -189,3 +189,17 @@ def test_a_page_number_out_of_range_or_malformed_shows_the_nearest_page(
 
     assert response.status_code == 200
     assert shown in response.content.decode()
+
+
+def test_the_lifecycle_filter_keeps_only_tools_with_that_label(client, site_catalog):
+    site_catalog.qdrant.lifecycle = "rising"
+    site_catalog.qdrant.save()
+    site_catalog.milvus.lifecycle = "plateaued"
+    site_catalog.milvus.save()
+
+    page = client.get("/search/", {"lifecycle": "rising"}).content.decode()
+
+    assert '<option value="rising" selected>Rising</option>' in page
+    assert "Lifecycle: Rising" in page
+    assert "/tools/qdrant/qdrant/" in page
+    assert "/tools/milvus-io/milvus/" not in page
