@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,21 +15,14 @@ from django.utils import timezone
 
 from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolStatus
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
-from workers.locks import tools_claim, tools_release
+from workers.refresh.per_tool import per_tool_batch
 from workers.refresh.pipeline import (
     BatchOutcome,
     batches_claim,
-    claim_ttl,
-    claims_release,
-    client_or_default,
-    rankings_after_write,
-    run_owner,
 )
 from workers.refresh.runs import (
     RefreshTally,
-    run_failure_recorded,
     run_finish,
-    run_keep_alive,
     run_start,
 )
 
@@ -63,32 +55,12 @@ def refresh_contributors_batch(
     *, tool_ids: Sequence[int], run_id: int | None = None, trigger: str = "task",
     client: GitHubClient | None = None,
 ) -> BatchOutcome:  # fmt: skip
-    run = RefreshRun.objects.filter(pk=run_id).first() if run_id else None
-    if run is None:
-        if not Tool.objects.filter(pk__in=tool_ids).exists():
-            return BatchOutcome()
-        run = run_start(
-            kind=RefreshRun.Kind.CONTRIBUTORS, trigger=trigger, tools_total=len(tool_ids)
-        )
-    else:
-        run_keep_alive(run)  # a worker has the batch now (perhaps redelivered): not lost
-    owner = run_owner(run)
-    claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl(), kind="contributors")
-    try:
-        tools = list(Tool.objects.filter(pk__in=claimed).order_by("pk"))
-        with run_failure_recorded(run), client_or_default(client) as github:
-            outcome = refresh_contributors_of(tools=tools, client=github, now=timezone.now())
-    except BaseException:
-        with suppress(Exception):
-            tools_release(tool_ids=claimed, owner=owner, kind="contributors")
-        raise
     # Contributors feed the score: the changed tools' score and ranks follow the new count.
-    # Neither step can undo what was written, so neither turns the run into a failure.
-    rankings_after_write(tool_ids=outcome.refreshed_ids, tally=outcome.tally)
-    claims_release(tool_ids=claimed, owner=owner, tally=outcome.tally, kind="contributors")
-    run_finish(run=run, tally=outcome.tally)
-    outcome.run = run
-    return outcome
+    return per_tool_batch(
+        work=refresh_contributors_of, run_kind=RefreshRun.Kind.CONTRIBUTORS,
+        claim_kind="contributors", tool_ids=tool_ids, run_id=run_id, trigger=trigger,
+        client=client,
+    )  # fmt: skip
 
 
 def refresh_contributors_of(

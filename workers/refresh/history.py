@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -26,22 +25,15 @@ from django.utils import timezone
 from catalog.models import MetricSnapshot, RefreshRun, Tool, ToolStatus
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.github.star_history import StarHistoryAnswer
-from workers.locks import tools_claim, tools_release
+from workers.refresh.per_tool import per_tool_batch
 from workers.refresh.pipeline import (
     CLAIM_KINDS,
     BatchOutcome,
     batches_claim,
-    claim_ttl,
-    claims_release,
-    client_or_default,
-    rankings_after_write,
-    run_owner,
 )
 from workers.refresh.runs import (
     RefreshTally,
-    run_failure_recorded,
     run_finish,
-    run_keep_alive,
     run_start,
 )
 
@@ -115,32 +107,10 @@ def refresh_history_batch(
     client: GitHubClient | None = None,
 ) -> BatchOutcome:  # fmt: skip
     """Read and store the star history of ``tool_ids``; then their rankings follow."""
-    run = RefreshRun.objects.filter(pk=run_id).first() if run_id else None
-    if run is None:
-        if not Tool.objects.filter(pk__in=tool_ids).exists():
-            return BatchOutcome()
-        run = run_start(
-            kind=RefreshRun.Kind.STAR_HISTORY, trigger=trigger, tools_total=len(tool_ids)
-        )
-    else:
-        run_keep_alive(run)  # a worker has the batch now (perhaps redelivered): not lost
-    owner = run_owner(run)
-    claimed = tools_claim(tool_ids=tool_ids, owner=owner, ttl=claim_ttl(), kind=CLAIM_KIND)
-    try:
-        tools = list(Tool.objects.filter(pk__in=claimed).order_by("pk"))
-        with run_failure_recorded(run), client_or_default(client) as github:
-            outcome = refresh_history_of(tools=tools, client=github, now=timezone.now())
-    except BaseException:
-        with suppress(Exception):
-            tools_release(tool_ids=claimed, owner=owner, kind=CLAIM_KIND)
-        raise
-    # Gains, growth, trending and the score read the new days. Neither step can undo what was
-    # written, so neither turns the run into a failure (the audit keeps the true counts).
-    rankings_after_write(tool_ids=outcome.refreshed_ids, tally=outcome.tally)
-    claims_release(tool_ids=claimed, owner=owner, tally=outcome.tally, kind=CLAIM_KIND)
-    run_finish(run=run, tally=outcome.tally)
-    outcome.run = run
-    return outcome
+    return per_tool_batch(
+        work=refresh_history_of, run_kind=RefreshRun.Kind.STAR_HISTORY, claim_kind=CLAIM_KIND,
+        tool_ids=tool_ids, run_id=run_id, trigger=trigger, client=client,
+    )  # fmt: skip
 
 
 def refresh_history_of(
