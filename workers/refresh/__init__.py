@@ -2,7 +2,8 @@
 
 ``pipeline`` claims due tools and refreshes them in batches (the Celery tasks call it);
 ``writes`` turns GitHub's answers into snapshots and tool updates; ``runs`` keeps the
-``RefreshRun`` audit; ``contributors`` is the REST pass for contributor counts;
-``inprocess`` runs a whole refresh without a broker (``refresh_metrics``). Modules here
-import ``catalog`` and ``workers.github``; never ``api`` or ``config``.
+``RefreshRun`` audit; ``contributors`` and ``history`` are the per-tool REST passes
+(contributor counts, star history) run by ``per_tool``'s batch driver; ``inprocess`` runs a
+whole refresh without a broker (``refresh_metrics``). Modules here import ``catalog`` and
+``workers.github``; never ``api`` or ``config``.
 """
