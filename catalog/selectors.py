@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
 
-from catalog.models import FormerName, MetricSnapshot, Tool
+from catalog.models import FormerName, MetricSnapshot, Tool, ToolStatus
 from catalog.querysets import ToolQuerySet
 from catalog.ranking.derive import CURRENT_DAYS, ScoreBreakdown, current_gains, not_current_reason
 from catalog.ranking.writer import catalog_as_of, tool_derived
@@ -75,6 +76,38 @@ class TrendingTool:
 def public_tools() -> ToolQuerySet:
     """Tools shown in rankings: not hidden by a curator and still active on GitHub."""
     return Tool.objects.listed().active()
+
+
+def _distinct_listed_sql(column: str) -> str:
+    """The distinct non-empty values of ``column`` among public tools, smallest first, by a
+    walk of its index (a recursive CTE: one index probe per value, not a scan of the tools)."""
+    table = Tool._meta.db_table
+    public = f"NOT t.hidden AND t.status = '{ToolStatus.ACTIVE.value}'"
+    return (
+        f"{column}_values(v) AS ("
+        f"SELECT MIN(t.{column}) FROM {table} t WHERE t.{column} > '' AND {public} "
+        f"UNION ALL SELECT (SELECT MIN(t.{column}) FROM {table} t "
+        f"WHERE t.{column} > {column}_values.v AND {public}) "
+        f"FROM {column}_values WHERE {column}_values.v IS NOT NULL)"
+    )
+
+
+def search_choices() -> tuple[list[str], list[str]]:
+    """The languages and the licences of public tools (sorted), for the search form's
+    selects: one statement of index probes (one per value), whatever the catalog size."""
+    sql = (
+        f"WITH RECURSIVE {_distinct_listed_sql('language')}, "
+        f"{_distinct_listed_sql('license_spdx')} "
+        "SELECT 0, v FROM language_values WHERE v IS NOT NULL "
+        "UNION ALL SELECT 1, v FROM license_spdx_values WHERE v IS NOT NULL ORDER BY 1, 2"
+    )
+    languages: list[str] = []
+    licenses: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for kind, value in cursor.fetchall():
+            (licenses if kind else languages).append(value)
+    return languages, licenses
 
 
 def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:

@@ -37,21 +37,8 @@ FILTER_LABELS = {
 
 
 def _choices() -> dict[str, list[str]]:
-    tools = selectors.public_tools()
-    return {
-        "languages": list(
-            tools.exclude(language="")
-            .order_by("language")
-            .values_list("language", flat=True)
-            .distinct()
-        ),
-        "licenses": list(
-            tools.exclude(license_spdx="")
-            .order_by("license_spdx")
-            .values_list("license_spdx", flat=True)
-            .distinct()
-        ),
-    }
+    languages, licenses = selectors.search_choices()
+    return {"languages": languages, "licenses": licenses}
 
 
 def _names(form: SearchForm, key: str) -> dict[str, str]:

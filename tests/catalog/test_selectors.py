@@ -194,3 +194,24 @@ def test_a_name_with_a_nul_character_finds_nothing_without_asking_the_database(
         assert selectors.tools_by_names(["acme/\x00rocket", "\x00"]) == {}
     with django_assert_num_queries(1):  # the good name is still looked up, once
         assert selectors.tools_by_names(["acme/rocket", "a\x00/b"]) == {"acme/rocket": tool}
+
+
+def test_search_choices_offer_the_languages_and_licences_of_public_tools_only(stack):
+    vectors = stack[2]
+    make_tool("a/one", category=vectors, language="Rust", license_spdx="MIT")
+    make_tool("a/two", category=vectors, language="Python", license_spdx="Apache-2.0")
+    make_tool("a/three", category=vectors, language="Python", license_spdx="")
+    make_tool("a/hidden", category=vectors, language="Go", license_spdx="GPL-3.0", hidden=True)
+    make_tool(
+        "a/gone", category=vectors, language="C", license_spdx="BSD-3-Clause", status="archived"
+    )
+    make_tool("a/none", category=vectors, language="", license_spdx="MIT")
+
+    languages, licenses = selectors.search_choices()
+
+    assert languages == ["Python", "Rust"]
+    assert licenses == ["Apache-2.0", "MIT"]
+
+
+def test_search_choices_are_empty_for_an_empty_catalog(stack):
+    assert selectors.search_choices() == ([], [])
