@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -53,16 +54,33 @@ def rounded(value: float) -> float:
     return round(value, 1)
 
 
-def ticks(low: float, high: float, count: int = 4) -> list[float]:
+def nice_step(span: float, count: int) -> float:
+    """The smallest of 1, 2, 2.5 and 5 times a power of ten that cuts ``span`` into at most
+    ``count`` parts: ticks a reader can add up (10k, 20k, 30k rather than 8119.2, 16238.5)."""
+    rough = span / count
+    power = 10.0 ** math.floor(math.log10(rough))
+    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if factor * power >= rough:
+            return factor * power
+    return 10.0 * power  # not reached: the loop ends on 10
+
+
+def ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round values from ``low`` up to at most ``high`` (the plot's bounds are not moved); the
+    bottom itself is labelled too when the first round value sits well above it."""
     if high <= low:
         return [low]
-    step = (high - low) / count
-    return [low + step * i for i in range(count + 1)]
+    step = nice_step(high - low, count)
+    if step >= 1:
+        step = float(math.ceil(step))  # counts: never a tick at 2.5 stars
+    first = math.ceil(low / step) * step
+    values = [first + step * i for i in range(int((high - first) / step + 1e-9) + 1)]
+    return [low, *values] if first - low > step / 2 else values
 
 
 def number(value: float) -> str:
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return compact(int(value))
 
 

@@ -132,3 +132,16 @@ def test_compare_refuses_an_unknown_alignment_naming_the_parameter(client, site_
 
     assert response.status_code == 400
     assert "align: must be one of date, age" in response.content.decode()
+
+
+def test_the_linear_scale_is_labelled_with_round_numbers(client, site_catalog):
+    tool = _tool_with_history(
+        "acme/rocket", created=CREATED, days=100, per_day=327, category=site_catalog.agents
+    )
+
+    page = client.get(tool.get_absolute_url()).content.decode()
+
+    chart = page.split('data-chart="star-history"')[1].split("</svg>")[0]
+    ticks = re.findall(r'text-anchor="end">([^<]+)</text>', chart)
+    # 32,700 stars at the top: 0, 10k, 20k, 30k — not 8175.0, 16350.0, …
+    assert ticks[:4] == ["0", "10k", "20k", "30k"]
