@@ -39,6 +39,33 @@ def _x_label(x: int, axis: str) -> str:
     return date.fromordinal(x).isoformat()
 
 
+def _x_ticks(first: int, last: int, axis: str, *, most: int = 6) -> list[tuple[int, str]]:
+    """Labelled days between the two ends: new years on a calendar axis (month starts when the
+    span is under two years), whole years since creation on an age axis (months under two)."""
+    span = last - first
+    if span < 60:
+        return []
+    if axis == "age":
+        unit, label = (365.25, "year {}") if span >= 730 else (30.44, "month {}")
+        marks = [(round(k * unit), label.format(k)) for k in range(1, int(last / unit) + 1)]
+    else:
+        start, end = date.fromordinal(first), date.fromordinal(last)
+        if span >= 730:
+            marks = [
+                (date(y, 1, 1).toordinal(), str(y)) for y in range(start.year + 1, end.year + 1)
+            ]
+        else:
+            months = [
+                date(start.year + (start.month + k) // 12, (start.month + k) % 12 + 1, 1)
+                for k in range((end.year - start.year) * 12 + end.month - start.month)
+            ]
+            marks = [(m.toordinal(), m.strftime("%Y-%m")) for m in months]
+    margin = span / 12  # keep clear of the end labels
+    marks = [(d, text) for d, text in marks if first + margin < d < last - margin]
+    stride = max(1, math.ceil(len(marks) / most))
+    return marks[stride - 1 :: stride] if stride > 1 else marks
+
+
 def _y_ticks(low: float, high: float, scale: str) -> list[float]:
     if scale == "linear":
         return ticks(low, high)
@@ -108,7 +135,16 @@ def history_chart(
         width - right,
         height - 8,
         _x_label(last, axis),
-    )
+    ) + format_html_join(
+        "",
+        '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+        (
+            (rounded(x(d)), rounded(x(d)), height - bottom, height - bottom + 4,
+             rounded(x(d)), height - 8, text)
+            for d, text in _x_ticks(first, last, axis)
+        ),
+    )  # fmt: skip
     paths = format_html_join(
         "",
         '<path class="line" d="{}" stroke="{}" fill="none" stroke-width="2"><title>{}</title>'

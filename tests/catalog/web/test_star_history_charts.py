@@ -145,3 +145,19 @@ def test_the_linear_scale_is_labelled_with_round_numbers(client, site_catalog):
     ticks = re.findall(r'text-anchor="end">([^<]+)</text>', chart)
     # 32,700 stars at the top: 0, 10k, 20k, 30k — not 8175.0, 16350.0, …
     assert ticks[:4] == ["0", "10k", "20k", "30k"]
+
+
+def test_a_long_history_labels_the_years_between_its_ends(client, site_catalog):
+    tool = _tool_with_history(
+        "acme/rocket",
+        created=date(2021, 3, 1),
+        days=4 * 365,
+        per_day=3,
+        category=site_catalog.agents,
+    )
+
+    page = client.get(tool.get_absolute_url()).content.decode()
+
+    chart = page.split('data-chart="star-history"')[1].split("</svg>")[0]
+    labels = re.findall(r'text-anchor="middle">([^<]+)</text>', chart)
+    assert labels == ["2022", "2023", "2024"]  # the ends carry full dates already
