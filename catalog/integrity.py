@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
 
+from catalog.ranking.star_series import BurstDiscount
+
 INTEGRITY_VERSION = "2026.12-1"
 
 # --- thresholds: the one documented place (docs/integrity.md) ---------------------------------
@@ -51,6 +53,11 @@ SPIKE_MIN_STARS = 20
 SPIKE_BASELINE_DAYS = 28
 LOCKSTEP_MIN_DAYS = 3
 LOCKSTEP_MIN_PARTNERS = 2
+#: The discount (score formula 2026.12-2, docs/score.md): while a tool needs review for a
+#: burst, its gains, trending and the score's momentum and growth leave out this share of the
+#: burst's stars above the pace of the AFTER_DAYS that followed it. A cleared tool counts them.
+#: Changing it changes the score formula: bump ``SCORE_VERSION`` too.
+BURST_DISCOUNT = 1.0
 
 NEEDS_REVIEW = "needs-review"
 
@@ -245,6 +252,34 @@ def lockstep(spikes_by_tool: Mapping[int, set[date]]) -> dict[int, Signal]:
     return signals
 
 
+def burst_discount(status: str, evidence: object) -> BurstDiscount | None:
+    """The stars trending and the score leave out, from a tool's stored status and evidence
+    (``Tool.integrity_status``, ``Tool.integrity_signals``): only while it needs review and
+    the burst is among the signals above their thresholds; None otherwise (also for evidence
+    that does not name the burst's start)."""
+    if status != NEEDS_REVIEW or not isinstance(evidence, Mapping):
+        return None
+    if "burst" not in (evidence.get("above") or ()):
+        return None
+    found = (evidence.get("signals") or {}).get("burst")
+    if not isinstance(found, Mapping):
+        return None
+    try:
+        start = date.fromisoformat(str(found["start"]))
+        stars = max(float(found.get("stars") or 0), 0.0)
+        after = max(float(found.get("next_60_days") or 0), 0.0)
+    except (KeyError, TypeError, ValueError):
+        return None
+    pace = after / AFTER_DAYS
+    return BurstDiscount(
+        start=start,
+        days=BURST_DAYS,
+        pace=pace,
+        left_out=BURST_DISCOUNT,
+        stars=BURST_DISCOUNT * max(stars - pace * BURST_DAYS, 0.0),
+    )
+
+
 def review_status(signals: Iterable[Signal]) -> str:
     """ "needs-review" when any signal is above its threshold, else ""."""
     return NEEDS_REVIEW if any(s.above for s in signals) else ""
@@ -260,7 +295,9 @@ def describe(evidence: dict) -> list[str]:
         if name == "burst":
             lines.append(
                 f"{e.get('stars')} stars ({e.get('share', 0):.0%} of all) arrived in the 14 days "
-                f"from {e.get('start')}; the 60 days after added {e.get('next_60_days')}."
+                f"from {e.get('start')}; the 60 days after added {e.get('next_60_days')}. "
+                "Until a curator clears it, star gains, trending and the score leave out the "
+                "burst's stars above the pace of those 60 days."
             )
         elif name == "vanished":
             lines.append(

@@ -10,7 +10,7 @@ writes the results. The star-series arithmetic lives in ``star_series`` and the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from catalog.ranking.scoring import (
@@ -24,6 +24,7 @@ from catalog.ranking.star_series import (
     MAX_STRETCH,
     MOMENTUM_MAX_SPAN,
     WINDOWS,
+    BurstDiscount,
     Momentum,
     StarHistory,
     WindowMeasure,
@@ -40,6 +41,7 @@ __all__ = [
     "MOMENTUM_MAX_SPAN",
     "SCORE_VERSION",
     "WINDOWS",
+    "BurstDiscount",
     "Derived",
     "Momentum",
     "ScoreBreakdown",
@@ -126,6 +128,9 @@ class ToolFacts:
     pushed_at: datetime | date | None = None
     archived: bool = False
     metrics_as_of: datetime | date | None = None
+    #: A flagged burst whose stars gains and the star trend leave out (formula 2026.12-2);
+    #: ``catalog.integrity.burst_discount`` makes it from the tool's integrity status.
+    discount: BurstDiscount | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,10 @@ def derive(facts: ToolFacts, *, catalog_as_of: date | None = None) -> Derived:
     within ``CURRENT_DAYS`` of ``catalog_as_of`` (the newest observation in the catalog):
     otherwise the gains, growth and star trend are "not current" (None), the score is
     provisional, and the breakdown says why. Without ``catalog_as_of`` every window is current.
+
+    With a ``facts.discount`` (a burst that needs review) the gains and the star trend are
+    measured on the series without the burst's left-out stars; growth still divides by the
+    stars counted at the window's start, and the stars signal is the observed total.
     """
     series = list(facts.series)
     as_of = _as_date(facts.metrics_as_of)
@@ -161,19 +170,20 @@ def derive(facts: ToolFacts, *, catalog_as_of: date | None = None) -> Derived:
     if facts.stars is not None and as_of is not None and not observed_then:
         series.append((as_of, facts.stars))
     history = StarHistory.of(series)
+    counted, _ = facts.discount.applied(history) if facts.discount else (history, 0.0)
     window_end = date.fromordinal(history.days[-1]) if history.days else None
     current = current_gains(window_end, catalog_as_of)
     stale = ""
     if window_end is not None and catalog_as_of is not None and not current:
         stale = not_current_reason(window_end, catalog_as_of)
     windows = {
-        days: measure_window(history, window_days=days, end=window_end) if current else None
+        days: measure_window(counted, window_days=days, end=window_end) if current else None
         for days in WINDOWS
     }
     gains = {days: window.gain if window else None for days, window in windows.items()}
     damped = {days: window.damped_gain if window else None for days, window in windows.items()}
     month = windows[30]
-    growth = relative_growth(damped[30], month.start_stars if month else None)
+    growth = relative_growth(damped[30], _stars_before(history, window_end, 30) if month else None)
     measured_on = max(filter(None, [as_of, window_end]), default=None)
     alive = activity(
         pushed_at=facts.pushed_at,
@@ -185,7 +195,22 @@ def derive(facts: ToolFacts, *, catalog_as_of: date | None = None) -> Derived:
     latest_stars = facts.stars
     if history.days and (latest_stars is None or as_of != window_end):
         latest_stars = history.stars[-1]
-    trend = momentum(history, end=window_end) if current else None
+    trend = momentum(counted, end=window_end) if current else None
+    discounts = {}
+    if facts.discount is not None:
+        burst = facts.discount
+        if latest_stars is not None and burst.stars >= 0.5:
+            counted_stars = max(latest_stars - round(burst.stars), 0)
+            discounts["stars"] = _left_out_words(latest_stars - counted_stars, burst)
+            latest_stars = counted_stars
+        if trend is not None:
+            start_stars = _stars_before(history, window_end, trend.span_days)
+            if start_stars is not None:
+                trend = replace(trend, start_stars=start_stars)
+            full = momentum(history, end=window_end)
+            stars = (full.per_30_days - trend.per_30_days) * trend.span_days / 30 if full else 0
+            if stars >= 0.5:
+                discounts["momentum"] = discounts["growth"] = _left_out_words(stars, burst)
     breakdown = score_breakdown(
         stars=latest_stars,
         momentum=trend.per_30_days if trend else None,
@@ -195,8 +220,21 @@ def derive(facts: ToolFacts, *, catalog_as_of: date | None = None) -> Derived:
         window_end=window_end,
         trend_span_days=trend.span_days if trend else None,
         not_current=stale,
+        discounts=discounts,
     )
     return Derived(window_end, gains, damped, growth, trend, alive, breakdown, current)
+
+
+def _stars_before(history: StarHistory, end: date | None, days: int) -> float | None:
+    """The stars counted ``days`` before ``end`` (interpolated), as observed: no discount."""
+    return None if end is None else history.value_at(end.toordinal() - days)
+
+
+def _left_out_words(stars: float, burst: BurstDiscount) -> str:
+    return (
+        f"{stars:,.0f} stars of a burst from {burst.start:%d %b %Y} that needs review "
+        "left out (docs/integrity.md)"
+    )
 
 
 def rank_positions(

@@ -7,10 +7,10 @@ change one and bump the version (``YYYY.MM-n``), and add a line to the history i
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-SCORE_VERSION = "2026.12-1"
+SCORE_VERSION = "2026.12-2"
 
 
 def log_normalise(value: float, *, cap: float) -> float:
@@ -80,6 +80,9 @@ class ScoreBreakdown:
     window_end: date | None = None  # the day the gains' windows end (latest observation)
     provisional: bool = False  # scored from stars, activity and contributors alone
     not_current: str = ""  # why the star trend is not used ("" when it is current or absent)
+    #: Component name → what a burst needing review left out of it, in words (formula
+    #: 2026.12-2; docs/score.md): the stars and the star trend are measured without them.
+    discounts: dict[str, str] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[str]:
@@ -134,6 +137,7 @@ def score_breakdown(
     window_end: date | None = None,
     trend_span_days: int | None = None,
     not_current: str = "",
+    discounts: dict[str, str] | None = None,
 ) -> ScoreBreakdown:
     """The 0–100 score as a weighted mean of capped, log-normalised signals, and its parts.
 
@@ -142,7 +146,9 @@ def score_breakdown(
     one that is ``not_current``) the score is *provisional*: the known signals among
     ``PROVISIONAL_SIGNALS`` at their nominal weights, the trend counting as none — a lower
     bound of the full score. Without stars there is no score (None). The breakdown names the
-    missing signals; the contributions add up to the score exactly.
+    missing signals; the contributions add up to the score exactly. ``discounts`` names, per
+    component, the stars of a burst needing review its raw value leaves out (``derive``
+    measured it without them); the words are added to that component's note.
     """
     raw = {
         "stars": stars,
@@ -157,6 +163,8 @@ def score_breakdown(
     provisional = not scored and stars is not None
     if provisional:
         momentum = growth = raw["momentum"] = raw["growth"] = None
+    # A note on what a discount left out, only where the raw value is used.
+    discounts = {k: v for k, v in (discounts or {}).items() if raw.get(k) is not None and v}
     known_weight = sum(s.weight for s in SIGNALS if raw[s.name] is not None)
     components = []
     for signal in SIGNALS:
@@ -167,6 +175,7 @@ def score_breakdown(
         else:
             weight = signal.weight / known_weight if scored and normalised is not None else 0.0
         contribution = 100.0 * weight * normalised if weight and normalised is not None else 0.0
+        note = _note(signal.name, value, trend_span_days, not_current)
         components.append(
             ScoreComponent(
                 name=signal.name,
@@ -177,8 +186,10 @@ def score_breakdown(
                 contribution=contribution,
                 nominal_weight=signal.weight,
                 cap=signal.cap,
-                note=_note(signal.name, value, trend_span_days, not_current),
+                note="; ".join(filter(None, [note, discounts.get(signal.name, "")])),
             )
         )
     score = sum(c.contribution for c in components) if scored or provisional else None
-    return ScoreBreakdown(SCORE_VERSION, score, components, window_end, provisional, not_current)
+    return ScoreBreakdown(
+        SCORE_VERSION, score, components, window_end, provisional, not_current, discounts
+    )

@@ -73,6 +73,56 @@ Series = Observations | StarHistory
 
 
 @dataclass(frozen=True)
+class BurstDiscount:
+    """A stretch of days whose stars count only in part toward gains and the star trend.
+
+    Stars were added on ``days`` days from ``start``; of those above ``pace`` stars a day,
+    the share ``left_out`` is left out (``catalog.integrity.burst_discount`` makes one from a
+    flagged burst; the rule is in docs/score.md and docs/integrity.md). ``stars`` is how many
+    that is in all, known from the evidence even when a series no longer reaches back to it.
+    """
+
+    start: date
+    days: int
+    pace: float  # stars a day that still count inside the stretch
+    left_out: float = 1.0  # share of the stars above the pace that is left out
+    stars: float = 0.0  # the stars left out in all (of the total star count)
+
+    def applied(self, history: StarHistory) -> tuple[StarHistory, float]:
+        """``history`` with the left-out stars taken out of every count from the stretch on,
+        and how many stars that is (0 when the history does not cover the stretch).
+
+        Counts before the stretch are unchanged; inside it they rise at ``pace`` (plus the
+        share counted of anything faster); after it every count is lower by the stars left out.
+        The stretch is cut to the history's days: a gain before the first day is not seen.
+        Between two observations around the stretch the counts stay linear, so a sparse series
+        spreads what is left out over the gap, as it spreads the gain.
+        """
+        days = history.days
+        if not days or self.left_out <= 0:
+            return history, 0.0
+        before = max(self.start.toordinal() - 1, days[0])  # the count before the first day
+        last = min(self.start.toordinal() - 1 + self.days, days[-1])
+        if last <= before:
+            return history, 0.0
+        base = history.value_at(before)
+        assert base is not None  # ``before`` and ``last`` lie within the history's days
+
+        def excess(day: int) -> float:
+            if day <= before:
+                return 0.0
+            day = min(day, last)
+            gained = (history.value_at(day) or 0.0) - base
+            return self.left_out * max(gained - self.pace * (day - before), 0.0)
+
+        # The same days (a measurement picks the same observations), lower counts.
+        adjusted = tuple(
+            round(stars - excess(day)) for day, stars in zip(days, history.stars, strict=True)
+        )
+        return StarHistory(days, adjusted), excess(last)
+
+
+@dataclass(frozen=True)
 class Piece:
     """The part of the window between two consecutive observations (or a window edge)."""
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from fast_update.fast import fast_update
 
 from catalog.concurrency import retry_conflicts, tools_lock
+from catalog.integrity import burst_discount
 from catalog.models import Layer, MetricSnapshot, Tool, ToolStatus
 from catalog.ranking import derive as rankings
 from catalog.ranking.derive import Derived, ScoreBreakdown, ToolFacts
@@ -43,6 +44,8 @@ _FACT_FIELDS = (
     "pushed_at",
     "archived",
     "metrics_as_of",
+    "integrity_status",
+    "integrity_signals",
 )
 DERIVED_FIELDS = (
     "stars_gained_7d",
@@ -69,6 +72,7 @@ def _facts(tool: Tool, series: list[tuple[date, int | None]]) -> ToolFacts:
         pushed_at=tool.pushed_at,
         archived=tool.archived,
         metrics_as_of=tool.metrics_as_of,
+        discount=burst_discount(tool.integrity_status, tool.integrity_signals),
     )
 
 

@@ -19,6 +19,7 @@ from catalog import integrity as rules
 from catalog.integrity import Observation, Signal
 from catalog.lifecycle import lifecycle
 from catalog.models import MetricSnapshot, Tool, ToolStatus
+from catalog.ranking.writer import recompute_rankings
 from catalog.services.common import CurationError, chunks, log_changes
 
 HISTORY = MetricSnapshot.STAR_HISTORY_SOURCE
@@ -106,7 +107,7 @@ def integrity_recompute(*, now: datetime | None = None) -> int:
         by_category[tool.category_id].append(engagement[tool_id])
     medians = {cat: rules.category_medians(values) for cat, values in by_category.items()}
     lockstep = rules.lockstep(spikes)
-    changed = []
+    changed, rescore = [], []
     for tool_id, tool in tools.items():
         signals = [
             *own[tool_id],
@@ -125,14 +126,19 @@ def integrity_recompute(*, now: datetime | None = None) -> int:
         if (status, evidence, stage) != (
             tool.integrity_status, tool.integrity_signals, tool.lifecycle
         ):  # fmt: skip
+            before = rules.burst_discount(tool.integrity_status, tool.integrity_signals)
             tool.integrity_status, tool.integrity_signals = status, evidence
             tool.lifecycle = stage
             changed.append(tool)
+            if rules.burst_discount(status, evidence) != before:
+                rescore.append(tool_id)
         tool.integrity_checked_at = now
     with transaction.atomic():
         Tool.objects.bulk_update(changed, FIELDS, batch_size=500)
         for ids in chunks(list(tools)):
             Tool.objects.filter(pk__in=ids).update(integrity_checked_at=now)
+    # Gains, trending and the score leave out a flagged burst (docs/score.md): follow it.
+    recompute_rankings(tool_ids=rescore)
     return len(changed)
 
 
@@ -150,6 +156,13 @@ def tools_clear_integrity_review(*, tools: Iterable[Tool], note: str, user=None)
             integrity_status=CLEARED, integrity_note=note, updated_at=timezone.now()
         )
         log_changes(user, [(tool, f"Star-integrity review cleared: {note}") for tool in pending])
+    discounted = [
+        tool.pk
+        for tool in pending
+        if rules.burst_discount(tool.integrity_status, tool.integrity_signals)
+    ]
     for tool in pending:
         tool.integrity_status, tool.integrity_note = CLEARED, note
+    # A cleared burst counts in full again (docs/score.md): its gains and score follow.
+    recompute_rankings(tool_ids=discounted)
     return len(pending)

@@ -288,3 +288,51 @@ def test_a_curator_clears_a_review_with_a_note_kept_in_the_admin_log(admin_clien
     integrity_recompute()
     tool.refresh_from_db()
     assert tool.integrity_status == "cleared"
+
+
+# --- score formula 2026.12-2: a burst needing review is left out until a curator clears it ------
+
+
+def test_a_flagged_burst_is_left_out_of_the_stored_gain_and_score_until_cleared(client, db):
+    from datetime import UTC, datetime
+
+    from catalog.ranking.writer import recompute_rankings
+    from catalog.services.integrity import integrity_recompute, tools_clear_integrity_review
+    from tests.factories import make_tool
+
+    # 3 a day for 200 days, and 4,000 bought stars on days 120-124 that nothing followed.
+    per_day = [3] * 200
+    for n in range(120, 125):
+        per_day[n] += 800
+    last = datetime.combine(day(199), datetime.min.time(), tzinfo=UTC)
+    tool = make_tool("bought/burst", stars=4600, contributors=40, metrics_as_of=last)
+    _store(tool, per_day)
+    recompute_rankings()
+    tool.refresh_from_db()
+    counted = (tool.stars_gained_90d, tool.score)
+    assert tool.stars_gained_90d == 90 * 3 + 4000
+
+    integrity_recompute()  # flags the burst, and the rankings follow
+
+    tool.refresh_from_db()
+    assert (tool.integrity_status, tool.integrity_signals["above"]) == ("needs-review", ["burst"])
+    assert tool.stars_gained_90d == 90 * 3  # inside the burst only its after-pace counts
+    assert tool.stars_gained_30d == 30 * 3
+    assert (tool.score or 0) < (counted[1] or 0)
+    assert tool.score_version == "2026.12-2"
+    api = client.get("/api/v1/tools/bought/burst/").json()
+    breakdown = api["score_breakdown"]
+    stars = next(c for c in breakdown["components"] if c["name"] == "stars")
+    assert stars["raw_value"] == 600  # 4,600 stars, 4,000 of them left out
+    assert "4,000 stars of a burst from 22 Apr 2025 that needs review left out" in stars["note"]
+    assert sum(c["contribution"] for c in breakdown["components"]) == pytest.approx(
+        breakdown["score"]
+    )
+    assert breakdown["score"] == pytest.approx(tool.score)
+    page = client.get(tool.get_absolute_url()).content.decode()
+    assert "trending and the score leave out the burst" in page
+
+    tools_clear_integrity_review(tools=[tool], note="A keynote demo; the stars are real.")
+
+    tool.refresh_from_db()
+    assert (tool.stars_gained_90d, tool.score) == counted

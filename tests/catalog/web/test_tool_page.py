@@ -55,7 +55,7 @@ def test_a_history_gap_breaks_the_line_instead_of_dropping_to_zero(client, site_
 def test_score_breakdown_lists_each_component_and_the_formula_version(client, site_catalog):
     page = client.get("/tools/qdrant/qdrant/").content.decode()
 
-    assert "formula 2026.12-1" in page
+    assert "formula 2026.12-2" in page
     for label in (
         "Stars",
         "Stars gained per 30 days (spike-damped)",
