@@ -223,3 +223,41 @@ def test_a_ranking_failure_after_the_write_keeps_the_history_and_the_runs_counts
     assert run.tools_ok == 1
     assert "rankings not recomputed" in run.error_summary
     assert any(source == HISTORY for _, _, source in _history(tool))
+
+
+@pytest.mark.django_db
+def test_a_rename_the_history_endpoint_reports_is_recorded_like_a_metrics_refresh_does(github):
+    from catalog.models import FormerName
+
+    tool = _tool_on_fake(github, "acme/old-name", stars=400, age_days=90)
+    github.rename("acme/old-name", "acme/new-name")  # REST 301s the old name to the repo's id
+
+    outcome = refresh_history_batch(tool_ids=[tool.pk], client=make_client())
+
+    tool.refresh_from_db()
+    assert tool.full_name == "acme/new-name"
+    assert list(FormerName.objects.filter(tool=tool).values_list("full_name", flat=True)) == [
+        "acme/old-name"
+    ]
+    assert Tool.objects.by_name("acme/old-name") == (tool, False)  # the old name still finds it
+    assert "new-name" in tool.search_document
+    assert github.rest_requests[0].status == 301
+    assert _history(tool)[-1][:2] == (timezone.now().date(), 400)  # the history is stored too
+    run = RefreshRun.objects.get(pk=outcome.run.pk)
+    assert (run.tools_ok, run.tools_renamed) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_a_rename_onto_a_name_another_tool_holds_is_said_on_the_run_not_applied(github):
+    tool = _tool_on_fake(github, "acme/old-name", stars=400, age_days=90)
+    other = make_tool("acme/new-name")
+    github.rename("acme/old-name", "acme/new-name")
+
+    outcome = refresh_history_batch(tool_ids=[tool.pk], client=make_client())
+
+    tool.refresh_from_db()
+    other.refresh_from_db()
+    assert (tool.full_name, other.full_name) == ("acme/old-name", "acme/new-name")
+    run = RefreshRun.objects.get(pk=outcome.run.pk)
+    assert run.tools_renamed == 0
+    assert f"a name tool #{other.pk} holds" in run.error_summary

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from catalog.models import FormerName, MetricSnapshot, RefreshRun, Tool, ToolStatus
+from catalog.models import MetricSnapshot, RefreshRun, Tool, ToolStatus
 from workers.github import GitHubClient, GitHubError, RateLimitExhausted, RetryLater
 from workers.refresh.per_tool import per_tool_batch
 from workers.refresh.pipeline import (
@@ -25,6 +25,7 @@ from workers.refresh.runs import (
     run_finish,
     run_start,
 )
+from workers.refresh.writes import tool_rename
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def _apply_count(tool: Tool, count, *, now: datetime, outcome: BatchOutcome) -> 
         return
     with transaction.atomic():
         if count.status == "moved" and count.new_full_name:
-            tally.renamed += _rename(tool, count.new_full_name, tally)
+            tally.renamed += tool_rename(tool=tool, new_full_name=count.new_full_name, tally=tally)
         Tool.objects.filter(pk=tool.pk).update(
             contributors=count.count,
             contributors_is_lower_bound=count.is_lower_bound,
@@ -139,25 +140,6 @@ def _apply_count(tool: Tool, count, *, now: datetime, outcome: BatchOutcome) -> 
         )
     outcome.refreshed_ids.append(tool.pk)
     tally.ok += 1
-
-
-def _rename(tool: Tool, new_full_name: str, tally) -> int:
-    """GitHub redirected (301) the old name: follow it unless another tool holds the new name."""
-    if new_full_name.lower() == tool.full_name.lower():
-        return 0
-    if Tool.objects.by_full_name(new_full_name).exclude(pk=tool.pk).exists():
-        tally.errors.append(
-            f"{tool.full_name}: moved to {new_full_name}, a name another tool holds"
-        )
-        return 0
-    FormerName.objects.filter(tool=tool, full_name__iexact=new_full_name).delete()
-    FormerName.objects.bulk_create(
-        [FormerName(tool=tool, full_name=tool.full_name)], ignore_conflicts=True
-    )
-    tool.full_name = new_full_name
-    tool.search_document = tool.compose_search_document()
-    tool.save(update_fields=["full_name", "search_document", "updated_at"])
-    return 1
 
 
 def refresh_contributors_enqueue_due(

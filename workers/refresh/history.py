@@ -36,6 +36,7 @@ from workers.refresh.runs import (
     run_finish,
     run_start,
 )
+from workers.refresh.writes import tool_rename
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,9 @@ def _apply(
     outcome: BatchOutcome,
 ) -> None:  # fmt: skip
     tally = outcome.tally
+    if answer.new_full_name and answer.status in ("ok", "not_modified"):
+        # GitHub redirected (301): renamed or transferred, recorded as a metrics refresh does.
+        tally.renamed += tool_rename(tool=tool, new_full_name=answer.new_full_name, tally=tally)
     if answer.status == "not_modified":
         tally.not_modified += 1
         Tool.objects.filter(pk=tool.pk).update(star_history_synced_at=now)

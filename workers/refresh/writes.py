@@ -260,6 +260,30 @@ def _write_topics(ok: list[tuple[Tool, RepoFacts]]) -> None:
     through.objects.bulk_create(links, ignore_conflicts=True)
 
 
+def tool_rename(*, tool: Tool, new_full_name: str, tally: RefreshTally) -> int:
+    """GitHub redirected (301) a per-tool REST request (contributors, star history) to
+    ``new_full_name``: record it as a metrics refresh records a rename — the old name becomes a
+    ``FormerName`` (a name renamed back is current again), ``full_name`` and the search text
+    follow — unless another tool holds the new name, which is said on the run instead (a
+    duplicate for a curator). Returns 1 when the tool was renamed, else 0."""
+    if new_full_name.lower() == tool.full_name.lower():
+        return 0
+    holder = Tool.objects.by_full_name(new_full_name).exclude(pk=tool.pk).first()
+    if holder is not None:
+        tally.errors.append(
+            f"{tool.full_name}: GitHub now calls this repository {new_full_name}, "
+            f"a name tool #{holder.pk} holds"
+        )
+        return 0
+    old = tool.full_name
+    with transaction.atomic():
+        tool.full_name = new_full_name
+        tool.search_document = tool.compose_search_document()
+        tool.save(update_fields=["full_name", "search_document", "updated_at"])
+        _record_former_names([(tool, old)])
+    return 1
+
+
 def _record_former_names(renamed: list[tuple[Tool, str]]) -> None:
     if not renamed:
         return
