@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
 
-from catalog.models import FormerName, MetricSnapshot, Tool, ToolStatus
+from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool, ToolStatus, Topic
 from catalog.querysets import ToolQuerySet
 from catalog.ranking.derive import CURRENT_DAYS, ScoreBreakdown, current_gains, not_current_reason
 from catalog.ranking.writer import catalog_as_of, tool_derived
@@ -110,22 +110,90 @@ def search_choices() -> tuple[list[str], list[str]]:
     return languages, licenses
 
 
-def tool_by_name(full_name: str) -> tuple[Tool, bool] | None:
+def tool_by_name(full_name: str, *, former_names: bool = True) -> tuple[Tool, bool] | None:
     """The tool named ``owner/name``, case-insensitively, or found through a former name.
 
     Returns ``(tool, canonical)``; ``canonical`` is False when the name given is not the
     tool's current spelling (callers redirect to the canonical URL). A name holding a NUL
     character names nothing (PostgreSQL refuses NUL in text, so it is never asked).
+    ``former_names``: prefetch them (one more query; the tool page reads them with
+    ``tool_labels`` instead).
     """
-    return (
-        Tool.objects.listed()
-        .with_placement()
-        .select_related("replaced_by")
-        .prefetch_related(
+    tools = Tool.objects.listed().with_placement().select_related("replaced_by")
+    if former_names:
+        tools = tools.prefetch_related(
             Prefetch("former_names", queryset=FormerName.objects.order_by("full_name"))
         )
-        .by_name(full_name)
+    return tools.by_name(full_name)
+
+
+@dataclass(frozen=True)
+class CategoryLink:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ToolLabels:
+    """The names a tool's page lists: former names, topics, the other categories it is in."""
+
+    former_names: list[str]
+    topics: list[str]
+    also_in: list[CategoryLink]
+
+
+def tool_labels(tool: Tool) -> ToolLabels:
+    """A tool's former names (A–Z), topics (A–Z) and secondary categories (in display order),
+    in one query."""
+    former = FormerName._meta.db_table
+    topic, tool_topics = Topic._meta.db_table, Tool.topics.through._meta.db_table
+    category, layer = Category._meta.db_table, Layer._meta.db_table
+    secondary = Tool.secondary_categories.through._meta.db_table
+    sql = (
+        f"SELECT 0, 0, 0, f.full_name, f.full_name, '' FROM {former} f WHERE f.tool_id = %s "
+        f"UNION ALL SELECT 1, 0, 0, t.name, t.name, '' FROM {topic} t "
+        f"JOIN {tool_topics} tt ON tt.topic_id = t.id WHERE tt.tool_id = %s "
+        f"UNION ALL SELECT 2, l.position, c.position, c.slug, c.name, c.slug FROM {category} c "
+        f"JOIN {layer} l ON l.id = c.layer_id "
+        f"JOIN {secondary} s ON s.category_id = c.id WHERE s.tool_id = %s "
+        "ORDER BY 1, 2, 3, 4"
     )
+    labels: ToolLabels = ToolLabels([], [], [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tool.pk, tool.pk, tool.pk])
+        for kind, _, _, _, name, slug in cursor.fetchall():
+            if kind == 0:
+                labels.former_names.append(name)
+            elif kind == 1:
+                labels.topics.append(name)
+            else:
+                labels.also_in.append(CategoryLink(slug=slug, name=name))
+    return labels
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """One day of a tool's measured figures (None: not measured that day)."""
+
+    day: date
+    stars: int | None
+    forks: int | None
+    open_issues: int | None
+    observed: bool  # False: a star count reconstructed by the star-history backfill
+
+
+def tool_days(tool: Tool) -> list[DayFigures]:
+    """The tool's daily stars, forks and open issues, oldest first, in one query (what its
+    page charts)."""
+    rows = (
+        MetricSnapshot.objects.filter(tool=tool)
+        .order_by("date")
+        .values_list("date", "stars", "forks", "open_issues", "source")
+    )
+    return [
+        DayFigures(day, stars, forks, issues, source != MetricSnapshot.STAR_HISTORY_SOURCE)
+        for day, stars, forks, issues, source in rows
+    ]
 
 
 def tool_detail(tool: Tool) -> ToolDetail:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from catalog import badges, charts, selectors
 from catalog.charts.history import SCALES, HistoryLine, chart_option, history_chart, weekly_columns
-from catalog.history import tools_star_points, weekly_gains
+from catalog.history import StarPoint, weekly_gains
 from catalog.integrity import NEEDS_REVIEW, describe
 from catalog.lifecycle import LIFECYCLE_RULES
 
@@ -21,8 +21,8 @@ CHARTED = {"forks": "Forks", "open_issues": "Open issues"}
 BADGE_MAX_AGE = 60 * 60
 
 
-def _found_or_404(owner: str, name: str):
-    found = selectors.tool_by_name(f"{owner}/{name}")
+def _found_or_404(owner: str, name: str, *, former_names: bool):
+    found = selectors.tool_by_name(f"{owner}/{name}", former_names=former_names)
     if found is None:
         raise Http404("No tool by that name is in the catalog")
     return found
@@ -30,14 +30,15 @@ def _found_or_404(owner: str, name: str):
 
 @require_safe
 def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
-    tool, canonical = _found_or_404(owner, name)
+    tool, canonical = _found_or_404(owner, name, former_names=False)
     if not canonical:
         return redirect(tool, permanent=True)
     try:
         scale = chart_option(request.GET.get("scale"), name="scale", allowed=SCALES)
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    histories = {metric: selectors.tool_history(tool=tool, metric=metric) for metric in CHARTED}
+    days = selectors.tool_days(tool)  # one query for every chart of the page
+    histories = {metric: [(d.day, getattr(d, metric)) for d in days] for metric in CHARTED}
     chart_list = [
         {
             "metric": metric,
@@ -53,18 +54,19 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
         for metric, title in CHARTED.items()
     ]
     detail = selectors.tool_detail(tool)
+    labels = selectors.tool_labels(tool)
     context = {
         "tool": tool,
         "charts": chart_list,
-        **_star_charts(tool, scale),
+        **_star_charts(tool, scale, [StarPoint(d.day, d.stars, d.observed) for d in days]),
         "breakdown": detail.breakdown,
         "catalog_as_of": detail.catalog_as_of,
         "gains_reason": detail.gains_reason if tool.stars is not None else "",
         "category_rank": detail.category_rank,
         "layer_rank": detail.layer_rank,
-        "former_names": list(tool.former_names.all()),
-        "topics": list(tool.topics.all()),
-        "also_in": list(tool.secondary_categories.select_related("layer")),
+        "former_names": labels.former_names,
+        "topics": labels.topics,
+        "also_in": labels.also_in,
         "badge_url": request.build_absolute_uri(
             reverse("catalog:badge", kwargs={"owner": tool.owner, "name": tool.repo_name})
         ),
@@ -72,9 +74,8 @@ def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
     return render(request, "catalog/tool_detail.html", context)
 
 
-def _star_charts(tool, scale: str) -> dict:
+def _star_charts(tool, scale: str, points: list[StarPoint]) -> dict:
     """The whole-life star chart (linear or log), its weekly gains, and the toggle's links."""
-    points = tools_star_points([tool])[tool.pk]
     created = tool.repo_created_at.date() if tool.repo_created_at else None
     line = HistoryLine(
         tool.full_name,
@@ -110,7 +111,7 @@ def _star_charts(tool, scale: str) -> dict:
 @require_safe
 def badge(request: HttpRequest, owner: str, name: str) -> HttpResponse:
     """``#3 in Vector search · ★ 12.3k`` as an SVG, cacheable by browsers and CDNs."""
-    tool, canonical = _found_or_404(owner, name)
+    tool, canonical = _found_or_404(owner, name, former_names=False)
     if not canonical:
         url = reverse("catalog:badge", kwargs={"owner": tool.owner, "name": tool.repo_name})
         return redirect(url, permanent=True)

@@ -163,4 +163,20 @@ def test_tool_page_queries_do_not_grow_with_history_names_or_topics(client, site
     with CaptureQueriesContext(connection) as long:
         client.get("/tools/qdrant/qdrant/")
 
-    assert len(long) == len(short) <= 10
+    assert len(long) == len(short) <= 8
+
+
+def test_former_names_topics_and_other_placements_are_listed_in_order(client, site_catalog):
+    qdrant = site_catalog.qdrant
+    for name in ("zz/qdrant-old", "aa/qdrant-first"):
+        FormerName.objects.create(tool=qdrant, full_name=name)
+    for name in ("vector-database", "ann", "rust"):
+        qdrant.topics.add(Topic.objects.create(name=name))
+    qdrant.secondary_categories.add(site_catalog.serving)
+
+    page = client.get("/tools/qdrant/qdrant/").content.decode()
+
+    assert "Renamed (formerly aa/qdrant-first, zz/qdrant-old)" in page
+    topics = page[page.index("<dt>Topics</dt>") :]
+    assert topics.index(">ann<") < topics.index(">rust<") < topics.index(">vector-database<")
+    assert '<dt>Also listed in</dt><dd><a href="/categories/serving/">Serving</a></dd>' in page
