@@ -230,6 +230,7 @@ def test_without_a_token_it_refreshes_over_rest_and_says_why(github, settings):
     assert len(github.rest_requests) == 2
     assert_run(outcome.run, ok=2)
     assert outcome.run.github_requests == 2
+    assert outcome.run.rate_limit_points == 2  # a core point each, as GitHub charged
     assert outcome.run.rate_limit_remaining == 58
     assert "GITHUB_TOKENS is not set" in outcome.run.error_summary
     ledger.assert_nothing_lost()

@@ -197,3 +197,14 @@ def test_a_new_count_moves_the_score_and_marks_the_tool_changed_for_api_caches(g
     assert tool.updated_at > changed_before  # the API's ETag/Last-Modified follow it
     assert tool.score > score_before  # more contributors, higher score, saved at once
     assert tool.score == tool_score_breakdown(tool).score  # the page's breakdown adds up
+
+
+def test_the_run_records_the_rate_limit_points_a_count_cost_and_a_304_none(github):
+    tools = seed(github, 2, contributors=321)
+
+    first = refresh(tools)
+    again = refresh(tools)  # both answered 304
+
+    assert (first.run.github_requests, first.run.rate_limit_points) == (2, 2)
+    assert (again.run.github_requests, again.run.rate_limit_points) == (2, 0)
+    assert sum(r.cost for r in github.rest_requests) == 2

@@ -261,3 +261,41 @@ def test_a_rename_onto_a_name_another_tool_holds_is_said_on_the_run_not_applied(
     run = RefreshRun.objects.get(pk=outcome.run.pk)
     assert run.tools_renamed == 0
     assert f"a name tool #{other.pk} holds" in run.error_summary
+
+
+def _core_points_charged(github) -> int:
+    return sum(r.cost for r in github.rest_requests)
+
+
+@pytest.mark.django_db
+def test_the_run_records_the_rate_limit_points_github_charged_and_a_304_costs_none(github):
+    tool = _tool_on_fake(github, "acme/rocket", stars=5000, age_days=400)  # two pages
+
+    first = refresh_history_batch(tool_ids=[tool.pk], client=make_client())
+    again = refresh_history_batch(tool_ids=[tool.pk], client=make_client())  # one 304
+
+    runs = RefreshRun.objects.filter(kind=RefreshRun.Kind.STAR_HISTORY)
+    assert (
+        runs.get(pk=first.run.pk).github_requests,
+        runs.get(pk=first.run.pk).rate_limit_points,
+    ) == (2, 2)
+    assert (
+        runs.get(pk=again.run.pk).github_requests,
+        runs.get(pk=again.run.pk).rate_limit_points,
+    ) == (1, 0)
+    assert _core_points_charged(github) == 2  # what the fake GitHub charged, in all
+
+
+@pytest.mark.django_db
+def test_a_budget_spent_in_the_middle_of_a_backfill_still_counts_the_pages_read(github):
+    tools = [_tool_on_fake(github, f"acme/t{i}", stars=5000, age_days=400) for i in range(2)]
+    github.set_budget(3, token="test-token", resource="core")  # the second tool's 2nd page
+
+    outcome = refresh_history_batch(tool_ids=[t.pk for t in tools], client=make_client(reserve=0))
+
+    run = RefreshRun.objects.get(pk=outcome.run.pk)
+    assert outcome.deferred_ids == [tools[1].pk]
+    # Pages 1-2 of the first tool and page 1 of the second were read and charged; then the
+    # budget read 0 and nothing more was asked. The cut-short tool's page counts too.
+    assert (run.github_requests, run.rate_limit_points) == (3, 3)
+    assert _core_points_charged(github) == 3

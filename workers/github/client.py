@@ -111,6 +111,11 @@ class GitHubClient:
         """HTTP requests this client has sent, retries included."""
         return self.http.requests
 
+    @property
+    def rest_points(self) -> int:
+        """Core (REST) rate-limit points those requests cost; GraphQL's are in each batch."""
+        return self.http.rest_points
+
     def close(self) -> None:
         self.http.close()
 
@@ -227,7 +232,7 @@ class GitHubClient:
 
     def fetch_contributor_count(self, full_name: str, *, etag: str = "") -> ContributorCount:
         """Contributors (anonymous included) from the ``Link`` header's last page; 304 is free."""
-        started = self.requests
+        started, started_points = self.requests, self.http.rest_points
         if not is_full_name(full_name):
             return ContributorCount("missing")
         headers = {"If-None-Match": etag} if etag else {}
@@ -235,10 +240,17 @@ class GitHubClient:
         try:
             response, payload, moved = self.http.get(path, headers)
         except MalformedResponse:
-            return ContributorCount("computing", etag=etag, requests=self.requests - started)
+            return ContributorCount(
+                "computing", etag=etag, requests=self.requests - started,
+                points=self.http.rest_points - started_points,
+            )  # fmt: skip
         new_name = self._name_at(moved) if moved else None
         answer = contributor_count(response, payload, etag=etag, new_full_name=new_name)
-        return ContributorCount(**{**answer, "requests": self.requests - started})
+        spent = {
+            "requests": self.requests - started,
+            "points": self.http.rest_points - started_points,
+        }
+        return ContributorCount(**{**answer, **spent})
 
     def fetch_star_history(
         self, full_name: str, *, etag: str = "", since: date | None = None

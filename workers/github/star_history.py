@@ -58,6 +58,7 @@ class StarHistoryAnswer:
     etag: str = ""  # the first page's ETag, to send next time
     new_full_name: str | None = None  # GitHub redirected (301): the repository's current name
     requests: int = 0
+    points: int = 0  # core rate-limit points the requests cost (a 304 is free)
     error: str = ""
 
 
@@ -95,7 +96,7 @@ def fetch_star_history(
     """The repository's star additions; pages back to ``since`` (the newest week we hold),
     or to the first week when ``since`` is None. 404/451/403 and a 301 as ``rest.py`` reads
     them elsewhere; a malformed page is an ``error`` (nothing partial is returned)."""
-    started = http.requests
+    started, started_points = http.requests, http.rest_points
     headers = {"If-None-Match": etag} if etag else {}
     path: str | None = PATH.format(full_name=full_name) + f"?per_page={PER_PAGE}"
     weeks: dict[date, StarWeek] = {}
@@ -108,6 +109,7 @@ def fetch_star_history(
             etag=first_etag,
             new_full_name=new_name,
             requests=http.requests - started,
+            points=http.rest_points - started_points,
             error=error,
         )
 

@@ -5,6 +5,11 @@ JSON a few times with short capped backoff, waits out a *short* secondary limit,
 another token when one is spent, and otherwise raises :class:`RateLimitExhausted` (every budget
 spent: defer to ``reset_at``) or :class:`RetryLater` (try again in ``retry_after`` seconds). It
 never sleeps for a rate-limit reset, and only calls the configured base URLs.
+
+It also counts what REST requests cost (``rest_points``): GitHub charges a ``core`` point for
+each answer it reports a rate limit on (``X-RateLimit-Remaining``), except a 304 (a
+conditional request that matched: free) and a refusal because the budget is spent. GraphQL
+costs are read from its ``rateLimit`` object instead (``TokenPool.observe_graphql``).
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class Transport:
         self.timeout, self.retries, self.max_inline_wait = timeout, retries, max_inline_wait
         self.sleep, self.jitter, self.clock = sleep, jitter, clock
         self.requests = 0  # HTTP requests sent, retries included
+        self.rest_points = 0  # core rate-limit points those requests cost (see above)
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
@@ -133,6 +139,8 @@ class Transport:
                     raise GitHubError("GitHub rejected the token(s) in GITHUB_TOKENS (401)")
                 continue
             limit = rate_limited(status, response.headers, payload)
+            if resource == "core" and _charged(status, response.headers, limit):
+                self.rest_points += 1
             if limit == "primary":
                 reset = self.pool.budget(token, resource).reset_at
                 self.pool.spend(token, resource, reset)
@@ -177,6 +185,11 @@ class Transport:
             self.sleep(delay)
             return
         raise RetryLater(min(delay, MAX_RETRY_AFTER), reason)
+
+
+def _charged(status: int, headers: httpx.Headers, limit: str) -> bool:
+    """Whether GitHub charged a core point for this answer (see the module's docstring)."""
+    return status != 304 and limit != "primary" and "x-ratelimit-remaining" in headers
 
 
 def _json(body: bytes | None) -> tuple[Any, bool]:

@@ -97,6 +97,7 @@ class ContributorCount:
     new_full_name: str | None = None
     is_lower_bound: bool = False
     requests: int = 0
+    points: int = 0  # core rate-limit points the requests cost (a 304 is free)
 
 
 class GitHubError(Exception):

@@ -69,6 +69,9 @@ def refresh_contributors_of(
 ) -> BatchOutcome:
     outcome = BatchOutcome()
     tally = outcome.tally
+    # What GitHub was asked and charged, counted on the client: also the pages of a tool
+    # that a spent budget cut short.
+    requests, points = client.requests, client.rest_points
     for index, tool in enumerate(tools):
         try:
             count = client.fetch_contributor_count(tool.full_name, etag=tool.contributors_etag)
@@ -87,9 +90,10 @@ def refresh_contributors_of(
             tally.failed += 1
             tally.errors.append(f"{tool.full_name}: contributors: {exc}")
             continue
-        tally.requests += count.requests
         _apply_count(tool, count, now=now, outcome=outcome)
     tally.deferred = len(outcome.deferred_ids)
+    tally.requests += client.requests - requests
+    tally.points += client.rest_points - points
     tally.note_rate_limit(client.rate_limit("core"))
     return outcome
 

@@ -119,6 +119,9 @@ def refresh_history_of(
 ) -> BatchOutcome:
     outcome = BatchOutcome()
     tally = outcome.tally
+    # What GitHub was asked and charged, counted on the client: also the pages of a tool
+    # that a spent budget cut short.
+    requests, points = client.requests, client.rest_points
     for index, tool in enumerate(tools):
         since = _since(tool)
         try:
@@ -140,9 +143,10 @@ def refresh_history_of(
             tally.failed += 1
             tally.errors.append(f"{tool.full_name}: star history: {exc}")
             continue
-        tally.requests += answer.requests
         _apply(tool, answer, since=since, now=now, outcome=outcome)
     tally.deferred = len(outcome.deferred_ids)
+    tally.requests += client.requests - requests
+    tally.points += client.rest_points - points
     tally.note_rate_limit(client.rate_limit("core"))
     return outcome
 

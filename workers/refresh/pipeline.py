@@ -177,8 +177,10 @@ def _fetch(client: GitHubClient, refs: list[RepoRef], tally: RefreshTally) -> tu
             tally.note_rate_limit(batch.rate_limit)
             return batch.results, source
         for ref in refs:  # no token: 60 REST requests an hour, one repository at a time
+            points = client.rest_points
             result, requests = client.fetch_repository_rest(ref)
             tally.requests += requests
+            tally.points += client.rest_points - points
             results.append(result)
         tally.note_rate_limit(client.rate_limit("core"))
         return results, source
