@@ -61,6 +61,29 @@ BURST_DISCOUNT = 1.0
 
 NEEDS_REVIEW = "needs-review"
 
+#: The thresholds above in words, per signal (shown in admin next to the evidence).
+THRESHOLDS = {
+    "burst": (
+        f"the busiest {BURST_DAYS} days hold ≥ {BURST_SHARE:.0%} of all stars and "
+        f"≥ {BURST_MIN_STARS} stars, and the {AFTER_DAYS} days after add "
+        f"< {AFTER_RATIO:.0%} of them"
+    ),
+    "vanished": (
+        f"an observed total ≥ {VANISHED_MIN_STARS} stars and ≥ {VANISHED_SHARE:.0%} above "
+        "what the history counts for that day"
+    ),
+    "flat_engagement": (
+        f"≥ {FLAT_MIN_STARS} stars in {FLAT_WINDOW_DAYS} days while each of ≥ "
+        f"{FLAT_MIN_METRICS} engagement metrics grew < {FLAT_FACTOR:g}× the category median "
+        "per star"
+    ),
+    "lockstep": (
+        f"≥ {LOCKSTEP_MIN_PARTNERS} other tools sharing ≥ {LOCKSTEP_MIN_DAYS} spike days "
+        f"(a day ≥ {SPIKE_FACTOR:g}× the median of the {SPIKE_BASELINE_DAYS} before, "
+        f"≥ {SPIKE_MIN_STARS} stars)"
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Observation:

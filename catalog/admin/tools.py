@@ -21,6 +21,7 @@ from catalog.admin.tool_filters import (
     LicenceFilter,
     RefreshHealthFilter,
 )
+from catalog.admin.tool_integrity import integrity_evidence
 from catalog.models import Category, FormerName, Tool
 from catalog.ranking.writer import tool_score_breakdown
 
@@ -66,6 +67,13 @@ RANKINGS = (
     "rankings_computed_at",
 )
 PROVENANCE = ("source", "source_label", "also_listed_in", "placement", "added_at", "updated_at")
+INTEGRITY = (
+    "integrity_status",
+    "integrity_evidence",
+    "integrity_note",
+    "integrity_checked_at",
+    "lifecycle",
+)
 REFRESH_STATE = (
     "last_refreshed_at",
     "last_refresh_error",
@@ -133,6 +141,7 @@ class ToolAdmin(admin.ModelAdmin):
         *RANKINGS,
         *PROVENANCE,
         *REFRESH_STATE,
+        *INTEGRITY,
         "recent_snapshots",
         "score_breakdown",
     )
@@ -156,6 +165,10 @@ class ToolAdmin(admin.ModelAdmin):
         ("GitHub facts (from the last refresh)", {"fields": GITHUB_FACTS}),
         ("Metrics", {"fields": METRICS}),
         ("Rankings", {"fields": (*RANKINGS, "score_breakdown")}),
+        (
+            "Star integrity (evidence, never a verdict; docs/integrity.md)",
+            {"fields": INTEGRITY},
+        ),
         ("History", {"fields": ("recent_snapshots",)}),
     )
 
@@ -215,20 +228,31 @@ class ToolAdmin(admin.ModelAdmin):
         breakdown = tool_score_breakdown(tool)
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (c.label, _cell(c.raw_value), f"{c.weight:.2f}", f"{c.contribution:.1f}")
+                (
+                    c.label,
+                    _cell(c.raw_value),
+                    f"{c.weight:.2f}",
+                    f"{c.contribution:.1f}",
+                    c.note or "—",
+                )
                 for c in breakdown.components
             ),
         )
         return format_html(
             "<table><thead><tr><th scope='col'>signal</th><th scope='col'>value</th>"
-            "<th scope='col'>weight</th><th scope='col'>points</th></tr></thead>"
+            "<th scope='col'>weight</th><th scope='col'>points</th><th scope='col'>how</th>"
+            "</tr></thead>"
             "<tbody>{}</tbody></table><p>Formula {}: score {}</p>",
             rows,
             breakdown.version,
             _cell(None if breakdown.score is None else f"{breakdown.score:.1f}"),
         )
+
+    @admin.display(description="Evidence")
+    def integrity_evidence(self, tool: Tool) -> str:
+        return integrity_evidence(tool)
 
     @admin.display(description="Topics")
     def topic_names(self, tool: Tool) -> str:
