@@ -19,6 +19,7 @@ from catalog import integrity as rules
 from catalog.integrity import Observation, Signal
 from catalog.lifecycle import lifecycle
 from catalog.models import MetricSnapshot, Tool, ToolStatus
+from catalog.ranking.scoring import SCORE_VERSION
 from catalog.ranking.writer import recompute_rankings
 from catalog.services.common import CurationError, chunks, log_changes
 
@@ -62,6 +63,7 @@ def integrity_recompute(*, now: datetime | None = None) -> int:
             "status",
             "repo_created_at",
             "pushed_at",
+            "score_version",
         )
     }
     series: dict[int, list[tuple[date, int | None]]] = defaultdict(list)
@@ -132,6 +134,8 @@ def integrity_recompute(*, now: datetime | None = None) -> int:
             changed.append(tool)
             if rules.burst_discount(status, evidence) != before:
                 rescore.append(tool_id)
+        elif tool.score_version != SCORE_VERSION and rules.burst_discount(status, evidence):
+            rescore.append(tool_id)  # scored before the formula that leaves its burst out
         tool.integrity_checked_at = now
     with transaction.atomic():
         Tool.objects.bulk_update(changed, FIELDS, batch_size=500)

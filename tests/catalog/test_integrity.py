@@ -336,3 +336,31 @@ def test_a_flagged_burst_is_left_out_of_the_stored_gain_and_score_until_cleared(
 
     tool.refresh_from_db()
     assert (tool.stars_gained_90d, tool.score) == counted
+
+
+def test_a_burst_flagged_before_the_formula_change_is_rescored_by_the_next_daily_pass(db):
+    from datetime import UTC, datetime
+
+    from catalog.models import Tool
+    from catalog.services.integrity import integrity_recompute
+    from tests.factories import make_tool
+
+    per_day = [3] * 200
+    for n in range(120, 125):
+        per_day[n] += 800
+    last = datetime.combine(day(199), datetime.min.time(), tzinfo=UTC)
+    tool = make_tool("bought/early", stars=4600, contributors=40, metrics_as_of=last)
+    _store(tool, per_day)
+    integrity_recompute()  # flagged, and scored with the discount
+    tool.refresh_from_db()
+    discounted = (tool.stars_gained_90d, tool.score)
+    # As stored by formula 2026.12-1, which counted the burst in full.
+    Tool.objects.filter(pk=tool.pk).update(score_version="2026.12-1", stars_gained_90d=4270)
+
+    assert integrity_recompute() == 0  # the evidence itself did not change ...
+
+    tool.refresh_from_db()  # ... but the old score was redone under the current formula
+    assert (tool.stars_gained_90d, tool.score, tool.score_version) == (
+        *discounted,
+        "2026.12-2",
+    )
