@@ -83,7 +83,7 @@ def integrity_evidence(tool: Tool) -> str:
             if isinstance(evidence, dict)
         ),
     )
-    parts = [
+    parts: list[str] = [
         format_html(
             "<table><thead><tr><th scope='col'>signal</th><th scope='col'>crossed?</th>"
             "<th scope='col'>threshold (docs/integrity.md)</th><th scope='col'>evidence</th>"

@@ -136,7 +136,8 @@ def test_a_burst_inside_the_trend_span_is_left_out_of_momentum_and_growth():
     plain = derive(plain_facts)
     discounted = derive(replace(plain_facts, discount=burst))
 
-    assert plain.momentum is not None and discounted.momentum is not None
+    assert plain.momentum is not None
+    assert discounted.momentum is not None
     assert plain.momentum.span_days == discounted.momentum.span_days == 99
     # Between days 100 and 180 the line rises 4,240 / 80 = 53 a day, so the burst's days
     # 111-124 hold 14 × 53 = 742 stars; less 14 × 3 at the pace, 700 are left out.
