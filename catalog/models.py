@@ -396,3 +396,22 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_status_display()})"
+
+
+class CatalogSummary(models.Model):
+    """The public catalog's figures for one layer, stored when its ranks are recomputed.
+
+    ``payload`` holds what the landscape, the layer and category summaries and the survey
+    statistics show of the layer (counts, totals, medians, leaders, breakdowns); its shape
+    and how it is kept are ``catalog.summary_store``'s. The pages read one small row per layer
+    instead of aggregating every tool per request.
+    """
+
+    layer = models.OneToOneField(
+        Layer, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    payload = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"summary of layer {self.layer_id} ({self.computed_at:%Y-%m-%d %H:%M})"

@@ -1,20 +1,24 @@
 """Layer and category summaries and the landscape: tool counts, total stars, median 30-day
-gain and the leading tools, each in a fixed number of queries. Re-exported by
-``catalog.selectors``, the public face of the catalog's reads."""
+gain and the leading tools. Re-exported by ``catalog.selectors``, the public face of the
+catalog's reads.
+
+The figures are read from the summaries stored when ranks are recomputed
+(``catalog.summary_store``), and the leaders (stored as ids) loaded by primary key with the
+fields their cards show: three queries (layers with their stored rows, categories, leaders)
+whatever the number of tools.
+"""
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 
 from catalog.models import Category, Layer, Tool
+from catalog.summary_store import LEADERS, layer_payloads
 
-_CARD_FIELDS = (
+CARD_FIELDS = (
     "id",
     "full_name",
     "display_name",
@@ -28,7 +32,6 @@ _CARD_FIELDS = (
     "status",
     "category_id",
 )
-_BY_SCORE = (F("score").desc(nulls_last=True), F("stars").desc(nulls_last=True), F("id").asc())
 
 
 @dataclass
@@ -65,31 +68,46 @@ class LayerSummary:
     top_tools: list[Tool] = field(default_factory=list)
 
 
-def _leaders(partition: str, *, limit: int, queryset: QuerySet[Tool]) -> dict[int, list[Tool]]:
-    """The top ``limit`` tools by score within each value of ``partition``, in one query."""
-    ranked = queryset.annotate(
-        position=Window(RowNumber(), partition_by=[F(partition)], order_by=list(_BY_SCORE)),
-        group_key=F(partition),
-    ).only(*_CARD_FIELDS)
-    leaders: dict[int, list[Tool]] = defaultdict(list)
-    for tool in ranked.filter(position__lte=limit).order_by("group_key", "position"):
-        leaders[tool.group_key].append(tool)
-    return leaders
+def public_tools(ids: Iterable[int], *fields: str) -> dict[int, Tool]:
+    """The listed, active tools among ``ids`` by id, with only ``fields`` loaded (one query
+    by primary key; none when ``ids`` is empty)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    tools = Tool.objects.listed().active().filter(id__in=wanted).only(*fields)
+    return {tool.id: tool for tool in tools}
 
 
-def _median(values: Iterable[int]) -> float | None:
-    values = list(values)
-    return float(statistics.median(values)) if values else None
+def _leader_ids(figures: Iterable[dict], top: int) -> set[int]:
+    if top > LEADERS:
+        raise ValueError(f"at most {LEADERS} leaders are stored, {top} asked")
+    return {i for group in figures for i in group["leaders"][:top]}
+
+
+def _leaders(group: dict, top: int, tools: dict[int, Tool]) -> list[Tool]:
+    return [tools[i] for i in group["leaders"][:top] if i in tools]
+
+
+def taxonomy(*, layer: str | None = None) -> tuple[list[Layer], list[Category], dict[int, dict]]:
+    """Layers (one, by slug, when given), their categories (in display order, each with its
+    layer loaded) and each layer's stored payload: two queries when the summaries are
+    current (``summary_store.layer_payloads`` computes any that are not)."""
+    layers: QuerySet[Layer] = Layer.objects.select_related("summary").order_by("position", "slug")
+    categories = Category.objects.select_related("layer").order_by(
+        "layer__position", "layer__slug", "position", "slug"
+    )
+    if layer is not None:
+        layers, categories = layers.filter(slug=layer), categories.filter(layer__slug=layer)
+    loaded_layers, loaded_categories = list(layers), list(categories)
+    return loaded_layers, loaded_categories, layer_payloads(loaded_layers, loaded_categories)
 
 
 def landscape(*, top_per_category: int = 5) -> list[LayerCard]:
-    """Layers → categories → top listed tools by score, in a fixed number of queries."""
-    summaries = category_summaries(top=top_per_category)
-    layers = {
-        layer.id: LayerCard(layer=layer, tool_count=0, total_stars=None) for layer in _layers()
-    }
-    for summary in summaries:
-        card = layers[summary.category.layer_id]
+    """Layers → categories → top listed tools by score."""
+    layers, categories, payloads = taxonomy()
+    cards = {layer.id: LayerCard(layer=layer, tool_count=0, total_stars=None) for layer in layers}
+    for summary in _category_summaries(categories, payloads, top=top_per_category):
+        card = cards[summary.category.layer_id]
         card.tool_count += summary.tool_count
         if summary.total_stars is not None:
             card.total_stars = (card.total_stars or 0) + summary.total_stars
@@ -100,74 +118,48 @@ def landscape(*, top_per_category: int = 5) -> list[LayerCard]:
                 top_tools=summary.top_tools,
             )
         )
-    return list(layers.values())
+    return list(cards.values())
 
 
-def _layers() -> QuerySet[Layer]:
-    return Layer.objects.all()
-
-
-def category_summaries(*, layer: str | None = None, top: int = 5) -> list[CategorySummary]:
-    """Each category (of one layer, by slug, when given) with its totals and leaders.
-
-    Four queries whatever the number of categories or tools.
-    """
-    listed = Q(tools__hidden=False, tools__status="active")
-    categories = (
-        Category.objects.select_related("layer")
-        .annotate(
-            tool_count=Count("tools", filter=listed),
-            total_stars=Sum("tools__stars", filter=listed),
-        )
-        .order_by("layer__position", "layer__slug", "position", "slug")
-    )
-    tools = Tool.objects.listed().active()
-    if layer is not None:
-        categories = categories.filter(layer__slug=layer)
-        tools = tools.filter(category__layer__slug=layer)
-    gains = _gains_30d_by("category_id", tools)
-    leaders = _leaders("category_id", limit=top, queryset=tools) if top else {}
+def _category_summaries(
+    categories: list[Category], payloads: dict[int, dict], *, top: int
+) -> list[CategorySummary]:
+    figures = [payloads[c.layer_id]["categories"][str(c.id)] for c in categories]
+    tools = public_tools(_leader_ids(figures, top), *CARD_FIELDS)
     return [
         CategorySummary(
             category=category,
-            tool_count=category.tool_count,
-            total_stars=category.total_stars,
-            median_gain_30d=_median(gains[category.id]),
-            top_tools=leaders.get(category.id, []),
+            tool_count=group["tool_count"],
+            total_stars=group["total_stars"],
+            median_gain_30d=group["median_gain_30d"],
+            top_tools=_leaders(group, top, tools),
         )
-        for category in categories
+        for category, group in zip(categories, figures, strict=True)
     ]
 
 
-def _gains_30d_by(key: str, tools) -> dict[int, list[int]]:
-    """The measured 30-day gains of ``tools``, grouped by ``key`` (one query)."""
-    gains: dict[int, list[int]] = defaultdict(list)
-    for group, gain in tools.filter(stars_gained_30d__isnull=False).values_list(
-        key, "stars_gained_30d"
-    ):
-        gains[group].append(gain)
-    return gains
+def category_summaries(*, layer: str | None = None, top: int = 5) -> list[CategorySummary]:
+    """Each category (of one layer, by slug, when given) with its totals and leaders
+    (at most ``LEADERS``)."""
+    _, categories, payloads = taxonomy(layer=layer)
+    return _category_summaries(categories, payloads, top=top)
 
 
 def layer_summaries(*, top: int = 5) -> list[LayerSummary]:
     """Each layer with its tool count, total stars, median 30-day gain and leaders."""
-    listed = Q(categories__tools__hidden=False, categories__tools__status="active")
-    layers = Layer.objects.annotate(
-        tool_count=Count("categories__tools", filter=listed),
-        total_stars=Sum("categories__tools__stars", filter=listed),
-        category_count=Count("categories", distinct=True),
-    ).order_by("position", "slug")
-    tools = Tool.objects.listed().active()
-    gains = _gains_30d_by("category__layer_id", tools)
-    leaders = _leaders("category__layer_id", limit=top, queryset=tools) if top else {}
+    layers, categories, payloads = taxonomy()
+    category_count = {layer.id: 0 for layer in layers}
+    for category in categories:
+        category_count[category.layer_id] += 1
+    tools = public_tools(_leader_ids(payloads.values(), top), *CARD_FIELDS)
     return [
         LayerSummary(
             layer=layer,
-            tool_count=layer.tool_count,
-            total_stars=layer.total_stars,
-            median_gain_30d=_median(gains[layer.id]),
-            category_count=layer.category_count,
-            top_tools=leaders.get(layer.id, []),
+            tool_count=payloads[layer.id]["tool_count"],
+            total_stars=payloads[layer.id]["total_stars"],
+            median_gain_30d=payloads[layer.id]["median_gain_30d"],
+            category_count=category_count[layer.id],
+            top_tools=_leaders(payloads[layer.id], top, tools),
         )
         for layer in layers
     ]

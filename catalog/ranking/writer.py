@@ -26,6 +26,7 @@ from catalog.integrity import burst_discount
 from catalog.models import Layer, MetricSnapshot, Tool, ToolStatus
 from catalog.ranking import derive as rankings
 from catalog.ranking.derive import Derived, ScoreBreakdown, ToolFacts
+from catalog.summary_store import summaries_rebuild
 
 #: Tools read, computed and written per round trip; bounds memory at 100k tools.
 CHUNK_SIZE = 1000
@@ -235,6 +236,7 @@ def _recompute_ranks(*, layer_ids: list[int] | None) -> int:
         )
         changed = _rank_changes(rows)
         _write(changed, RANK_FIELDS)
+        summaries_rebuild(layer_ids=layer_ids)  # under the same layer locks, same transaction
     return len(changed)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from catalog.models import ToolStatus
 from catalog.ranking.writer import recompute_rankings
+from catalog.summary_store import summaries_rebuild
 from tests.factories import make_category, make_layer, make_snapshot, make_tool, when
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +208,7 @@ def test_stats_counts_a_licence_once_under_its_spdx_id(client, board):
     )
     tools.filter(full_name="milvus-io/milvus").update(license_spdx="CC-BY-SA-4.0")
     tools.filter(full_name="weaviate/weaviate").update(license_spdx="MIT No Attribution")
+    summaries_rebuild()  # a refresh writing licences ends by reranking, which stores these
     page = client.get("/stats/").content.decode()
     licences = page.split("Licences in Infrastructure", 2)[2].split("</svg>")[0]
     assert re.search(r">CC-BY-SA-4\.0</text>.*?>2</text>", licences)
