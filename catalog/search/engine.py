@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import reduce
 from types import ModuleType
 from typing import Any, TypeVar
@@ -124,18 +125,40 @@ def _known_name_ids(q: str) -> list[int]:
     return [tool.pk for tool in tools_by_names([text]).values()]
 
 
-def search_tools(queryset: ToolsT, q: str) -> ToolsT:
-    """Tools of ``queryset`` matching ``q``, with a ``relevance`` alias (higher is better).
+@dataclass(frozen=True)
+class SearchPlan:
+    """What ``q`` asks of the tools: which match, how each scores, and the score no tool can
+    pass unless its name answers the query (``boosted``: tools whose names earn points)."""
 
-    Unordered: order by ``relevance`` (then stars, then id) or anything else. A few queries
-    whatever the catalog size: the categories, whether the words find few tools (then typos
-    are looked for), the names answering the query, then the list itself.
-    """
+    condition: Q
+    relevance: Any  # an expression: the sum of the parts above
+    ceiling: float
+    boosted: frozenset[int]
+
+
+def _ceiling(parsed: ParsedQuery, categories: list[set[int]]) -> float:
+    """The most a tool can score from its fields: the best field for every term, plus every
+    all-in-one-field bonus the query can earn."""
+    if not parsed.terms:
+        return 0.0
+    ceiling = float(NAME * len(parsed.terms))
+    if len(parsed.terms) > 1:
+        ceiling += ALL_IN_NAME + ALL_IN_DISPLAY + ALL_IN_TEXT + TOPIC_PHRASE
+        if set.intersection(*categories):
+            ceiling += ALL_IN_CATEGORY
+    return ceiling
+
+
+def plan_search(queryset: QuerySet, q: str) -> SearchPlan:
+    """The match condition and relevance of ``q`` for tools of ``queryset``: a few queries
+    whatever the catalog size (the categories, whether the words find few tools (then typos
+    are looked for), the names answering the query)."""
     backend = _backend()
     parsed = parse(q)
     categories = categories_matching(parsed.terms)
     parts: list = []
     condition = Q(pk__in=[])
+    boosted: set[int] = set()
     if parsed.terms:
         per_term = [
             backend.text_match(term) | Q(category_id__in=sorted(ids))
@@ -152,6 +175,7 @@ def search_tools(queryset: ToolsT, q: str) -> ToolsT:
     if known:
         condition |= Q(pk__in=known)
         parts.append(_points(Q(pk__in=known), KNOWN_NAME))
+        boosted.update(known)
     if parsed.joined:
         # Typos are looked for only when the words as typed find few tools: a common word
         # ("agent") has plenty of real matches, and comparing every name to it costs.
@@ -162,10 +186,24 @@ def search_tools(queryset: ToolsT, q: str) -> ToolsT:
         if names:
             condition |= Q(pk__in=[match.pk for match in names])
             parts.append(_name_points(names))
+            boosted.update(match.pk for match in names)
     relevance = reduce(operator.add, parts) if parts else Value(0.0)
-    return queryset.filter(condition).alias(
-        relevance=ExpressionWrapper(relevance, output_field=FloatField())
+    return SearchPlan(
+        condition=condition,
+        relevance=ExpressionWrapper(relevance, output_field=FloatField()),
+        ceiling=_ceiling(parsed, categories),
+        boosted=frozenset(boosted),
     )
+
+
+def search_tools(queryset: ToolsT, q: str) -> ToolsT:
+    """Tools of ``queryset`` matching ``q``, with a ``relevance`` alias (higher is better).
+
+    Unordered: order by ``relevance`` (then stars, then id) or anything else. A few queries
+    whatever the catalog size (``plan_search``), then the list itself.
+    """
+    plan = plan_search(queryset, q)
+    return queryset.filter(plan.condition).alias(relevance=plan.relevance)
 
 
 def by_relevance(queryset: ToolsT) -> ToolsT:
@@ -179,8 +217,9 @@ def autocomplete(q: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[Tool]:
     """The best ``limit`` listed tools for a partly typed query, placement loaded."""
     if not q.strip():
         return []
-    tools = Tool.objects.listed().with_placement()
-    return list(by_relevance(search_tools(tools, q))[:limit])
+    from catalog.search.ranked import top_matches  # ranked builds on this module
+
+    return top_matches(Tool.objects.listed().with_placement(), q, limit=limit)
 
 
 def did_you_mean(q: str, *, limit: int = 3) -> list[str]:

@@ -1,0 +1,76 @@
+"""The best matches of a search without scoring every match, when that can be proven.
+
+Ranking every match costs as much as there are matches: a common word ("agent", "vector")
+matches a third of a 100,000-tool catalog, and each match's relevance is computed before the
+best 25 are known. But matches tie at a few relevance levels and ties go to the most starred,
+so the best matches of a common word are usually among the most starred tools. So: read the
+``WALK`` most starred tools of the queryset (an index walk), score those, and keep the answer
+only if no tool beyond them could rank higher: every tool kept scores at least the query's
+ceiling (the most a tool can score from its fields, ``SearchPlan.ceiling``), and the tools
+whose names earn extra points (``SearchPlan.boosted``) are scored wherever they are. Otherwise
+every match is scored, as before. Either way the answer is the one ``by_relevance`` gives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
+
+from catalog.search.engine import SearchPlan, by_relevance, plan_search
+
+#: Most starred tools read before falling back to scoring every match.
+WALK = 2000
+
+_Row = tuple[float, Any, int]  # relevance, stars, id
+
+
+def _order_key(row: _Row) -> tuple:
+    relevance, stars, pk = row
+    return (-relevance, stars is None, -(stars or 0), pk)
+
+
+def _walked(queryset: QuerySet, plan: SearchPlan, need: int) -> list[int] | None:
+    """The ids of the ``need`` best matches if the walk proves them, else None."""
+    hit = ExpressionWrapper(plan.condition, output_field=BooleanField())
+    rows = list(
+        queryset.annotate(walk_relevance=plan.relevance, walk_hit=hit)
+        .order_by(F("stars").desc(nulls_last=True), "id")
+        .values_list("pk", "walk_relevance", "stars", "walk_hit")[:WALK]
+    )
+    complete = len(rows) < WALK
+    walked = {row[0] for row in rows}
+    found: list[_Row] = [(float(rel or 0), stars, pk) for pk, rel, stars, hit in rows if hit]
+    if unseen := plan.boosted - walked:
+        extra = (
+            queryset.filter(plan.condition, pk__in=sorted(unseen))
+            .annotate(walk_relevance=plan.relevance)
+            .values_list("pk", "walk_relevance", "stars")
+        )
+        found += [(float(rel or 0), stars, pk) for pk, rel, stars in extra]
+    found.sort(key=_order_key)
+    best = found[:need]
+    if not complete:
+        if len(best) < need:
+            return None
+        for relevance, _, pk in best:
+            # A tool not read scores at most the ceiling and comes after every tool read.
+            if relevance < plan.ceiling or (relevance == plan.ceiling and pk not in walked):
+                return None
+    return [pk for _, _, pk in best]
+
+
+def top_matches(
+    queryset: QuerySet, q: str, *, offset: int = 0, limit: int, plan: SearchPlan | None = None
+) -> list:
+    """Tools of ``queryset`` ranked ``offset`` to ``offset + limit`` for ``q`` by relevance
+    (then stars, then id), loaded as ``queryset`` loads them. ``plan``: one already made for
+    this queryset and query (a count of the matches shares it)."""
+    plan = plan or plan_search(queryset, q)
+    ids = _walked(queryset, plan, offset + limit)
+    if ids is None:
+        matches = queryset.filter(plan.condition).alias(relevance=plan.relevance)
+        return list(by_relevance(matches)[offset : offset + limit])
+    ids = ids[offset:]
+    tools = {tool.pk: tool for tool in queryset.filter(pk__in=ids)} if ids else {}
+    return [tools[pk] for pk in ids]

@@ -1,0 +1,59 @@
+"""The walk of ``catalog.search.ranked``: the best matches proven from the most starred tools
+give exactly the ranking of scoring every match, whatever the walk's length, page and query.
+Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import Tool
+from catalog.search import ranked
+from catalog.search.engine import by_relevance, search_tools
+from tests.catalog.search.catalog import build_catalog
+from tests.catalog.search.test_relevance import EXPECTED, FIRST
+from tests.factories import make_tool
+
+QUERIES = sorted({*EXPECTED, *FIRST, "agent", "vector", "vec", "llama", "ai", "huggingface"})
+
+
+@pytest.fixture
+def tools(db):
+    return build_catalog()
+
+
+def every_match_scored(queryset, q: str, offset: int, limit: int) -> list[str]:
+    matches = by_relevance(search_tools(queryset, q))
+    return [tool.full_name for tool in matches[offset : offset + limit]]
+
+
+def walked(queryset, q: str, offset: int, limit: int) -> list[str]:
+    found = ranked.top_matches(queryset, q, offset=offset, limit=limit)
+    return [tool.full_name for tool in found]
+
+
+@pytest.mark.parametrize("walk", [1, 7, 2000])
+def test_the_walk_ranks_as_scoring_every_match_does(tools, subtests, monkeypatch, walk):
+    monkeypatch.setattr(ranked, "WALK", walk)
+    listed = Tool.objects.listed().with_placement()
+    for q in QUERIES:
+        for offset, limit in ((0, 10), (3, 4), (10, 10)):
+            with subtests.test(q=q, offset=offset):
+                expected = every_match_scored(listed, q, offset, limit)
+                assert walked(listed, q, offset, limit) == expected
+
+
+def test_a_short_walk_of_a_common_word_is_kept_without_scoring_every_match(
+    db, monkeypatch, django_assert_max_num_queries
+):
+    """Forty tools named after agents, the most starred first, and a hundred others: the ten
+    best are among the twenty most starred, so no query scores the rest."""
+    for n in range(40):
+        make_tool(f"agent-owner{n}/agent-kit{n}", stars=10_000 - n)
+    for n in range(100):
+        make_tool(f"other{n}/tool{n}", stars=5_000 - n)
+    monkeypatch.setattr(ranked, "WALK", 20)
+    listed = Tool.objects.listed().with_placement()
+    with django_assert_max_num_queries(5) as captured:  # categories, names, walk, the ten
+        found = walked(listed, "agent", 0, 10)
+    assert found == [f"agent-owner{n}/agent-kit{n}" for n in range(10)]
+    assert not any("ORDER BY CASE" in query["sql"] for query in captured.captured_queries)
