@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import F
 
-from catalog.models import Tool
+from catalog.models import Category, Layer, Tool
 from catalog.summaries import taxonomy
 
 #: The newest entrants shown.
@@ -38,7 +38,7 @@ def _year_list(counter: Counter) -> list[dict[str, Any]]:
     ]
 
 
-def _stalled(layers, payloads) -> dict[str, Any]:
+def _stalled(layers: list[Layer], payloads: dict[int, dict]) -> dict[str, Any]:
     per_layer = []
     for layer in layers:
         row = payloads[layer.id]["stalled_7d"]
@@ -68,6 +68,7 @@ def _newest() -> list[dict[str, Any]]:
         .active()
         .with_placement()
         .filter(repo_created_at__isnull=False)
+        .only("full_name", "repo_created_at", "stars", "category__slug", "category__layer__slug")
         .order_by(F("repo_created_at").desc(nulls_last=True), "id")[:NEWEST]
     )
     return [
@@ -88,13 +89,27 @@ def _names(pairs: list[list[Any]]) -> list[dict[str, Any]]:
 
 def survey_stats() -> dict[str, Any]:
     """All survey answers as plain, JSON-ready data (see the module docstring)."""
+    return _survey(*taxonomy())
+
+
+def survey_stats_named() -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """The survey answers, with the names of the layers and of the categories by slug (the
+    web page labels its charts with them) read in the same queries."""
     layers, categories, payloads = taxonomy()
+    layer_names = {layer.slug: layer.name for layer in layers}
+    category_names = {category.slug: category.name for category in categories}
+    return _survey(layers, categories, payloads), layer_names, category_names
+
+
+def _survey(
+    layers: list[Layer], categories: list[Category], payloads: dict[int, dict]
+) -> dict[str, Any]:
     figures = {
         category.id: payloads[category.layer_id]["categories"][str(category.id)]
         for category in categories
     }
     by_category = {
-        category.id: Counter(dict(map(tuple, figures[category.id]["years"])))
+        category.id: Counter({year: n for year, n in figures[category.id]["years"]})
         for category in categories
     }
     by_layer: dict[int, Counter] = {layer.id: Counter() for layer in layers}

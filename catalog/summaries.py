@@ -145,6 +145,15 @@ def category_summaries(*, layer: str | None = None, top: int = 5) -> list[Catego
     return _category_summaries(categories, payloads, top=top)
 
 
+def layer_with_category_summaries(slug: str) -> tuple[Layer, list[CategorySummary]] | None:
+    """The layer with this slug and each of its categories' totals, without leaders (the
+    layer page), in two queries; None when no layer has that slug."""
+    layers, categories, payloads = taxonomy(layer=slug)
+    if not layers:
+        return None
+    return layers[0], _category_summaries(categories, payloads, top=0)
+
+
 def layer_summaries(*, top: int = 5) -> list[LayerSummary]:
     """Each layer with its tool count, total stars, median 30-day gain and leaders."""
     layers, categories, payloads = taxonomy()

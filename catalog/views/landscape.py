@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from catalog import selectors
-from catalog.models import Category, Layer
+from catalog.models import Category
+from catalog.summaries import layer_with_category_summaries
 from catalog.tool_queries import ORDERINGS, ToolQueryError, parse_tool_query, tool_list
 from catalog.views.common import bad_request, paginate, sparklines
 
@@ -39,11 +40,11 @@ def _leaderboard(request: HttpRequest, template: str, context: dict, scope: dict
 
 
 def layer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    layer = get_object_or_404(Layer, slug=slug)
-    context = {
-        "layer": layer,
-        "categories": selectors.category_summaries(layer=layer.slug, top=0),
-    }
+    found = layer_with_category_summaries(slug)
+    if found is None:
+        raise Http404("No layer has that slug.")
+    layer, categories = found
+    context = {"layer": layer, "categories": categories}
     return _leaderboard(request, "catalog/layer_detail.html", context, {"layer": layer.slug})
 
 

@@ -9,8 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 
 from catalog import charts
-from catalog.models import Category, Layer
-from catalog.stats import survey_stats
+from catalog.stats import survey_stats_named
 
 TOP_BREAKDOWN = 6
 
@@ -58,9 +57,7 @@ def _breakdown_charts(data: dict, layer_names: dict[str, str], key: str, noun: s
 
 
 def stats(request: HttpRequest) -> HttpResponse:
-    data = survey_stats()
-    layer_names = dict(Layer.objects.values_list("slug", "name"))
-    category_names = dict(Category.objects.values_list("slug", "name"))
+    data, layer_names, category_names = survey_stats_named()
     shares = sorted(
         (item for item in data["star_concentration"] if item["top_share_of_stars"] is not None),
         key=lambda item: -item["top_share_of_stars"],

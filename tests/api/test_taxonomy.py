@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog import services
 from catalog.models import Topic
 from tests.factories import make_category, make_layer, make_tool
 
@@ -42,6 +43,18 @@ def test_stats_answer_the_survey_questions(api, api_catalog):
     assert body["newest_entrants"][0]["full_name"] == "tiny/swarm"
     mix = {row["layer"]: row for row in body["licenses_and_languages"]}
     assert {"name": "Apache-2.0", "tools": 2} in mix["data"]["licenses"]
+
+
+def test_hiding_a_leader_changes_the_layers_answer_and_its_etag(api, api_catalog):
+    first = api.get("/api/v1/layers/")
+
+    services.tools_set_hidden(tools=[api_catalog["crew"]], hidden=True)
+
+    second = api.get("/api/v1/layers/")
+    assert second["ETag"] != first["ETag"]
+    models = next(layer for layer in second.json() if layer["slug"] == "models")
+    assert (models["tool_count"], models["total_stars"]) == (1, 800)
+    assert [tool["full_name"] for tool in models["top_tools"]] == ["tiny/swarm"]
 
 
 def _grow(extra: int) -> None:
