@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     ExpressionWrapper,
     F,
@@ -45,6 +46,9 @@ ALL_IN_NAME, ALL_IN_DISPLAY, ALL_IN_CATEGORY, ALL_IN_TEXT, TOPIC_PHRASE = 6, 5, 
 EXACT_NAME, EXACT_OWNER, FUZZY, KNOWN_NAME = 25, 10, 9, 30
 MIN_FUZZY_LENGTH = 4
 TYPO_WHEN_FEWER = 10  # look for misspelt names when the words find fewer tools than this
+#: Most starred tools read to prove the best matches (``catalog.search.ranked``), then read
+#: again further when that did not prove them, before every match is scored.
+WALKS = (500, 4000)
 AUTOCOMPLETE_LIMIT = 10
 
 
@@ -134,6 +138,8 @@ class SearchPlan:
     relevance: Any  # an expression: the sum of the parts above
     ceiling: float
     boosted: frozenset[int]
+    #: The first walk (``WALKS[0]`` tools) when the plan read it, scored without name points.
+    walked: tuple[tuple, ...] | None = None
 
 
 def _ceiling(parsed: ParsedQuery, categories: list[set[int]]) -> float:
@@ -149,6 +155,20 @@ def _ceiling(parsed: ParsedQuery, categories: list[set[int]]) -> float:
     return ceiling
 
 
+def walk_rows(queryset: QuerySet, condition: Q, relevance: Any, walk: int) -> list[tuple]:
+    """The ``walk`` most starred tools of ``queryset`` (an index walk), each as ``(id,
+    relevance, stars, matches)``: what ``catalog.search.ranked`` proves the best matches from,
+    and what tells a common word from a rare one."""
+    return list(
+        queryset.annotate(
+            walk_relevance=ExpressionWrapper(relevance, output_field=FloatField()),
+            walk_hit=ExpressionWrapper(condition, output_field=BooleanField()),
+        )
+        .order_by(F("stars").desc(nulls_last=True), "id")
+        .values_list("pk", "walk_relevance", "stars", "walk_hit")[:walk]
+    )
+
+
 def plan_search(queryset: QuerySet, q: str) -> SearchPlan:
     """The match condition and relevance of ``q`` for tools of ``queryset``: a few queries
     whatever the catalog size (the categories, whether the words find few tools (then typos
@@ -159,6 +179,7 @@ def plan_search(queryset: QuerySet, q: str) -> SearchPlan:
     parts: list = []
     condition = Q(pk__in=[])
     boosted: set[int] = set()
+    walked: list[tuple] | None = None
     if parsed.terms:
         per_term = [
             backend.text_match(term) | Q(category_id__in=sorted(ids))
@@ -181,7 +202,16 @@ def plan_search(queryset: QuerySet, q: str) -> SearchPlan:
         # ("agent") has plenty of real matches, and comparing every name to it costs.
         fuzzy = len(parsed.joined) >= MIN_FUZZY_LENGTH and not known
         if fuzzy and parsed.terms:
-            fuzzy = backend.fewer_than(queryset.filter(condition), TYPO_WHEN_FEWER)
+            # The first walk of the most starred tools tells a common word at once (and is
+            # kept: names add points to the boosted tools only, rescored when it is used).
+            walked = walk_rows(queryset, condition, reduce(operator.add, parts), WALKS[0])
+            hits = sum(1 for row in walked if row[3])
+            if hits >= TYPO_WHEN_FEWER:
+                fuzzy = False
+            elif len(walked) < WALKS[0]:
+                fuzzy = True  # every tool was read: fewer than TYPO_WHEN_FEWER match
+            else:
+                fuzzy = backend.fewer_than(queryset.filter(condition), TYPO_WHEN_FEWER)
         names = backend.name_matches(parsed, queryset, fuzzy=fuzzy)
         if names:
             condition |= Q(pk__in=[match.pk for match in names])
@@ -193,6 +223,7 @@ def plan_search(queryset: QuerySet, q: str) -> SearchPlan:
         relevance=ExpressionWrapper(relevance, output_field=FloatField()),
         ceiling=_ceiling(parsed, categories),
         boosted=frozenset(boosted),
+        walked=None if walked is None else tuple(walked),
     )
 
 

@@ -4,7 +4,7 @@ Ranking every match costs as much as there are matches: a common word ("agent", 
 matches a third of a 100,000-tool catalog, and each match's relevance is computed before the
 best 25 are known. But matches tie at a few relevance levels and ties go to the most starred,
 so the best matches of a common word are usually among the most starred tools. So: read the
-``WALK`` most starred tools of the queryset (an index walk), score those, and keep the answer
+most starred tools of the queryset (an index walk), score those, and keep the answer
 only if no tool beyond them could rank higher: every tool kept scores at least the query's
 ceiling (the most a tool can score from its fields, ``SearchPlan.ceiling``), and the tools
 whose names earn extra points (``SearchPlan.boosted``) are scored wherever they are. Otherwise
@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, QuerySet
+from django.db.models import QuerySet
 
-from catalog.search.engine import SearchPlan, by_relevance, plan_search
-
-#: Most starred tools read before falling back to scoring every match.
-WALK = 2000
+from catalog.search import engine
+from catalog.search.engine import SearchPlan, by_relevance, plan_search, walk_rows
 
 _Row = tuple[float, Any, int]  # relevance, stars, id
 
@@ -30,20 +28,24 @@ def _order_key(row: _Row) -> tuple:
     return (-relevance, stars is None, -(stars or 0), pk)
 
 
-def _walked(queryset: QuerySet, plan: SearchPlan, need: int) -> list[int] | None:
-    """The ids of the ``need`` best matches if the walk proves them, else None."""
-    hit = ExpressionWrapper(plan.condition, output_field=BooleanField())
-    rows = list(
-        queryset.annotate(walk_relevance=plan.relevance, walk_hit=hit)
-        .order_by(F("stars").desc(nulls_last=True), "id")
-        .values_list("pk", "walk_relevance", "stars", "walk_hit")[:WALK]
-    )
-    complete = len(rows) < WALK
+def _walked(queryset: QuerySet, plan: SearchPlan, need: int, walk: int) -> list[int] | None:
+    """The ids of the ``need`` best matches if the ``walk`` most starred tools prove them,
+    else None."""
+    kept = plan.walked is not None and walk == engine.WALKS[0]
+    if plan.walked is not None and kept:
+        rows = list(plan.walked)  # scored without name points: the boosted are rescored
+        rescored = set(plan.boosted)
+    else:
+        rows = walk_rows(queryset, plan.condition, plan.relevance, walk)
+        rescored = set(plan.boosted) - {row[0] for row in rows}
+    complete = len(rows) < walk
     walked = {row[0] for row in rows}
-    found: list[_Row] = [(float(rel or 0), stars, pk) for pk, rel, stars, hit in rows if hit]
-    if unseen := plan.boosted - walked:
+    found: list[_Row] = [
+        (float(rel or 0), stars, pk) for pk, rel, stars, hit in rows if hit and pk not in rescored
+    ]
+    if rescored:
         extra = (
-            queryset.filter(plan.condition, pk__in=sorted(unseen))
+            queryset.filter(plan.condition, pk__in=sorted(rescored))
             .annotate(walk_relevance=plan.relevance)
             .values_list("pk", "walk_relevance", "stars")
         )
@@ -67,10 +69,14 @@ def top_matches(
     (then stars, then id), loaded as ``queryset`` loads them. ``plan``: one already made for
     this queryset and query (a count of the matches shares it)."""
     plan = plan or plan_search(queryset, q)
-    ids = _walked(queryset, plan, offset + limit)
+    ids = None
+    for walk in engine.WALKS:
+        ids = _walked(queryset, plan, offset + limit, walk)
+        if ids is not None:
+            break
     if ids is None:
         matches = queryset.filter(plan.condition).alias(relevance=plan.relevance)
         return list(by_relevance(matches)[offset : offset + limit])
     ids = ids[offset:]
-    tools = {tool.pk: tool for tool in queryset.filter(pk__in=ids)} if ids else {}
+    tools = {tool.pk: tool for tool in queryset.order_by().filter(pk__in=ids)} if ids else {}
     return [tools[pk] for pk in ids]

@@ -7,16 +7,27 @@ REST API runs — so a search URL and an API URL with the same parameters list t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from catalog import selectors
 from catalog.forms import SearchForm
 from catalog.search import did_you_mean
-from catalog.tool_queries import ORDERINGS, ToolQueryError, parse_tool_query, tool_list
+from catalog.search.engine import plan_search
+from catalog.search.ranked import top_matches
+from catalog.tool_queries import (
+    DEFAULT_ORDERING,
+    ORDERINGS,
+    ToolQuery,
+    ToolQueryError,
+    parse_tool_query,
+    tool_list,
+)
 from catalog.views.common import paginate, sparklines
 
 FILTER_LABELS = {
@@ -34,6 +45,40 @@ FILTER_LABELS = {
     "pushed_after": "Active since",
     "created_after": "Created since",
 }
+
+
+#: Matches of a search counted (and paged) at most: past it the page says "1,000+".
+MAX_COUNTED = 1000
+
+
+class _Matches:
+    """A search's matches as the paginator reads them: counted up to ``MAX_COUNTED`` (one
+    more tells whether there are more), and, sorted by relevance, each page ranked by
+    ``catalog.search.ranked`` (the best matches of a common word without scoring them all)."""
+
+    def __init__(self, query: ToolQuery) -> None:
+        assert query.q
+        self.more = False
+        if query.ordering == "relevance":
+            unsearched = replace(query, q=None, ordering=DEFAULT_ORDERING)
+            self.base: QuerySet | None = tool_list(query=unsearched).order_by()
+            self.plan = plan_search(self.base, query.q)
+            self.q = query.q
+            self.matches = self.base.filter(self.plan.condition)
+        else:
+            self.base = None
+            self.matches = tool_list(query=query)
+
+    def count(self) -> int:
+        counted = self.matches.order_by().values("pk")[: MAX_COUNTED + 1].count()
+        self.more = counted > MAX_COUNTED
+        return min(counted, MAX_COUNTED)
+
+    def __getitem__(self, key: slice) -> list:
+        if self.base is None:
+            return list(self.matches[key])
+        start, stop = key.start or 0, key.stop
+        return top_matches(self.base, self.q, offset=start, limit=stop - start, plan=self.plan)
 
 
 def _choices() -> dict[str, list[str]]:
@@ -93,8 +138,11 @@ def search(request: HttpRequest) -> HttpResponse:
             message += " Allowed: " + ", ".join(error.allowed[:20]) + "."
         context.update(error=message, error_field=error.field)
         return render(request, "catalog/search.html", context, status=400)
-    page = paginate(request, tool_list(query=query))
+    matches = _Matches(query) if query.q else tool_list(query=query)
+    page = paginate(request, matches)
     context.update(
+        more=getattr(matches, "more", False),
+        max_counted=MAX_COUNTED,
         sparklines=sparklines(list(page.object_list)),
         did_you_mean=did_you_mean(query.q) if query.q and not page.paginator.count else [],
         page=page,

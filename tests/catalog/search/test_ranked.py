@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.models import Tool
-from catalog.search import ranked
+from catalog.search import engine, ranked
 from catalog.search.engine import by_relevance, search_tools
 from tests.catalog.search.catalog import build_catalog
 from tests.catalog.search.test_relevance import EXPECTED, FIRST
@@ -31,9 +31,9 @@ def walked(queryset, q: str, offset: int, limit: int) -> list[str]:
     return [tool.full_name for tool in found]
 
 
-@pytest.mark.parametrize("walk", [1, 7, 2000])
-def test_the_walk_ranks_as_scoring_every_match_does(tools, subtests, monkeypatch, walk):
-    monkeypatch.setattr(ranked, "WALK", walk)
+@pytest.mark.parametrize("walks", [(1,), (1, 7), (2000,)])
+def test_the_walk_ranks_as_scoring_every_match_does(tools, subtests, monkeypatch, walks):
+    monkeypatch.setattr(engine, "WALKS", walks)
     listed = Tool.objects.listed().with_placement()
     for q in QUERIES:
         for offset, limit in ((0, 10), (3, 4), (10, 10)):
@@ -51,7 +51,7 @@ def test_a_short_walk_of_a_common_word_is_kept_without_scoring_every_match(
         make_tool(f"agent-owner{n}/agent-kit{n}", stars=10_000 - n)
     for n in range(100):
         make_tool(f"other{n}/tool{n}", stars=5_000 - n)
-    monkeypatch.setattr(ranked, "WALK", 20)
+    monkeypatch.setattr(engine, "WALKS", (20,))
     listed = Tool.objects.listed().with_placement()
     with django_assert_max_num_queries(5) as captured:  # categories, names, walk, the ten
         found = walked(listed, "agent", 0, 10)

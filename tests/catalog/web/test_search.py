@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Topic
 from tests.catalog.web.conftest import many_tools
+from catalog.views import search as search_view
 from tests.factories import make_tool
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +204,31 @@ def test_the_lifecycle_filter_keeps_only_tools_with_that_label(client, site_cata
     assert "Lifecycle: Rising" in page
     assert "/tools/qdrant/qdrant/" in page
     assert "/tools/milvus-io/milvus/" not in page
+
+
+def test_a_search_matching_more_than_are_counted_says_so_and_pages_the_best(
+    client, db, monkeypatch
+):
+    monkeypatch.setattr(search_view, "MAX_COUNTED", 30)
+    for n in range(40):
+        make_tool(f"agent-owner{n}/agent-kit{n}", stars=1_000 - n)
+
+    page = client.get("/search/", {"q": "agent kit"}).content.decode()
+    last = client.get("/search/", {"q": "agent kit", "page": 2}).content.decode()
+
+    assert "<strong>30+</strong> tools matching" in page
+    assert "The first 30 are paged here" in page
+    assert "agent-owner0/agent-kit0" in page
+    assert "Page 1 of 2" in page
+    assert "agent-owner29/agent-kit29" in last
+    assert "agent-owner30/agent-kit30" not in last
+
+
+def test_a_search_matching_fewer_than_are_counted_gives_the_exact_count(client, db):
+    for n in range(3):
+        make_tool(f"agent-owner{n}/agent-kit{n}", stars=1_000 - n)
+
+    page = client.get("/search/", {"q": "agent kit"}).content.decode()
+
+    assert "<strong>3</strong> tools matching" in page
+    assert "are paged here" not in page
