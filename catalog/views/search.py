@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -138,8 +138,11 @@ def search(request: HttpRequest) -> HttpResponse:
             message += " Allowed: " + ", ".join(error.allowed[:20]) + "."
         context.update(error=message, error_field=error.field)
         return render(request, "catalog/search.html", context, status=400)
-    matches = _Matches(query) if query.q else tool_list(query=query)
-    page = paginate(request, matches)
+    matches = _Matches(query) if query.q else None
+    # The paginator reads any object with count() and slicing, not only a QuerySet.
+    page = paginate(
+        request, cast(QuerySet, matches) if matches is not None else tool_list(query=query)
+    )
     context.update(
         more=getattr(matches, "more", False),
         max_counted=MAX_COUNTED,
