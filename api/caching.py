@@ -40,8 +40,11 @@ real work; any other view runs and its 200 becomes the 304.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
@@ -73,6 +76,13 @@ _TOOL_STAMPS = ("updated_at", "last_refreshed_at", "metrics_as_of", "rankings_co
 class CatalogVersion:
     tag: str
     last_modified: datetime | None
+    #: ``MAX(Tool.metrics_as_of)``, read in the same statement: the catalog's as-of day is
+    #: its date (``catalog.ranking.writer.catalog_as_of``), so lists need no query for it.
+    newest_metrics: datetime | None = None
+
+    @property
+    def catalog_as_of(self) -> date | None:
+        return self.newest_metrics.date() if self.newest_metrics is not None else None
 
 
 def _version_sql() -> str:
@@ -106,7 +116,50 @@ def catalog_version() -> CatalogVersion:
     stamps = [_as_datetime(row[n]) for n in range(len(_TOOL_STAMPS))] + [_as_datetime(row[-1])]
     moments = [stamp for stamp in stamps if stamp is not None]
     tag = "|".join(str(part) for part in (*stamps, *row[len(_TOOL_STAMPS) : -1]))
-    return CatalogVersion(tag=tag, last_modified=max(moments, default=None))
+    newest_metrics = stamps[_TOOL_STAMPS.index("metrics_as_of")]
+    return CatalogVersion(
+        tag=tag, last_modified=max(moments, default=None), newest_metrics=newest_metrics
+    )
+
+
+T = TypeVar("T")
+#: Values derived from the catalog (a filter's row count, the taxonomy's slugs), kept in this
+#: process for the data version they were read at; a write moves the version and they are read
+#: again. Bounded: past ``MEMO_ENTRIES`` the oldest half is dropped.
+MEMO_ENTRIES = 2048
+_memo: dict[tuple[str, str], object] = {}
+_memo_lock = threading.Lock()
+
+
+def by_version(version: CatalogVersion | None, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for ``key`` at this data version in this process.
+
+    For reads that are slow at 100,000 tools but change only on a write — the row count of a
+    filtered list (a ``COUNT`` over up to every listed tool: 20–40 ms), the taxonomy's slugs.
+    Kept in the process rather than the shared cache: a lookup costs no round trip, and other
+    pages of the same list (or other orderings) reuse the count. Without a version (a write
+    request) nothing is kept.
+    """
+    if version is None:
+        return compute()
+    memo_key = (version.tag, key)
+    try:
+        return _memo[memo_key]  # type: ignore[return-value]
+    except KeyError:
+        pass
+    value = compute()
+    with _memo_lock:
+        if len(_memo) >= MEMO_ENTRIES:
+            for stale in list(_memo)[: MEMO_ENTRIES // 2]:  # dicts keep insertion order
+                _memo.pop(stale, None)
+        _memo[memo_key] = value
+    return value
+
+
+def forget_memo() -> None:
+    """Drop every kept value (tests that rewrite the catalog without moving its version)."""
+    with _memo_lock:
+        _memo.clear()
 
 
 def _timestamp(version: CatalogVersion) -> int | None:
@@ -161,13 +214,18 @@ class ConditionalGetMixin(APIView):
     """For read-only API views: validators on 200s, 304 when the client is up to date, and
     anonymous answers served from the shared cache while the data version holds."""
 
+    #: The data version read for this GET (None for writes): keys ``by_version``.
+    catalog_version: CatalogVersion | None = None
+
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self._fresh = False
         self._cache_key: str | None = None
+        self.catalog_version = None
         if request.method not in ("GET", "HEAD"):
             return
         version = catalog_version()
+        self.catalog_version = version
         self._validators = {"ETag": _etag(version, request)}
         if version.last_modified is not None:
             self._validators["Last-Modified"] = http_date(version.last_modified.timestamp())

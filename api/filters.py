@@ -5,7 +5,7 @@ parameter, with its type, meaning and an example.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
@@ -20,14 +20,19 @@ from catalog.tool_queries import (
     PERMISSIVE,
     Q_MAX_LENGTH,
     STATUSES,
+    Taxonomy,
     ToolQuery,
     ToolQueryError,
+    load_taxonomy,
     parse_tool_query,
 )
 
 
-def tool_query(params: Mapping, **overrides: str) -> ToolQuery:
-    """Parse query parameters (with ``overrides`` replacing some) or raise a 400 naming one."""
+def tool_query(
+    params: Mapping, *, taxonomy: Callable[[], Taxonomy] = load_taxonomy, **overrides: str
+) -> ToolQuery:
+    """Parse query parameters (with ``overrides`` replacing some) or raise a 400 naming one;
+    ``taxonomy()`` gives the layers and categories to check slugs against."""
     if overrides:
         merged = params.copy() if isinstance(params, QueryDict) else QueryDict(mutable=True)
         if not isinstance(params, QueryDict):
@@ -36,7 +41,7 @@ def tool_query(params: Mapping, **overrides: str) -> ToolQuery:
             merged.setlist(name, [value])
         params = merged
     try:
-        return parse_tool_query(params)
+        return parse_tool_query(params, taxonomy=taxonomy)
     except ToolQueryError as error:
         raise ParameterError.from_query_error(error) from None
 

@@ -7,13 +7,14 @@ parameter and what it accepts, never a server error or a silently ignored filter
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time
 
-from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
+from catalog import selectors
 from catalog.lifecycle import LIFECYCLES
 from catalog.models import Category, Layer, Tool, ToolStatus
 from catalog.query_params import (
@@ -27,6 +28,7 @@ from catalog.query_params import (
     text_param,
     values,
 )
+from catalog.ranking.writer import tool_derived
 from catalog.search.engine import by_relevance
 
 __all__ = [
@@ -40,8 +42,10 @@ __all__ = [
     "PERMISSIVE_LICENSES",
     "Q_MAX_LENGTH",
     "STATUSES",
+    "Taxonomy",
     "ToolQuery",
     "ToolQueryError",
+    "load_taxonomy",
     "parse_tool_query",
     "tool_list",
 ]
@@ -84,6 +88,42 @@ PERMISSIVE = "permissive"
 
 
 @dataclass(frozen=True)
+class Taxonomy:
+    """The slugs a query may name and the category ids behind them, in display order."""
+
+    layers: dict[str, tuple[int, ...]]  # layer slug → ids of its categories
+    categories: dict[str, int]  # category slug → id
+
+
+def load_taxonomy() -> Taxonomy:
+    """Every layer and category slug with the category ids, in one query (a layer with no
+    category is still a valid ``layer``)."""
+    rows = Layer.objects.order_by().values_list(
+        "slug", "position", "categories__id", "categories__slug", "categories__position"
+    )
+    layer_order: list[tuple[int, str]] = []
+    layers: dict[str, list[int]] = {}
+    categories: list[tuple[tuple[int, int, str], str, int]] = []
+    for slug, position, category_id, category_slug, category_position in rows:
+        if slug not in layers:
+            layers[slug] = []
+            layer_order.append((position, slug))
+        if category_id is not None:
+            layers[slug].append(category_id)
+            order = (position, category_position, category_slug)  # Category.Meta.ordering
+            categories.append((order, category_slug, category_id))
+    return Taxonomy(
+        layers={slug: tuple(sorted(layers[slug])) for _, slug in sorted(layer_order)},
+        categories={slug: category_id for _, slug, category_id in sorted(categories)},
+    )
+
+
+def _resolved() -> tuple[int, ...] | None:
+    """A field the parser fills from the slugs: not compared, not a query-string parameter."""
+    return field(default=None, compare=False, repr=False, metadata={"param": False})
+
+
+@dataclass(frozen=True)
 class ToolQuery:
     layer: str | None = None
     categories: tuple[str, ...] = ()
@@ -100,6 +140,10 @@ class ToolQuery:
     created_after: date | None = None
     q: str | None = None
     ordering: str = DEFAULT_ORDERING
+    # The ids behind ``layer`` and ``categories`` when the parser resolved them (``tool_list``
+    # filters on ids then, which the per-category indexes answer); None: resolved by a join.
+    layer_category_ids: tuple[int, ...] | None = _resolved()
+    category_ids: tuple[int, ...] | None = _resolved()
 
     def to_params(self) -> dict[str, str]:
         """The query string that gives this query back (defaults left out), for links."""
@@ -112,6 +156,8 @@ class ToolQuery:
         }
         params: dict[str, str] = {}
         for item in fields(self):
+            if not item.metadata.get("param", True):
+                continue
             value = getattr(self, item.name)
             if value == item.default or value is None:
                 continue
@@ -134,15 +180,25 @@ def _statuses(params: Mapping) -> tuple[str, ...]:
     return choices("status", given, [*STATUSES, ANY_STATUS])
 
 
-def parse_tool_query(params: Mapping) -> ToolQuery:
-    """Validate a query string (a QueryDict or a plain mapping) into a ``ToolQuery``."""
+def parse_tool_query(
+    params: Mapping, *, taxonomy: Callable[[], Taxonomy] = load_taxonomy
+) -> ToolQuery:
+    """Validate a query string (a QueryDict or a plain mapping) into a ``ToolQuery``.
+
+    ``taxonomy()`` (called only when a layer or category is named; by default one query)
+    checks the slugs and resolves them to category ids."""
     layer = single(params, "layer")
-    if layer is not None:
-        choices("layer", [layer], list(Layer.objects.values_list("slug", flat=True)))
     categories: Sequence[str] = values(params, "category")
+    known = taxonomy() if layer is not None or categories else None
+    layer_ids = category_ids = None
+    if layer is not None:
+        assert known is not None
+        choices("layer", [layer], list(known.layers))
+        layer_ids = known.layers[layer]
     if categories:
-        allowed = list(Category.objects.values_list("slug", flat=True))
-        categories = choices("category", categories, allowed)
+        assert known is not None
+        categories = choices("category", categories, list(known.categories))
+        category_ids = tuple(sorted({known.categories[slug] for slug in categories}))
     raw_q = text_param(params, "q", max_length=Q_MAX_LENGTH)  # commas are words here
     q = " ".join(raw_q.split()) if raw_q else None
     ordering = single(params, "ordering") or ("relevance" if q else DEFAULT_ORDERING)
@@ -165,6 +221,8 @@ def parse_tool_query(params: Mapping) -> ToolQuery:
         created_after=date_param(params, "created_after"),
         q=q,
         ordering=ordering,
+        layer_category_ids=layer_ids,
+        category_ids=category_ids,
     )
     low, high = query.stars_min, query.stars_max
     if low is not None and high is not None and low > high:
@@ -172,13 +230,22 @@ def parse_tool_query(params: Mapping) -> ToolQuery:
     return query
 
 
-def _placed_in(**lookup: object) -> Q:
-    """Primary category matching ``lookup``, or a secondary placement matching it."""
-    on_category = {f"category__{key}": value for key, value in lookup.items()}
-    secondary = Tool.secondary_categories.through.objects.filter(
-        tool_id=OuterRef("pk"), **on_category
-    )
-    return Q(**on_category) | Q(Exists(secondary))
+def _placed_in(category_ids: object) -> Q:
+    """Primary category among ``category_ids`` (ids, or a subquery of them), or a secondary
+    placement there.
+
+    ``category_id IN (…) OR id IN (<secondary placements>)``: with ids given, PostgreSQL
+    answers the first part from the per-category partial indexes and the second from one
+    hashed scan of the few secondary placements (a count of a 30,000-tool layer at 100,000
+    tools: an index-only scan, ~45 ms, where the former ``OR EXISTS`` per row took ~350 ms).
+    """
+    secondary = Tool.secondary_categories.through.objects.filter(category_id__in=category_ids)
+    return Q(category_id__in=category_ids) | Q(id__in=secondary.values("tool_id"))
+
+
+def _or(ids: tuple[int, ...] | None, subquery: QuerySet) -> object:
+    """The ids the parser resolved, else a subquery for them (a ``ToolQuery`` built by hand)."""
+    return ids if ids is not None else subquery
 
 
 def _midnight(day: date) -> datetime:
@@ -210,9 +277,11 @@ def tool_list(*, query: ToolQuery) -> QuerySet[Tool]:
     """Listed tools matching ``query``, searched and ordered, with their placement loaded."""
     tools = Tool.objects.listed().with_placement().filter(status__in=query.statuses)
     if query.layer:
-        tools = tools.filter(_placed_in(layer__slug=query.layer))
+        in_layer = Category.objects.filter(layer__slug=query.layer).values("id")
+        tools = tools.filter(_placed_in(_or(query.layer_category_ids, in_layer)))
     if query.categories:
-        tools = tools.filter(_placed_in(slug__in=list(query.categories)))
+        named = Category.objects.filter(slug__in=list(query.categories)).values("id")
+        tools = tools.filter(_placed_in(_or(query.category_ids, named)))
     if query.language:
         tools = tools.filter(language__iexact=query.language)
     if query.licenses:
@@ -241,3 +310,84 @@ def tool_list(*, query: ToolQuery) -> QuerySet[Tool]:
     if query.q:
         tools = tools.search(query.q)
     return _ordered(tools, query.ordering)
+
+
+def ordering_field(ordering: str) -> str:
+    """The model field an ordering sorts by (``full_name`` sorts case-insensitively)."""
+    return ORDER_FIELDS[ordering.lstrip("-")][0]
+
+
+def ordering_value(tool: Tool, ordering: str) -> object:
+    """``tool``'s value of the sort key, as ``tools_after`` compares it."""
+    field = ordering_field(ordering)
+    value = getattr(tool, field)
+    return value.lower() if field == "full_name" else value
+
+
+def tools_after(
+    tools: QuerySet[Tool], *, ordering: str, value: object, tool_id: int, limit: int
+) -> list[Tool]:
+    """Keyset pagination: the first ``limit`` tools of ``tools`` (from ``tool_list``, sorted by
+    ``ordering``) that come after the tool whose sort value is ``value`` and id ``tool_id``.
+
+    Each statement is a range on the ordering's index (``score <= v``, ties on v left out up
+    to ``tool_id``), so its cost does not grow with how far the list has been read, unlike an
+    ``OFFSET``. Tools without a value sort last, by id: once the measured ones run out, a
+    second statement reads that tail. Not for ``relevance`` (a search's rank is not stored).
+    """
+    if ordering == "relevance":
+        raise ValueError("a relevance ordering has no keyset")
+    descending = ordering.startswith("-")
+    field = ordering_field(ordering)
+    if field == "full_name":  # sorted by Lower(full_name): never null
+        tools = tools.alias(sort_name=Lower("full_name"))
+        field = "sort_name"
+    if value is None:  # already in the tail of tools not measured
+        return list(tools.filter(**{f"{field}__isnull": True, "id__gt": tool_id})[:limit])
+    within = Q(**{f"{field}__{'lte' if descending else 'gte'}": value})
+    past = Q(**{f"{field}__{'lt' if descending else 'gt'}": value}) | Q(
+        **{field: value, "id__gt": tool_id}
+    )
+    rows = list(tools.filter(within, past)[:limit])
+    if len(rows) < limit and field != "sort_name":
+        rows += list(tools.filter(**{f"{field}__isnull": True})[: limit - len(rows)])
+    return rows
+
+
+@dataclass(frozen=True)
+class PlacementCounts:
+    """Listed active tools in one category and in its layer: what a tool's ranks are "of"."""
+
+    in_category: int
+    in_layer: int
+
+
+def placement_counts(*, category_id: int, layer_id: int) -> PlacementCounts:
+    """One statement: the layer's categories joined to the per-category partial index (an
+    index-only scan of the layer's listed tools; the former count joined every tool to its
+    category, ~300 ms at 100,000 tools)."""
+    counts = (
+        Tool.objects.listed()
+        .active()
+        .filter(category__layer_id=layer_id)
+        .aggregate(in_category=Count("id", filter=Q(category_id=category_id)), in_layer=Count("id"))
+    )
+    return PlacementCounts(in_category=counts["in_category"], in_layer=counts["in_layer"])
+
+
+def tool_detail_counted(
+    tool: Tool, *, anchor: date | None, counts: PlacementCounts
+) -> selectors.ToolDetail:
+    """``selectors.tool_detail`` with the catalog's as-of and the placement counts given (the
+    API reads both once per data version): the score breakdown from the tool's snapshots
+    (one query) and its ranks "of" those counts."""
+    derived = tool_derived(tool, anchor=anchor)
+    return selectors.ToolDetail(
+        tool=tool,
+        breakdown=derived.breakdown,
+        category_rank=selectors.PlacementRank(rank=tool.rank_in_category, of=counts.in_category),
+        layer_rank=selectors.PlacementRank(rank=tool.rank_in_layer, of=counts.in_layer),
+        catalog_as_of=anchor,
+        gains_current=derived.current,
+        gains_reason=selectors.gains_reason(derived.window_end, anchor),
+    )

@@ -5,6 +5,7 @@ documented error responses, and the 301 from a former (or differently cased) too
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import cast
 from urllib.parse import urlencode
 
@@ -18,11 +19,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from api.caching import ConditionalGetMixin
+from api.caching import ConditionalGetMixin, by_version
 from api.errors import ErrorSerializer, NotFound, ParameterError
 from api.renderers import CSVRenderer
 from catalog import selectors
 from catalog.models import Tool
+from catalog.tool_queries import Taxonomy, load_taxonomy
 
 _ERROR = OpenApiResponse(ErrorSerializer, description="Error naming the parameter at fault.")
 BAD_REQUEST = {400: _ERROR, 429: OpenApiResponse(ErrorSerializer, description="Throttled.")}
@@ -49,6 +51,16 @@ class ReadView(FormatChecked, ConditionalGetMixin, generics.GenericAPIView):
     """A cacheable read endpoint; no pagination unless a subclass asks for it."""
 
     pagination_class: type[BasePagination] | None = None
+
+    def taxonomy(self) -> Taxonomy:
+        """The layer and category slugs (and ids) queries may name, read once per version."""
+        return by_version(self.catalog_version, "taxonomy", load_taxonomy)
+
+    def catalog_as_of(self) -> date | None:
+        """The catalog's as-of day: from the data version this request already read."""
+        if self.catalog_version is not None:
+            return self.catalog_version.catalog_as_of
+        return selectors.catalog_as_of()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -78,7 +90,7 @@ class CSVExportMixin:
 
 def found_tool(request, owner: str, name: str, *, route: str) -> Tool | HttpResponseBase:
     """The listed tool ``owner/name``; a redirect when named by a former name or other case."""
-    found = selectors.tool_by_name(f"{owner}/{name}")
+    found = selectors.tool_by_name(f"{owner}/{name}", former_names=False)
     if found is None:
         raise NotFound("tool", f"no tool named {owner}/{name} in the catalog")
     tool, canonical = found

@@ -22,7 +22,7 @@ from api.filters import (
     tool_query,
 )
 from api.renderers import serializer_columns
-from api.serializers import RankedToolSerializer, ToolSerializer
+from api.serializers import LIST_COLUMNS, RankedToolSerializer, ToolSerializer
 from api.views.base import BAD_REQUEST, NOT_FOUND, CSVExportMixin, ReadView
 from catalog import selectors
 from catalog.models import Tool
@@ -103,12 +103,13 @@ class Rankings(CSVExportMixin, ReadView):
     def get(self, request):
         by = choice_param(request.query_params, "by", allowed=RANKING_METRICS, default="score")
         limit = _limit(request)
-        query = tool_query(request.query_params, ordering=f"-{by}")
+        query = tool_query(request.query_params, taxonomy=self.taxonomy, ordering=f"-{by}")
         field, label = ORDER_FIELDS[by]
-        tools = list(tool_list(query=query).filter(**{f"{field}__isnull": False})[:limit])
-        context = {**self.get_serializer_context(), "ranks": _ranks(tools)}
+        ranked = tool_list(query=query).filter(**{f"{field}__isnull": False})
+        tools = list(ranked.only(*LIST_COLUMNS)[:limit])
+        as_of = self.catalog_as_of()
+        context = {**self.get_serializer_context(), "ranks": _ranks(tools), "catalog_as_of": as_of}
         results = self.get_serializer(tools, many=True, context=context).data
-        as_of = selectors.catalog_as_of()
         return Response({"by": by, "label": label, "catalog_as_of": as_of, "results": results})
 
 
@@ -152,7 +153,7 @@ class Trending(CSVExportMixin, ReadView):
         window = choice_param(params, "window", allowed=windows, default="30d")
         limit = _limit(request)
         place = {key: params[key] for key in ("layer", "category") if params.get(key)}
-        query = tool_query(place)  # validates the slugs, naming the allowed ones
+        query = tool_query(place, taxonomy=self.taxonomy)  # a 400 names the allowed slugs
         if len(query.categories) > 1:
             raise ParameterError("category", "give one category only")
         trending = selectors.trending(
@@ -163,9 +164,14 @@ class Trending(CSVExportMixin, ReadView):
         )
         tools = [row.tool for row in trending]
         gains = {row.tool.pk: row.gain for row in trending}
-        context = {**self.get_serializer_context(), "ranks": _ranks(tools), "gains": gains}
+        as_of = self.catalog_as_of()
+        context = {
+            **self.get_serializer_context(),
+            "ranks": _ranks(tools),
+            "gains": gains,
+            "catalog_as_of": as_of,
+        }
         results = self.get_serializer(tools, many=True, context=context).data
-        as_of = selectors.catalog_as_of()
         return Response({"window": window, "catalog_as_of": as_of, "results": results})
 
 

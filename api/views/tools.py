@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db import transaction
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import ReturnDict
 
+from api.caching import by_version
 from api.errors import NotFound, ParameterError
 from api.filters import FORMAT, ORDERING, TOOL_FILTERS, tool_query
 from api.pagination import Pagination
 from api.renderers import serializer_columns, streaming_csv
-from api.serializers import CuratedToolSerializer, ToolDetailSerializer, ToolSerializer
+from api.serializers import (
+    LIST_COLUMNS,
+    CuratedToolSerializer,
+    ToolDetailSerializer,
+    ToolSerializer,
+)
 from api.views.base import (
     BAD_REQUEST,
     NOT_FOUND,
@@ -24,10 +32,15 @@ from api.views.base import (
     found_tool,
 )
 from catalog import selectors, services
-from catalog.models import Tool
+from catalog.models import Tool, Topic
 from catalog.query_params import choice_param, date_param
 from catalog.search import did_you_mean
-from catalog.tool_queries import tool_list
+from catalog.tool_queries import (
+    ToolQuery,
+    placement_counts,
+    tool_detail_counted,
+    tool_list,
+)
 
 
 @extend_schema(tags=["tools"])
@@ -39,15 +52,41 @@ class ToolList(CSVExportMixin, ReadView):
     csv_columns = serializer_columns(ToolSerializer())
     csv_filename = "strata-tools"
 
+    def query(self) -> ToolQuery:
+        if self._query is None:
+            self._query = tool_query(self.request.query_params, taxonomy=self.taxonomy)
+        return self._query
+
+    _query: ToolQuery | None = None
+
     def get_queryset(self):
-        return tool_list(query=tool_query(self.request.query_params)).prefetch_related("topics")
+        tools = tool_list(query=self.query()).only(*LIST_COLUMNS)
+        return tools.prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name")))
 
     @property
     def pages(self) -> Pagination:
         assert isinstance(self.paginator, Pagination)  # pagination_class
         return self.paginator
 
+    def _configure_pages(self) -> None:
+        """The ordering (for cursors), the row count read once per data version and filter,
+        and the catalog's as-of from the version already read."""
+        query = self.query()
+        filters = urlencode(sorted(query.to_params().items() - {("ordering", query.ordering)}))
+        queryset = self.get_queryset()
+        self.pages.configure(
+            ordering=query.ordering,
+            counter=lambda: by_version(
+                self.catalog_version, f"tools-count?{filters}", queryset.count
+            ),
+            as_of=self.catalog_as_of(),
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "catalog_as_of": self.catalog_as_of()}
+
     def precondition_checked(self, request, *args, **kwargs) -> bool:
+        self._configure_pages()
         self.pages.check_page(self.get_queryset(), request)
         return True
 
@@ -57,7 +96,8 @@ class ToolList(CSVExportMixin, ReadView):
         responses={200: ToolSerializer(many=True), **BAD_REQUEST, **NOT_FOUND},
     )
     def get(self, request):
-        query = tool_query(request.query_params)
+        query = self.query()
+        self._configure_pages()
         if getattr(request.accepted_renderer, "format", None) == "csv":  # streamed
             tools = self.pages.page_iterator(self.get_queryset(), request)
             serializer = self.get_serializer()  # one instance: rows share its context
@@ -68,13 +108,26 @@ class ToolList(CSVExportMixin, ReadView):
         page = self.paginate_queryset(self.get_queryset())
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         if query.q:  # names close to q when nothing matched, else empty
-            found = self.pages.page.paginator.count
+            found = self.pages.count
             response.data["did_you_mean"] = [] if found else did_you_mean(query.q)
         return response
 
 
-def _detail(tool: Tool, request: Request) -> ReturnDict:
-    context = {"request": request, "detail": selectors.tool_detail(tool)}
+def _detail(tool: Tool, view: ReadView) -> ReturnDict:
+    """The tool in full: its names, topics and other placements in one query, its score
+    breakdown from its snapshots, its ranks "of" the placement counts kept per version."""
+    layer_id = tool.category.layer_id
+    counts = by_version(
+        view.catalog_version,
+        f"placement-counts:{tool.category_id}:{layer_id}",
+        lambda: placement_counts(category_id=tool.category_id, layer_id=layer_id),
+    )
+    detail = tool_detail_counted(tool, anchor=view.catalog_as_of(), counts=counts)
+    context = {
+        "request": view.request,
+        "detail": detail,
+        "labels": selectors.tool_labels(tool),
+    }
     return ToolDetailSerializer(tool, context=context).data
 
 
@@ -104,7 +157,7 @@ class ToolDetail(ReadView):
         tool = found_tool(request, owner, name, route="tool-detail")
         if not isinstance(tool, Tool):
             return tool
-        return Response(_detail(tool, request))
+        return Response(_detail(tool, self))
 
     @extend_schema(
         summary="Curate a tool (staff token)",
@@ -138,8 +191,8 @@ class ToolDetail(ReadView):
                     )
         except services.CurationError as error:
             raise ParameterError(error.field, error.message) from None
-        tool = Tool.objects.with_placement().prefetch_related("former_names").get(pk=tool.pk)
-        return Response(_detail(tool, request))
+        tool = Tool.objects.with_placement().select_related("replaced_by").get(pk=tool.pk)
+        return Response(_detail(tool, self))
 
 
 @extend_schema(tags=["tools"])

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from api.caching import forget_memo
 from catalog.models import FormerName, Topic
 from tests.factories import make_category, make_layer, make_snapshot, make_tool, when
 
@@ -21,6 +22,13 @@ def _fresh_throttle_history(monkeypatch):
     """Throttling counts requests in a cache: give every test its own, empty one (never
     flush the shared cache — under CI it is the Redis database Celery also uses)."""
     monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(f"throttle-{uuid4()}", {}))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """Values kept per data version (row counts, the taxonomy) start empty in every test: a
+    rolled-back test can leave a version another test's catalog reaches again."""
+    forget_memo()
 
 
 @pytest.fixture

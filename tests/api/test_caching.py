@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from api.caching import catalog_version
+from api.caching import catalog_version, forget_memo
 from catalog import services
 from catalog.models import MetricSnapshot, Tool
 from tests.factories import make_tool, when
@@ -44,12 +44,20 @@ def test_a_matching_etag_gets_304_without_a_body(api, api_catalog, url):
 
 def test_a_304_on_the_list_skips_the_real_work(api, api_catalog):
     etag = api.get("/api/v1/tools/").get("ETag")
+    forget_memo()  # the row count is read again, not kept from the first answer
     with CaptureQueriesContext(connection) as captured:
         assert api.get("/api/v1/tools/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     # The catalog version (one statement) and the COUNT that proves the page exists; no tool
     # rows are fetched.
     assert len(captured) == 2
     assert "COUNT" in captured[-1]["sql"].upper()
+
+
+def test_a_304_at_the_same_version_reuses_the_row_count(api, api_catalog):
+    etag = api.get("/api/v1/tools/").get("ETag")
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get("/api/v1/tools/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert len(captured) == 1  # the version; the count was kept for it by the first answer
 
 
 ALWAYS_FRESH = [
