@@ -8,7 +8,16 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
 
-from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool, ToolStatus, Topic
+from catalog.models import (
+    CatalogSummary,
+    Category,
+    FormerName,
+    Layer,
+    MetricSnapshot,
+    Tool,
+    ToolStatus,
+    Topic,
+)
 from catalog.querysets import ToolQuerySet
 from catalog.ranking.derive import CURRENT_DAYS, ScoreBreakdown, current_gains, not_current_reason
 from catalog.ranking.writer import catalog_as_of, tool_derived
@@ -21,6 +30,7 @@ from catalog.summaries import (  # noqa: F401  (re-exported: selectors is the pu
     landscape,
     layer_summaries,
 )
+from catalog.summary_store import FORMAT as SUMMARY_FORMAT
 
 #: Metrics with a daily history, public name → label.
 HISTORY_METRICS: dict[str, str] = {
@@ -110,16 +120,21 @@ def search_choices() -> tuple[list[str], list[str]]:
     return languages, licenses
 
 
-def tool_by_name(full_name: str, *, former_names: bool = True) -> tuple[Tool, bool] | None:
+def tool_by_name(
+    full_name: str, *, former_names: bool = True, summary: bool = False
+) -> tuple[Tool, bool] | None:
     """The tool named ``owner/name``, case-insensitively, or found through a former name.
 
     Returns ``(tool, canonical)``; ``canonical`` is False when the name given is not the
     tool's current spelling (callers redirect to the canonical URL). A name holding a NUL
     character names nothing (PostgreSQL refuses NUL in text, so it is never asked).
     ``former_names``: prefetch them (one more query; the tool page reads them with
-    ``tool_labels`` instead).
+    ``tool_labels`` instead). ``summary``: load the layer's stored summary too (what
+    ``tool_detail`` counts the tool's peers from).
     """
     tools = Tool.objects.listed().with_placement().select_related("replaced_by")
+    if summary:
+        tools = tools.select_related("category__layer__summary")
     if former_names:
         tools = tools.prefetch_related(
             Prefetch("former_names", queryset=FormerName.objects.order_by("full_name"))
@@ -196,19 +211,37 @@ def tool_days(tool: Tool) -> list[DayFigures]:
     ]
 
 
-def tool_detail(tool: Tool) -> ToolDetail:
-    """The tool's score breakdown and its ranks in its category and layer (one query)."""
+def _placement_counts(tool: Tool) -> tuple[int, int]:
+    """How many listed active tools are in the tool's category and in its layer: from the
+    layer's stored summary (kept with the ranks, ``catalog.summary_store``; loaded with the
+    tool by ``tool_by_name(summary=True)``, else one small query), or counted when the layer
+    has no current summary."""
+    layer = tool.category.layer
+    try:
+        payload = layer.summary.payload
+    except CatalogSummary.DoesNotExist:
+        payload = None
+    if payload and payload.get("format") == SUMMARY_FORMAT:
+        category = payload.get("categories", {}).get(str(tool.category_id))
+        if category is not None:
+            return category["tool_count"], payload["tool_count"]
     peers = public_tools().aggregate(
         in_category=Count("id", filter=Q(category_id=tool.category_id)),
-        in_layer=Count("id", filter=Q(category__layer_id=tool.category.layer_id)),
+        in_layer=Count("id", filter=Q(category__layer_id=layer.pk)),
     )
+    return peers["in_category"], peers["in_layer"]
+
+
+def tool_detail(tool: Tool) -> ToolDetail:
+    """The tool's score breakdown and its ranks in its category and layer ("#3 of 120")."""
+    in_category, in_layer = _placement_counts(tool)
     anchor = catalog_as_of()
     derived = tool_derived(tool, anchor=anchor)
     return ToolDetail(
         tool=tool,
         breakdown=derived.breakdown,
-        category_rank=PlacementRank(rank=tool.rank_in_category, of=peers["in_category"]),
-        layer_rank=PlacementRank(rank=tool.rank_in_layer, of=peers["in_layer"]),
+        category_rank=PlacementRank(rank=tool.rank_in_category, of=in_category),
+        layer_rank=PlacementRank(rank=tool.rank_in_layer, of=in_layer),
         catalog_as_of=anchor,
         gains_current=derived.current,
         gains_reason=gains_reason(derived.window_end, anchor),

@@ -21,8 +21,8 @@ CHARTED = {"forks": "Forks", "open_issues": "Open issues"}
 BADGE_MAX_AGE = 60 * 60
 
 
-def _found_or_404(owner: str, name: str, *, former_names: bool):
-    found = selectors.tool_by_name(f"{owner}/{name}", former_names=former_names)
+def _found_or_404(owner: str, name: str, *, former_names: bool, summary: bool = False):
+    found = selectors.tool_by_name(f"{owner}/{name}", former_names=former_names, summary=summary)
     if found is None:
         raise Http404("No tool by that name is in the catalog")
     return found
@@ -30,7 +30,7 @@ def _found_or_404(owner: str, name: str, *, former_names: bool):
 
 @require_safe
 def tool_detail(request: HttpRequest, owner: str, name: str) -> HttpResponse:
-    tool, canonical = _found_or_404(owner, name, former_names=False)
+    tool, canonical = _found_or_404(owner, name, former_names=False, summary=True)
     if not canonical:
         return redirect(tool, permanent=True)
     try:

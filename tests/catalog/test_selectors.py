@@ -218,3 +218,35 @@ def test_search_choices_offer_the_languages_and_licences_of_public_tools_only(st
 
 def test_search_choices_are_empty_for_an_empty_catalog(stack):
     assert selectors.search_choices() == ([], [])
+
+
+def test_tool_detail_counts_listed_active_peers_in_the_category_and_the_layer(
+    stack, django_assert_max_num_queries
+):
+    vectors, serving = stack[2], stack[3]
+    make_tool("a/best", category=vectors, stars=900, score=90)
+    make_tool("a/second", category=vectors, stars=500, score=50)
+    make_tool("a/served", category=serving, stars=100, score=10)
+    make_tool("a/hidden", category=vectors, stars=999, score=99, hidden=True)
+    make_tool("a/archived", category=vectors, stars=999, score=99, status="archived")
+    recompute_rankings()  # stores the ranks and the layers' summaries
+
+    tool, _ = selectors.tool_by_name("a/best", summary=True)
+    with django_assert_max_num_queries(3):  # as-of, the star series; the peers are stored
+        detail = selectors.tool_detail(tool)
+
+    assert (detail.category_rank.rank, detail.category_rank.of) == (1, 2)
+    assert (detail.layer_rank.rank, detail.layer_rank.of) == (1, 3)
+
+
+def test_tool_detail_counts_peers_itself_when_the_layer_has_no_summary(stack):
+    vectors = stack[2]
+    make_tool("a/best", category=vectors, stars=900, score=90, rank_in_category=1)
+    make_tool("a/second", category=vectors, stars=500, score=50)
+    make_tool("a/hidden", category=vectors, stars=999, hidden=True)
+
+    tool, _ = selectors.tool_by_name("a/best", summary=True)
+    detail = selectors.tool_detail(tool)
+
+    assert (detail.category_rank.rank, detail.category_rank.of) == (1, 2)
+    assert detail.layer_rank.of == 2

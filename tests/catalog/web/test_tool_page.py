@@ -163,7 +163,7 @@ def test_tool_page_queries_do_not_grow_with_history_names_or_topics(client, site
     with CaptureQueriesContext(connection) as long:
         client.get("/tools/qdrant/qdrant/")
 
-    assert len(long) == len(short) <= 8
+    assert len(long) == len(short) <= 6
 
 
 def test_former_names_topics_and_other_placements_are_listed_in_order(client, site_catalog):
