@@ -231,7 +231,9 @@ def test_tool_detail_counts_listed_active_peers_in_the_category_and_the_layer(
     make_tool("a/archived", category=vectors, stars=999, score=99, status="archived")
     recompute_rankings()  # stores the ranks and the layers' summaries
 
-    tool, _ = selectors.tool_by_name("a/best", summary=True)
+    found = selectors.tool_by_name("a/best", summary=True)
+    assert found is not None
+    tool = found[0]
     with django_assert_max_num_queries(3):  # as-of, the star series; the peers are stored
         detail = selectors.tool_detail(tool)
 
@@ -245,8 +247,9 @@ def test_tool_detail_counts_peers_itself_when_the_layer_has_no_summary(stack):
     make_tool("a/second", category=vectors, stars=500, score=50)
     make_tool("a/hidden", category=vectors, stars=999, hidden=True)
 
-    tool, _ = selectors.tool_by_name("a/best", summary=True)
-    detail = selectors.tool_detail(tool)
+    found = selectors.tool_by_name("a/best", summary=True)
+    assert found is not None
+    detail = selectors.tool_detail(found[0])
 
     assert (detail.category_rank.rank, detail.category_rank.of) == (1, 2)
     assert detail.layer_rank.of == 2
