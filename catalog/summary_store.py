@@ -17,6 +17,19 @@ What is stored of a leader is its id only: readers load those few tools by prima
 listed and active, so a card always shows the tool's current name and figures, and a tool
 hidden by a write that did not rerank (a shell, a raw update) is left out rather than shown.
 
+The payload of a layer (JSON; ``FORMAT`` names this shape)::
+
+    {"format": 1, "category_ids": [ids, sorted],
+     "tool_count", "total_stars" (null: none measured), "median_gain_30d" (null: no gain),
+     "leaders": [tool ids, best first],
+     "stalled_7d": {"measured_tools", "stalled_tools"},
+     "licenses": [[SPDX id or null, tools], ...], "languages": [[name or null, tools], ...],
+     "categories": {"<category id>": {"tool_count", "total_stars", "median_gain_30d",
+                    "leaders", "years": [[year or null, tools], ...],
+                    "concentration": {"measured_tools", "top_tools", "top_share_of_stars"}}}}
+
+Counts are of listed, active tools (``Tool.objects.listed().active()``).
+
 Readers (``layer_payloads``) take the layers and categories they already loaded, and compute
 a layer's row themselves when it is missing (a database that never ranked), written in an
 older ``FORMAT``, or holds another set of categories than the layer has now (a category
@@ -38,6 +51,7 @@ from django.db.models import IntegerField
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
+from catalog.licences import spdx_licence
 from catalog.models import CatalogSummary, Category, Layer, Tool
 
 #: Bumped whenever the payload's shape changes: rows of another format are rebuilt on read.
@@ -58,34 +72,6 @@ _ROW_FIELDS = (
     "license_spdx",
     "language",
 )
-
-#: Licence names seen in catalogs that are not SPDX ids, mapped to the SPDX id (or "other"
-#: for a licence without one), so one licence is never counted under two names.
-LICENCE_ALIASES = {
-    "mit license": "MIT",
-    "mit no attribution": "MIT-0",
-    "apache license 2.0": "Apache-2.0",
-    "apache 2.0": "Apache-2.0",
-    "creative commons attribution share alike 4.0 international": "CC-BY-SA-4.0",
-    "cc by-sa 4.0": "CC-BY-SA-4.0",
-    "cc by-nc-sa 4.0": "CC-BY-NC-SA-4.0",
-    "creative commons attribution non commercial share alike 4.0 international": (
-        "CC-BY-NC-SA-4.0"
-    ),
-    "noassertion": "other",
-    "other": "other",
-    "custom": "other",
-    "intel": "other",
-}
-
-
-def spdx_licence(name: str | None) -> str | None:
-    """The SPDX id for a licence name as catalogs write it; "other" for a licence without
-    one; None when no licence is stated. Unknown names are kept as they are."""
-    name = (name or "").strip()
-    if not name:
-        return None
-    return LICENCE_ALIASES.get(name.lower(), name)
 
 
 def _median(values: list[int]) -> float | None:
