@@ -25,37 +25,21 @@ from typing import Any
 from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 
+from benchmarks.synthetic import (
+    CATEGORIES,
+    DAYS,
+    LANGUAGES,
+    LAYERS,
+    LICENSES,
+    SOURCE,
+    TOPICS,
+    WORDS,
+    random_stars,
+    star_history,
+)
 from catalog.models import Category, Layer, MetricSnapshot, Tool, ToolStatus, Topic
 
-DAYS = 36  # 100,000 tools x 36 days = the issue's 3.6 million snapshots
-SOURCE = "benchmark"
-
-LAYERS = (
-    ("applications", "Applications"),
-    ("application-development", "Application development"),
-    ("model-development", "Model development"),
-    ("infrastructure", "Infrastructure"),
-    ("model-repos", "Model repos"),
-    ("tutorials-lists", "Tutorials & lists"),
-)
-# (slug, layer index, weight): uneven on purpose, as the real catalog is.
-CATEGORIES = (
-    ("agents", 1, 35), ("rag", 1, 20), ("prompt-engineering", 1, 8), ("evaluation", 1, 7),
-    ("coding", 0, 25), ("chat-interfaces", 0, 18), ("image-generation", 0, 12),
-    ("workflow-automation", 0, 6), ("speech", 0, 5), ("modeling-training", 2, 22),
-    ("dataset-engineering", 2, 9), ("fine-tuning", 2, 10), ("inference-optimization", 3, 14),
-    ("serving", 3, 11), ("vector-databases", 3, 9), ("compute-management", 3, 4),
-    ("monitoring", 3, 3), ("llm-weights", 4, 8), ("diffusion-weights", 4, 2),
-    ("awesome-lists", 5, 6), ("courses", 5, 2),
-)  # fmt: skip
-WORDS = (
-    "vector", "agent", "llm", "rag", "chat", "prompt", "graph", "vision", "speech", "diffusion",
-    "embedding", "search", "serve", "train", "tune", "eval", "bench", "data", "pipeline", "flow",
-    "model", "token", "infer", "cache", "stream", "memory", "tool", "code", "auto", "mind",
-)  # fmt: skip
-TOPICS = tuple(f"{word}-ai" for word in WORDS[:20]) + WORDS[:30]
-LANGUAGES = ("Python", "Python", "Python", "TypeScript", "Rust", "Go", "C++", "Jupyter Notebook")
-LICENSES = ("MIT", "Apache-2.0", "MIT", "BSD-3-Clause", "GPL-3.0", "")
+__all__ = ["DAYS", "BuiltCatalog", "build_catalog"]
 
 
 @dataclass(frozen=True)
@@ -79,10 +63,6 @@ def _defaults(model: type[models.Model]) -> dict[str, Any]:
     return values
 
 
-def _stars(rng: random.Random) -> int:
-    return min(int(20 * rng.paretovariate(0.9)), 400_000)
-
-
 def _tool_rows(count: int, categories: list[Category], today: date, seed: int) -> list[dict]:
     rng = random.Random(seed)
     weights = [weight for _, _, weight in CATEGORIES]
@@ -96,7 +76,7 @@ def _tool_rows(count: int, categories: list[Category], today: date, seed: int) -
         roll = rng.random()
         archived = roll < 0.03
         measured = roll < 0.98 or archived
-        stars = _stars(rng) if measured else None
+        stars = random_stars(rng) if measured else None
         pushed = now - timedelta(days=int(rng.expovariate(1 / 60)))
         row = dict(base)
         row.update(
@@ -143,8 +123,7 @@ def _tool_rows(count: int, categories: list[Category], today: date, seed: int) -
 
 def _history(row: dict, today: date, days: int) -> list[int]:
     """Stars per day, oldest first, ending at today's ``stars``."""
-    stars, growth = row["stars"], row["_growth"]
-    return [round(stars / (1 + growth) ** (days - 1 - d)) for d in range(days)]
+    return star_history(row["stars"], row["_growth"], days)
 
 
 def _derive(rows: list[dict], layer_of: dict[int, int], today: date, days: int) -> None:

@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import itertools
 import json
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import IO, cast
 
 from catalog.names import is_full_name
 
 # The four kinds of file a catalog is made of, by file name without extension.
 KINDS = ("taxonomy", "ai_tools", "metrics_history", "metrics_snapshot")
 SUFFIXES = (".csv", ".csv.gz", ".json", ".json.gz")
+
+CHUNK = 1 << 16
+SAMPLE = 1 << 16
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -121,36 +127,159 @@ class CatalogFile:
     def label(self) -> str:
         return self.path.name
 
+    @property
+    def is_json(self) -> bool:
+        return ".json" in self.path.suffixes
+
     def rows(self, *, required: Sequence[str], allow_no_rows: bool = False) -> Records:
-        """The records, read lazily, after checking the encoding and the required columns."""
+        """The records as :class:`Row` objects, read lazily (for the smaller files)."""
+        table = self.table(required=required, allow_no_rows=allow_no_rows)
+        rows = (table.row(number, cells) for number, cells in table)
+        return Records(rows, table.total)
+
+    def table(self, *, required: Sequence[str], allow_no_rows: bool = False) -> Table:
+        """The records as plain cell lists, streamed from the file (CSV) after checking the
+        encoding of the start, the header and the required columns."""
+        if self.is_json:
+            header, records, total = _json_rows(self.label, _decode(self.label, self._bytes()))
+        else:
+            self._check_not_blank(required)
+            header, records, total = self._csv_rows()
+        missing = [name for name in required if name not in header]
+        if missing:
+            where = "record 1" if self.is_json else "line 1"
+            raise CatalogImportError(
+                f'{self.label} {where}, field "{missing[0]}": missing column '
+                f"(required: {', '.join(required)}; found: {', '.join(header) or 'none'})"
+            )
+        first = next(records, None)
+        if first is None and not allow_no_rows:
+            raise CatalogImportError(f"{self.label}: the file has no rows after its header")
+        rows = itertools.chain([first], records) if first else iter(())
+        return Table(self.label, "record" if self.is_json else "line", header, rows, total)
+
+    def _bytes(self) -> bytes:
         data = self.path.read_bytes()
         if self.path.name.endswith(".gz"):
             try:
                 data = gzip.decompress(data)
             except (OSError, EOFError) as exc:
-                message = f"{self.label}: not a readable gzip file ({exc})"
-                raise CatalogImportError(message) from None
-        text = _decode(self.label, data)
-        del data
-        if not text.strip():
-            raise CatalogImportError(
-                f"{self.label}: the file is empty; expected columns {', '.join(required)}"
-            )
-        if ".json" in self.path.suffixes:
-            columns, rows, total = _json_rows(self.label, text)
-        else:
-            columns, rows, total = _csv_rows(self.label, text)
-        missing = [name for name in required if name not in columns]
-        if missing:
-            where = "line 1" if ".csv" in self.path.suffixes else "record 1"
-            raise CatalogImportError(
-                f'{self.label} {where}, field "{missing[0]}": missing column '
-                f"(required: {', '.join(required)}; found: {', '.join(columns) or 'none'})"
-            )
-        first = next(rows, None)
-        if first is None and not allow_no_rows:
-            raise CatalogImportError(f"{self.label}: the file has no rows after its header")
-        return Records(itertools.chain([first], rows) if first else iter(()), total)
+                raise self._gzip_error(exc) from None
+        return data
+
+    def _gzip_error(self, exc: BaseException) -> CatalogImportError:
+        return CatalogImportError(f"{self.label}: not a readable gzip file ({exc})")
+
+    def _binary(self) -> IO[bytes]:
+        if self.path.name.endswith(".gz"):
+            return cast(IO[bytes], gzip.open(self.path, "rb"))
+        return self.path.open("rb")
+
+    def _check_not_blank(self, required: Sequence[str]) -> None:
+        """A file of nothing but white space is "empty", however long."""
+        with self._streamed() as stream:
+            while chunk := stream.read(CHUNK):
+                if chunk.strip():
+                    return
+        raise CatalogImportError(
+            f"{self.label}: the file is empty; expected columns {', '.join(required)}"
+        )
+
+    @contextmanager
+    def _streamed(self) -> Iterator[IO[str]]:
+        """The file as text; a gzip or UTF-8 error anywhere in it names the file (and line)."""
+        binary = self._binary()
+        try:
+            with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+                yield text
+        except UnicodeDecodeError:
+            raise self._encoding_error() from None
+        except (OSError, EOFError) as exc:
+            if not self.path.name.endswith(".gz"):
+                raise
+            raise self._gzip_error(exc) from None
+        finally:
+            binary.close()
+
+    def _encoding_error(self) -> CatalogImportError:
+        """The first byte that is not UTF-8, by line (read again: only on an error)."""
+        with self._binary() as binary:
+            for number, line in enumerate(binary, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    return CatalogImportError(
+                        f"{self.label} line {number}: not valid UTF-8 "
+                        f"(byte 0x{line[exc.start]:02x}); save the file as UTF-8"
+                    )
+        return CatalogImportError(f"{self.label}: not valid UTF-8; save the file as UTF-8")
+
+    def _csv_rows(self) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
+        records = self._csv_records()
+        _, header = next(records)
+        return header, records, self.estimated_rows()
+
+    def _csv_records(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells): the header first, then each row that is not blank."""
+        label = self.label
+        with self._streamed() as text:
+            reader = csv.reader(text, strict=True)
+            try:
+                header = [name.strip() for name in next(reader, [])]
+                yield 1, header
+                width = len(header)
+                for cells in reader:
+                    first = cells[0] if cells else ""
+                    if (not first or first.isspace()) and not any(c.strip() for c in cells):
+                        continue  # blank line
+                    if len(cells) != width:
+                        if len(cells) > width:
+                            raise CatalogImportError(
+                                f"{label} line {reader.line_num}: {len(cells)} cells but the "
+                                f"header has {width} columns"
+                            )
+                        cells += [""] * (width - len(cells))
+                    yield reader.line_num, cells
+            except csv.Error as exc:
+                line = max(reader.line_num, 1)
+                raise CatalogImportError(f"{label} line {line}: malformed CSV ({exc})") from None
+
+    def estimated_rows(self) -> int:
+        """About how many rows the file has (for a progress bar and the staging plan): its
+        uncompressed size over the length of its first lines, without reading it all."""
+        size = self.path.stat().st_size
+        if self.path.name.endswith(".gz") and size >= 4:
+            with self.path.open("rb") as raw:
+                raw.seek(-4, 2)
+                size = max(size, int.from_bytes(raw.read(4), "little"))  # ISIZE (mod 4 GiB)
+        try:
+            with self._binary() as binary:
+                sample = binary.read(SAMPLE)
+        except (OSError, EOFError):
+            return 0
+        lines = sample.count(b"\n")
+        return max(0, round(size * lines / len(sample)) - 1) if lines else 0
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's records as cell lists in header order, each with its line (CSV) or record
+    (JSON) number, streamed: a big history never sits in memory."""
+
+    label: str
+    word: str  # "line" or "record"
+    header: list[str]
+    records: Iterator[tuple[int, list[str]]]
+    total: int  # about how many records, for a progress bar
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self.records
+
+    def where(self, number: int) -> str:
+        return f"{self.word} {number}"
+
+    def row(self, number: int, cells: list[str]) -> Row:
+        return Row(self.label, self.where(number), dict(zip(self.header, cells, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -175,44 +304,9 @@ def _decode(label: str, data: bytes) -> str:
         ) from None
 
 
-def _csv_rows(label: str, text: str) -> tuple[list[str], Iterator[Row], int]:
-    reader = csv.reader(_lines(text), strict=True)
-    try:
-        header = [name.strip() for name in next(reader)]
-    except csv.Error as exc:
-        raise CatalogImportError(f"{label} line 1: malformed CSV ({exc})") from None
-
-    def rows() -> Iterator[Row]:
-        try:
-            for cells in reader:
-                if not any(cell.strip() for cell in cells):
-                    continue  # blank line
-                where = f"line {reader.line_num}"
-                if len(cells) > len(header):
-                    raise CatalogImportError(
-                        f"{label} {where}: {len(cells)} cells but the header has "
-                        f"{len(header)} columns"
-                    )
-                yield Row(label, where, dict(zip(header, cells, strict=False)))
-        except csv.Error as exc:
-            message = f"{label} line {reader.line_num}: malformed CSV ({exc})"
-            raise CatalogImportError(message) from None
-
-    return header, rows(), text.count("\n")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The text's lines, each with its newline (what csv expects of a file opened with
-    ``newline=""``), without copying the whole text into a StringIO buffer."""
-    start = 0
-    while (end := text.find("\n", start)) != -1:
-        yield text[start : end + 1]
-        start = end + 1
-    if start < len(text):
-        yield text[start:]
-
-
-def _json_rows(label: str, text: str) -> tuple[list[str], Iterator[Row], int]:
+def _json_rows(label: str, text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], int]:
+    """A JSON file is parsed whole (JSON has no streaming reader in the standard library):
+    give a big history as CSV."""
     try:
         records = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -222,11 +316,12 @@ def _json_rows(label: str, text: str) -> tuple[list[str], Iterator[Row], int]:
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(record))
+    header = list(columns)
     rows = (
-        Row(label, f"record {number}", {key: _json_cell(value) for key, value in record.items()})
+        (number, [_json_cell(record.get(name)) for name in header])
         for number, record in enumerate(records, start=1)
     )
-    return list(columns), rows, len(records)
+    return header, rows, len(records)
 
 
 def _json_cell(value: object) -> str:

@@ -1,10 +1,9 @@
 """Import a catalog — the bundled one or a user's own — into the database.
 
 ``catalog_import(paths=...)`` reads up to four files (``taxonomy``, ``ai_tools``,
-``metrics_history``, ``metrics_snapshot``; CSV or JSON, optionally gzipped), checks every
-row, then writes everything in one transaction. Any bad row raises
-:class:`~catalog.importing.files.CatalogImportError` naming file, line and field, and the
-database is left exactly as it was.
+``metrics_history``, ``metrics_snapshot``; CSV or JSON, optionally gzipped) and writes them in
+one transaction. Any bad row raises :class:`~catalog.importing.files.CatalogImportError`
+naming file, line and field, and the database is left exactly as it was.
 
 Rules (see also ``catalog.importing.metrics`` for how sources are merged):
 
@@ -21,35 +20,42 @@ Rules (see also ``catalog.importing.metrics`` for how sources are merged):
   that snapshot is at least as new as what the tool already has (a refresh's fresher
   numbers win). A value nobody reported stays NULL and never erases a known one.
 - Snapshots a refresh recorded (a source no import file names) are never overwritten.
+
+Memory is bounded whatever the size of the files: the taxonomy and tool list are checked
+into small specs, the metric files are streamed into buckets of tools
+(``catalog.importing.staging``), and each bucket is merged and written — its tools, then
+their snapshots — before the next is loaded. The time each step took is in
+``ImportReport.seconds``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import transaction
 
-from catalog.importing import snapshots as import_snapshots
 from catalog.importing import writes as import_writes
-from catalog.importing.files import CatalogFile, Row, catalog_files_find
+from catalog.importing.files import CatalogFile, CatalogImportError, Table, catalog_files_find
+from catalog.importing.index import ToolIndex
 from catalog.importing.metrics import (
     HISTORY_REQUIRED,
     SNAPSHOT_REQUIRED,
     SOURCE_PRECEDENCE,
-    ToolMetrics,
-    history_observation,
+    Merged,
+    Observation,
+    Sources,
+    day_merge,
+    day_of,
+    history_observations,
     snapshot_observation,
 )
-from catalog.importing.specs import (
-    CategorySpec,
-    ImportReport,
-    LayerSpec,
-    Progress,
-    ToolSpec,
-    no_progress,
-)
-from catalog.models import Category, Layer, PlacementSource
+from catalog.importing.reading import read_taxonomy, read_tools
+from catalog.importing.snapshots import snapshots_sync
+from catalog.importing.specs import ImportReport, Progress, ToolSpec, no_progress
+from catalog.importing.staging import Staging, bucket_function, buckets_for
 
 __all__ = ["BUNDLED_CATALOG", "catalog_import"]
 
@@ -63,194 +69,182 @@ def catalog_import(
     files = catalog_files_find([Path(p) for p in paths] if paths else [BUNDLED_CATALOG])
     report = ImportReport(files=[str(f.path) for f in files.values()])
     with transaction.atomic():
-        layers, categories = _read_taxonomy(files.get("taxonomy"))
-        specs = _read_tools(files.get("ai_tools"), layers, categories)
-        index = import_writes.ToolIndex.load(specs)
-        metrics = _read_metrics(files, index, progress)
-        layer_rows = import_writes.layers_sync(layers.values(), report)
-        category_rows = import_writes.categories_sync(categories.values(), layer_rows, report)
-        merged = import_snapshots.merged_days(metrics, report)
-        tool_ids = import_writes.tools_sync(specs, index, metrics, merged, category_rows, report)
-        import_writes.former_names_sync(specs, index, tool_ids, report)
-        import_writes.secondary_categories_sync(specs, index, tool_ids, category_rows, report)
-        import_snapshots.snapshots_sync(merged, tool_ids, _sources(metrics), report, progress)
+        with _timed(report, "reading taxonomy and tools"):
+            layers, categories = read_taxonomy(files.get("taxonomy"))
+            specs = read_tools(files.get("ai_tools"), layers, categories)
+            index = ToolIndex.load(specs)
+            layer_rows = import_writes.layers_sync(layers.values(), report)
+            category_rows = import_writes.categories_sync(categories.values(), layer_rows, report)
+        sources = Sources()
+        with _staged(files, specs, index, sources, report, progress) as (staging, history):
+            ids = _write(staging, history, specs, index, sources, category_rows, report, progress)
+        with _timed(report, "former names and secondary categories"):
+            import_writes.former_names_sync(specs, index, ids, report)
+            import_writes.secondary_categories_sync(specs, index, ids, category_rows, report)
         if report.changed:  # placement, metrics or history changed: ranks may have too
             from catalog.ranking.writer import recompute_rankings
 
-            report.rankings_updated = recompute_rankings()
+            with _timed(report, "rankings"):
+                report.rankings_updated = recompute_rankings()
     return report
 
 
-def _sources(metrics: dict[str, ToolMetrics]) -> set[str]:
-    """Source names an import may write; a snapshot from any other source is a refresh's."""
-    names = set(SOURCE_PRECEDENCE) | {"metrics_history", "metrics_snapshot"}
-    for tool_metrics in metrics.values():
-        for observations in tool_metrics.observations.values():
-            names.update(observation.source for observation in observations)
-    return names
+@contextmanager
+def _timed(report: ImportReport, step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[step] = report.seconds.get(step, 0.0) + time.perf_counter() - started
 
 
-def _read_taxonomy(
-    file: CatalogFile | None,
-) -> tuple[dict[str, LayerSpec | None], dict[str, CategorySpec | str]]:
-    """Layers and categories by slug: the file's specs, plus (as a layer slug) the database's."""
-    layers: dict[str, LayerSpec | None] = dict.fromkeys(
-        Layer.objects.values_list("slug", flat=True)
-    )
-    categories: dict[str, CategorySpec | str] = dict(
-        Category.objects.values_list("slug", "layer__slug")
-    )
-    if file is None:
-        return layers, categories
-    defined: dict[str, Row] = {}
-    file_layers: dict[str, tuple[LayerSpec, Row]] = {}
-    per_layer: dict[str, int] = {}
-    for row in file.rows(required=("layer_slug", "layer_name", "category_slug", "category_name")):
-        layer_slug = row.slug("layer_slug")
-        layer_name = row.text("layer_name", max_length=100, required=True)
-        slug = row.slug("category_slug")
-        if layer_slug not in file_layers:
-            file_layers[layer_slug] = (LayerSpec(layer_slug, layer_name, len(file_layers) + 1), row)
-        elif file_layers[layer_slug][0].name != layer_name:
-            first = file_layers[layer_slug]
-            raise row.error(
-                "layer_name",
-                f'"{layer_name}" differs from "{first[0].name}" given for layer '
-                f'"{layer_slug}" on {first[1].where}',
+@contextmanager
+def _staged(
+    files: dict[str, CatalogFile],
+    specs: list[ToolSpec],
+    index: ToolIndex,
+    sources: Sources,
+    report: ImportReport,
+    progress: Progress,
+) -> Iterator[tuple[Staging, Table | None]]:
+    """Every observation of the metric files, checked and staged by tool (and the history
+    file, which names a repeat found later)."""
+    history, snapshot = files.get("metrics_history"), files.get("metrics_snapshot")
+    with _timed(report, "reading metrics"):
+        table = history.table(required=HISTORY_REQUIRED, allow_no_rows=True) if history else None
+        rows = (table.total if table else 0) + (snapshot.estimated_rows() if snapshot else 0)
+        buckets = buckets_for(rows)
+        staging = Staging(buckets, bucket_function(buckets, len(specs), index.max_id))
+        try:
+            if history and table:
+                observations = history_observations(
+                    table, index.resolve, sources, "metrics_history"
+                )
+                add = staging.add
+                for observation in progress(observations, f"Reading {history.label}", table.total):
+                    add(observation)
+            if snapshot:
+                _stage_snapshots(snapshot, index, sources, staging)
+        except BaseException:
+            staging.close()
+            raise
+    try:
+        yield staging, table
+    finally:
+        staging.close()
+
+
+def _stage_snapshots(
+    file: CatalogFile, index: ToolIndex, sources: Sources, staging: Staging
+) -> None:
+    firsts: dict[int, str] = {}
+    table = file.table(required=SNAPSHOT_REQUIRED, allow_no_rows=True)
+    for number, cells in table:
+        row = table.row(number, cells)
+        observation = snapshot_observation(row, number, index.resolve, sources, "metrics_snapshot")
+        key = observation[0]
+        if key in firsts:
+            raise row.error("full_name", f'"{row.text("full_name")}" repeats {firsts[key]}')
+        firsts[key] = row.where
+        staging.add(observation)
+
+
+def _write(
+    staging: Staging,
+    history: Table | None,
+    specs: list[ToolSpec],
+    index: ToolIndex,
+    sources: Sources,
+    categories: dict,
+    report: ImportReport,
+    progress: Progress,
+) -> list[int]:
+    """Merge and write each bucket: its tools, then their snapshots. Returns the tool id of
+    each ai_tools row."""
+    rows: list[list[int]] = [[] for _ in range(staging.buckets)]  # ai_tools rows per bucket
+    for number, key in enumerate(index.keys):
+        rows[staging.bucket_of(key)].append(number)
+    ids = [0] * len(specs)
+    import_sources = {*SOURCE_PRECEDENCE, "metrics_history", "metrics_snapshot", *sources.names}
+    kept = 0
+    for bucket in progress(range(staging.buckets), "Writing tools and snapshots", staging.buckets):
+        with _timed(report, "merging"):
+            days, latest = _merged(staging.take(bucket), sources, history, report)
+        work: list[tuple[int, ToolSpec | None]] = [(index.keys[n], specs[n]) for n in rows[bucket]]
+        named = {key for key, _ in work}
+        work += [(key, None) for key in latest if key > 0 and key not in named]
+        with _timed(report, "tools"):
+            tool_ids = import_writes.tools_sync(work, latest, categories, report)
+        for number in rows[bucket]:
+            ids[number] = tool_ids[index.keys[number]]
+        with _timed(report, "snapshots"):
+            kept += snapshots_sync(
+                days=days, ids=tool_ids, import_sources=import_sources, report=report
             )
-        if slug in defined:
-            where = defined[slug].where
-            raise row.error("category_slug", f'"{slug}" is already defined on {where}')
-        defined[slug] = row
-        per_layer[layer_slug] = per_layer.get(layer_slug, 0) + 1
-        categories[slug] = CategorySpec(
-            slug=slug,
-            name=row.text("category_name", max_length=100, required=True),
-            description=row.text("description"),
-            layer=layer_slug,
-            position=per_layer[layer_slug],
+    if kept:
+        report.notes.append(f"{kept} snapshots recorded by a refresh were kept as they are")
+    return ids
+
+
+def _merged(
+    observations: list[Observation], sources: Sources, history: Table | None, report: ImportReport
+) -> tuple[dict[int, dict[int, Merged]], dict[int, import_writes.Latest]]:
+    """One bucket's observations merged into one row per tool and day (days nobody reported
+    a value on are skipped), and each tool's newest day and snapshot-file row."""
+    per_tool: dict[int, dict[int, list[Observation]]] = {}
+    snapshots: dict[int, Observation] = {}
+    for observation in observations:
+        key, day = observation[0], observation[1]
+        tool_days = per_tool.get(key)
+        if tool_days is None:
+            tool_days = per_tool[key] = {}
+        same_day = tool_days.get(day)
+        if same_day is None:
+            tool_days[day] = [observation]
+        else:
+            same_day.append(observation)
+        if observation[4]:
+            snapshots[key] = observation
+    del observations
+    _check_repeats(per_tool, sources, history)
+    merged: dict[int, dict[int, Merged]] = {}
+    latest: dict[int, import_writes.Latest] = {}
+    skipped = 0
+    for key, tool_days in per_tool.items():
+        days: dict[int, Merged] = {}
+        for day, same_day in tool_days.items():
+            values = day_merge(same_day, sources)
+            if values is None:
+                skipped += 1
+            else:
+                days[day] = values
+        newest = max(days) if days else None
+        latest[key] = (newest, days[newest][0] if newest else None, snapshots.get(key))
+        merged[key] = days
+    report.counts["snapshots"].skipped += skipped
+    return merged, latest
+
+
+def _check_repeats(
+    per_tool: dict[int, dict[int, list[Observation]]], sources: Sources, history: Table | None
+) -> None:
+    """A source reporting one tool twice on one date is an error (the first repeat named)."""
+    repeat: tuple[int, int, int, int] | None = None  # line, day, source, line it repeats
+    for tool_days in per_tool.values():
+        for day, same_day in tool_days.items():
+            if len(same_day) == 1:
+                continue
+            firsts: dict[int, int] = {}
+            for observation in same_day:
+                if observation[4]:
+                    continue  # the snapshot file's row: checked when read
+                source, line = observation[2], observation[3]
+                if source in firsts and (repeat is None or line < repeat[0]):
+                    repeat = (line, day, source, firsts[source])
+                firsts.setdefault(source, line)
+    if repeat is not None and history is not None:
+        line, day, source, first = repeat
+        raise CatalogImportError(
+            f'{history.label} {history.where(line)}, field "date": {day_of(day)} from '
+            f"{sources.names[source]} repeats {history.where(first)}"
         )
-    layers.update({slug: spec for slug, (spec, _) in file_layers.items()})
-    return layers, categories
-
-
-def _read_tools(
-    file: CatalogFile | None, layers: dict, categories: dict[str, CategorySpec | str]
-) -> list[ToolSpec]:
-    if file is None:
-        return []
-    specs: list[ToolSpec] = []
-    names: dict[str, tuple[str, Row]] = {}
-    former: dict[str, Row] = {}
-    for row in file.rows(required=("full_name", "layer", "category")):
-        full_name = row.full_name()
-        layer = row.text("layer", required=True)
-        category = row.text("category", required=True)
-        if layer not in layers:
-            raise row.error("layer", f'unknown layer "{layer}"')
-        if category not in categories:
-            raise row.error("category", f'unknown category "{category}"')
-        spec = categories[category]
-        owner = spec.layer if isinstance(spec, CategorySpec) else spec
-        if owner != layer:
-            raise row.error(
-                "category", f'category "{category}" belongs to layer "{owner}", not "{layer}"'
-            )
-        key = full_name.lower()
-        if key in names:
-            spelled, first = names[key]
-            raise row.error(
-                "full_name",
-                f'"{full_name}" duplicates "{spelled}" on {first.where} '
-                "(names are unique regardless of case)",
-            )
-        if key in former:
-            raise row.error(
-                "full_name", f'"{full_name}" is listed as a former name on {former[key].where}'
-            )
-        olds = tuple(name for name in row.names("former_names") if name.lower() != key)
-        for old in olds:
-            if old.lower() in names:
-                first = names[old.lower()][1]
-                raise row.error("former_names", f'"{old}" is a tool of its own on {first.where}')
-            if old.lower() in former:
-                where = former[old.lower()].where
-                raise row.error("former_names", f'"{old}" is already a former name on {where}')
-            former[old.lower()] = row
-        names[key] = (full_name, row)
-        specs.append(
-            ToolSpec(
-                row=row,
-                full_name=full_name,
-                category=category,
-                source=row.text("source", max_length=64),
-                source_label=row.text("source_label", max_length=200),
-                also_listed_in=row.text("also_listed_in", max_length=500),
-                former_names=olds,
-                placement=_placement(row),
-                secondary_categories=_secondary_categories(row, category, categories),
-            )
-        )
-    return specs
-
-
-def _placement(row: Row) -> str:
-    value = row.text("placement")
-    if value not in PlacementSource.values:
-        allowed = " or ".join(f'"{v}"' for v in PlacementSource.values)
-        raise row.error("placement", f'unknown value "{value}"; allowed: {allowed}')
-    return value
-
-
-def _secondary_categories(
-    row: Row, primary: str, categories: dict[str, CategorySpec | str]
-) -> tuple[str, ...]:
-    """The ``;``-separated category slugs of a tool that truly spans several categories."""
-    slugs: list[str] = []
-    for slug in (part.strip() for part in row.text("secondary_categories").split(";")):
-        if not slug:
-            continue
-        if slug not in categories:
-            raise row.error("secondary_categories", f'unknown category "{slug}"')
-        if slug == primary:
-            raise row.error("secondary_categories", f'"{slug}" is already the primary category')
-        if slug in slugs:
-            raise row.error("secondary_categories", f'"{slug}" is listed twice')
-        slugs.append(slug)
-    return tuple(slugs)
-
-
-def _read_metrics(
-    files: dict[str, CatalogFile], index: import_writes.ToolIndex, progress: Progress
-) -> dict[str, ToolMetrics]:
-    metrics: dict[str, ToolMetrics] = {}
-
-    def tool_key(row: Row, full_name: str) -> str:
-        key = index.resolve(full_name)
-        if key is None:
-            raise row.error("full_name", f'no tool "{full_name}" in ai_tools or the catalog')
-        return key
-
-    if history := files.get("metrics_history"):
-        rows = history.rows(required=HISTORY_REQUIRED, allow_no_rows=True)
-        seen: dict[tuple, str] = {}  # (tool, day, source) -> where, to name a repeat
-        for row in progress(rows, f"Reading {history.label}", rows.total):
-            full_name, day, observation = history_observation(row, "metrics_history")
-            key = tool_key(row, full_name)
-            if (key, day, observation.source) in seen:
-                first = seen[key, day, observation.source]
-                raise row.error("date", f"{day} from {observation.source} repeats {first}")
-            seen[key, day, observation.source] = row.where
-            metrics.setdefault(key, ToolMetrics()).observations[day].append(observation)
-    if snapshot := files.get("metrics_snapshot"):
-        firsts: dict[str, str] = {}
-        for row in snapshot.rows(required=SNAPSHOT_REQUIRED, allow_no_rows=True):
-            full_name, day, observation, facts = snapshot_observation(row, "metrics_snapshot")
-            key = tool_key(row, full_name)
-            if key in firsts:
-                raise row.error("full_name", f'"{full_name}" repeats {firsts[key]}')
-            firsts[key] = row.where
-            tool_metrics = metrics.setdefault(key, ToolMetrics())
-            tool_metrics.observations[day].append(observation)
-            tool_metrics.facts = facts
-    return metrics

@@ -15,22 +15,31 @@ that gave at least one value.
 5. any other source name, alphabetically (a user's own catalog).
 
 An empty cell is "not reported": it never hides another source's value and is never
-stored as 0. Pure functions: no database access here.
+stored as 0.
+
+Each row becomes an :data:`Observation`, a plain tuple (a history has millions of rows: tuples
+of ints pickle and compare fast, objects would not): ``(key, day, source, line, latest,
+values, facts)`` — the tool's key (``catalog.importing.index``), the date as an ordinal, the
+source's number in :class:`Sources`, the row's line (or record) number, whether it comes from
+the snapshot file, the values in ``METRIC_FIELDS`` order (``pushed_at`` as microseconds since
+the epoch) and, from the snapshot file only, :data:`Facts`. A history row is read by a fast
+path that checks each cell the way :class:`~catalog.importing.files.Row` does and falls back
+to ``Row`` itself for anything unusual, so an error names file, line and field the same way.
+No database access here.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 
-from catalog.importing.files import Row
+from catalog.importing.files import Row, Table
 from catalog.models import MetricSnapshot
 
 SOURCE_PRECEDENCE = ("best-of-ml-python", "llama-police", "awesome-local-llms")
 
 METRIC_FIELDS = MetricSnapshot.METRIC_FIELDS
+COUNT_FIELDS = MetricSnapshot.COUNT_FIELDS
 
 # MetricSnapshot field -> column in metrics_history. ``commits_90d`` is read only from a
 # column of that exact name (what ``export_catalog`` writes, from GitHub): no public source's
@@ -55,80 +64,159 @@ PUSHED_COLUMN = "last_commit_pushed_at"
 HISTORY_REQUIRED = ("full_name", "date")
 SNAPSHOT_REQUIRED = ("full_name", "as_of")
 
-Value = int | datetime | None
+UNKNOWN = "in ai_tools or the catalog"
+LARGEST = 2**31 - 1  # what Row.count accepts
+CACHE = 100_000  # distinct cells remembered per column (dates and names repeat)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+Values = tuple[int | None, ...]  # METRIC_FIELDS order; pushed_at in microseconds
+Facts = tuple[int, str, int | None]  # as_of (microseconds), licence, repo created (microseconds)
+Observation = tuple[int, int, int, int, bool, Values, Facts | None]
+Merged = tuple[Values, str]  # one day's values and the sources that gave them
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """What one source reported for one tool on one date."""
+class Sources:
+    """Source names by number (an observation carries the number, not the string)."""
 
-    source: str
-    values: dict[str, Value]
-    latest: bool = False  # from metrics_snapshot: outranks every history source on its date
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._ids: dict[str, int] = {}
 
-    @property
-    def rank(self) -> tuple[int, int, str]:
+    def id(self, name: str) -> int:
+        number = self._ids.get(name)
+        if number is None:
+            number = self._ids[name] = len(self.names)
+            self.names.append(name)
+        return number
+
+    def rank(self, observation: Observation) -> tuple[int, int, str]:
+        name = self.names[observation[2]]
         known = (
-            SOURCE_PRECEDENCE.index(self.source)
-            if self.source in SOURCE_PRECEDENCE
-            else len(SOURCE_PRECEDENCE)
+            SOURCE_PRECEDENCE.index(name) if name in SOURCE_PRECEDENCE else len(SOURCE_PRECEDENCE)
         )
-        return (0 if self.latest else 1, known, self.source)
+        return (0 if observation[4] else 1, known, name)
 
 
-@dataclass(frozen=True)
-class LatestFacts:
-    """Facts about a tool that only the snapshot file carries."""
-
-    as_of: datetime
-    license_spdx: str
-    repo_created_at: datetime | None
+def microseconds(moment: datetime | None) -> int | None:
+    return None if moment is None else (moment - EPOCH) // MICROSECOND
 
 
-@dataclass
-class ToolMetrics:
-    """Everything the metric files say about one tool."""
-
-    observations: dict[date, list[Observation]] = field(default_factory=lambda: defaultdict(list))
-    facts: LatestFacts | None = None
+def moment_of(value: int | None) -> datetime | None:
+    return None if value is None else EPOCH + value * MICROSECOND
 
 
-def history_observation(row: Row, default_source: str) -> tuple[str, date, Observation]:
-    full_name = row.full_name()
-    day = row.required_day("date")
-    source = row.text("source", max_length=64) or default_source
-    values: dict[str, Value] = {name: row.count(col) for name, col in HISTORY_COLUMNS.items()}
-    values["pushed_at"] = row.moment(PUSHED_COLUMN)
-    return full_name, day, Observation(source, values)
+Resolve = Callable[[str], int | None]  # a full_name -> the tool's key, None: no such tool
+
+
+def history_observations(
+    table: Table, resolve: Resolve, sources: Sources, default_source: str
+) -> Iterator[Observation]:
+    """The rows of a history file as observations, checked cell by cell."""
+    at = {name: index for index, name in enumerate(table.header)}
+    name_at, date_at, source_at = at["full_name"], at["date"], at.get("source")
+    count_at = [(at.get(HISTORY_COLUMNS[f]), HISTORY_COLUMNS[f]) for f in COUNT_FIELDS]
+    pushed_at = at.get(PUSHED_COLUMN)
+    keys: dict[str, int] = {}
+    days: dict[str, int] = {}
+    source_ids: dict[str, int] = {}
+    pushes: dict[str, int | None] = {}
+    for number, cells in table:
+        cell = cells[name_at]
+        key = keys.get(cell)
+        if key is None:
+            key = resolve(table.row(number, cells).full_name())
+            if key is not None:
+                _remember(keys, cell, key)
+        cell = cells[date_at]
+        day = days.get(cell)
+        if day is None:
+            day = table.row(number, cells).required_day("date").toordinal()
+            _remember(days, cell, day)
+        cell = cells[source_at] if source_at is not None else ""
+        source = source_ids.get(cell)
+        if source is None:
+            text = table.row(number, cells).text("source", max_length=64)
+            source = sources.id(text or default_source)
+            _remember(source_ids, cell, source)
+        values: list[int | None] = []
+        for index, column in count_at:
+            cell = cells[index] if index is not None else ""
+            if not cell:
+                values.append(None)
+                continue
+            try:
+                count: int | None = int(cell)
+            except ValueError:
+                count = None
+            if count is None or not 0 <= count <= LARGEST:  # Row says what is wrong, or reads it
+                count = table.row(number, cells).count(column)
+            values.append(count)
+        cell = cells[pushed_at] if pushed_at is not None else ""
+        if not cell:
+            values.append(None)
+        else:
+            pushed = pushes.get(cell, -1)
+            if pushed == -1:
+                pushed = microseconds(table.row(number, cells).moment(PUSHED_COLUMN))
+                _remember(pushes, cell, pushed)
+            values.append(pushed)
+        if key is None:  # every cell checked first, as for any row
+            row = table.row(number, cells)
+            raise row.error("full_name", f'no tool "{row.text("full_name")}" {UNKNOWN}')
+        yield (key, day, source, number, False, tuple(values), None)
 
 
 def snapshot_observation(
-    row: Row, default_source: str
-) -> tuple[str, date, Observation, LatestFacts]:
+    row: Row, number: int, resolve: Resolve, sources: Sources, default_source: str
+) -> Observation:
+    """A row of the snapshot file: the tool's latest values, and facts only it carries."""
     full_name = row.full_name()
     as_of = row.required_moment("as_of")
-    source = row.text("source", max_length=64) or default_source
-    values: dict[str, Value] = {name: row.count(col) for name, col in SNAPSHOT_COLUMNS.items()}
-    values["pushed_at"] = row.moment(PUSHED_COLUMN)
+    source = sources.id(row.text("source", max_length=64) or default_source)
+    values = [
+        row.count(SNAPSHOT_COLUMNS[f]) if f in SNAPSHOT_COLUMNS else None for f in COUNT_FIELDS
+    ]
+    pushed = microseconds(row.moment(PUSHED_COLUMN))
     license_spdx = row.text("license", max_length=64)
-    facts = LatestFacts(
-        as_of=as_of,
-        license_spdx="" if license_spdx == "None" else license_spdx,
-        repo_created_at=row.moment("created_at"),
+    facts: Facts = (
+        (as_of - EPOCH) // MICROSECOND,
+        "" if license_spdx == "None" else license_spdx,
+        microseconds(row.moment("created_at")),
     )
-    return full_name, as_of.date(), Observation(source, values, latest=True), facts
+    key = resolve(full_name)
+    if key is None:
+        raise row.error("full_name", f'no tool "{full_name}" {UNKNOWN}')
+    return (key, as_of.date().toordinal(), source, number, True, (*values, pushed), facts)
 
 
-def observations_merge(observations: Iterable[Observation]) -> tuple[dict[str, Value], str]:
-    """One day's values, field by field in precedence order, and who contributed them."""
-    merged: dict[str, Value] = dict.fromkeys(METRIC_FIELDS)
+def _remember(cache: dict, cell: str, value: object) -> None:
+    if len(cache) >= CACHE:
+        cache.clear()
+    cache[cell] = value
+
+
+def day_merge(observations: list[Observation], sources: Sources) -> Merged | None:
+    """One day's values, field by field in precedence order, and who contributed them;
+    None when no source reported anything that day."""
+    if len(observations) == 1:
+        only = observations[0]
+        if any(value is not None for value in only[5]):
+            return only[5], sources.names[only[2]]
+        return None
+    merged: list[int | None] = [None] * len(METRIC_FIELDS)
     contributors: list[str] = []
-    for observation in sorted(observations, key=lambda o: o.rank):
+    for observation in sorted(observations, key=sources.rank):
         gave = False
-        for name, value in observation.values.items():
-            if value is not None and merged[name] is None:
-                merged[name] = value
+        for index, value in enumerate(observation[5]):
+            if value is not None and merged[index] is None:
+                merged[index] = value
                 gave = True
-        if gave and observation.source not in contributors:
-            contributors.append(observation.source)
-    return merged, ";".join(contributors)
+        name = sources.names[observation[2]]
+        if gave and name not in contributors:
+            contributors.append(name)
+    return (tuple(merged), ";".join(contributors)) if contributors else None
+
+
+def day_of(ordinal: int) -> date:
+    return date.fromordinal(ordinal)

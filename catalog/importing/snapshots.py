@@ -1,117 +1,85 @@
 """Writing a catalog import's metric history: one ``MetricSnapshot`` per tool and day.
 
-The bundled history has ~139k rows, so this module compares plain tuples rather than model
-instances and inserts new rows with one prepared ``executemany`` per batch: the ORM's
-per-object ``bulk_create`` bookkeeping would otherwise dominate a first import.
+Called once per bucket of tools (``catalog.importing.staging``), a chunk of tools at a time:
+the chunk's stored snapshots are loaded as plain tuples (a new tool has none: no query),
+compared, and only what differs is written — new rows with ``COPY`` on PostgreSQL (a prepared
+``executemany`` elsewhere), corrections with ``bulk_update``. A snapshot a refresh recorded is
+never overwritten.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from django.db import connection
-from django.db.models import Field
-
+from catalog.importing.bulk import rows_insert
 from catalog.importing.files import iter_batches
-from catalog.importing.metrics import METRIC_FIELDS, ToolMetrics, Value, observations_merge
-from catalog.importing.specs import ImportReport, Progress
+from catalog.importing.metrics import METRIC_FIELDS, Merged, moment_of
+from catalog.importing.specs import ImportReport
 from catalog.models import MetricSnapshot
 
-Merged = dict[date, tuple[dict[str, Value], str]]
 COLUMNS = ("tool_id", "date", *METRIC_FIELDS, "source")
-BATCH = 500
-INSERT_BATCH = 5000
-
-
-def merged_days(metrics: dict[str, ToolMetrics], report: ImportReport) -> dict[str, Merged]:
-    """Each tool's observations merged into one row per day; days with no value are skipped."""
-    merged: dict[str, Merged] = {}
-    for key, tool_metrics in metrics.items():
-        days: Merged = {}
-        for day, observations in tool_metrics.observations.items():
-            values, source = observations_merge(observations)
-            if source:
-                days[day] = (values, source)
-            else:
-                report.counts["snapshots"].skipped += 1
-        merged[key] = days
-    return merged
+TOOLS_PER_CHUNK = 1000
+UPDATE_BATCH = 500
 
 
 def snapshots_sync(
-    merged: dict[str, Merged],
-    ids: dict[str, int],
+    *,
+    days: dict[int, dict[int, Merged]],
+    ids: dict[int, int],
     import_sources: set[str],
     report: ImportReport,
-    progress: Progress,
-) -> None:
-    """Write one snapshot per tool and day; never overwrite one a refresh recorded.
+) -> int:
+    """Write one snapshot per tool and day of ``days`` (tool key -> day ordinal -> merged);
+    return how many a refresh recorded and were kept.
 
     A snapshot is the import's to update when every source it names is one an import
     writes (``import_sources``); any other (e.g. a refresh's) is kept and counted skipped.
     """
     counts = report.counts["snapshots"]
-    existing: dict[tuple[int, date], tuple] = {}
-    tool_ids = [ids[key] for key in merged]
-    for chunk in iter_batches(tool_ids, BATCH):
-        rows = MetricSnapshot.objects.filter(tool_id__in=chunk).values_list("pk", *COLUMNS)
-        existing.update({(row[1], row[2]): row for row in rows})
-    new: list[tuple] = []
-    changed: list[MetricSnapshot] = []
+    dates: dict[int, date] = {}
+    moments: dict[int, datetime | None] = {}
     kept = 0
-    for key, days in merged.items():
-        tool_id = ids[key]
-        for day, (values, source) in days.items():
-            wanted = (tool_id, day, *(values[name] for name in METRIC_FIELDS), source)
-            current = existing.get((tool_id, day))
-            if current is None:
-                new.append(wanted)
-            elif current[1:] == wanted:
-                counts.unchanged += 1
-            elif set(current[-1].split(";")) <= import_sources:
-                changed.append(
-                    MetricSnapshot(pk=current[0], **dict(zip(COLUMNS, wanted, strict=True)))
-                )
-            else:
-                kept += 1
-    batches = list(iter_batches(new, INSERT_BATCH))
-    for batch in progress(batches, "Writing snapshots", len(batches)):
-        _insert(batch)
-    MetricSnapshot.objects.bulk_update(changed, [*METRIC_FIELDS, "source"], batch_size=BATCH)
-    counts.created += len(new)
-    counts.updated += len(changed)
+    for keys in iter_batches(list(days), TOOLS_PER_CHUNK):
+        existing = _stored([ids[key] for key in keys if key > 0])
+        new: list[tuple] = []
+        changed: list[MetricSnapshot] = []
+        for key in keys:
+            tool_id = ids[key]
+            for ordinal, (values, source) in days[key].items():
+                day = dates.get(ordinal)
+                if day is None:
+                    day = dates[ordinal] = date.fromordinal(ordinal)
+                pushed = values[-1]
+                moment = None
+                if pushed is not None:
+                    if pushed not in moments:
+                        moments[pushed] = moment_of(pushed)
+                    moment = moments[pushed]
+                wanted = (tool_id, day, *values[:-1], moment, source)
+                current = existing.get((tool_id, day)) if existing else None
+                if current is None:
+                    new.append(wanted)
+                elif current[1:] == wanted:
+                    counts.unchanged += 1
+                elif set(current[-1].split(";")) <= import_sources:
+                    fields = dict(zip(COLUMNS, wanted, strict=True))
+                    changed.append(MetricSnapshot(pk=current[0], **fields))
+                else:
+                    kept += 1
+        if len(moments) > 100_000:
+            moments.clear()
+        rows_insert(MetricSnapshot, COLUMNS, new)
+        MetricSnapshot.objects.bulk_update(
+            changed, [*METRIC_FIELDS, "source"], batch_size=UPDATE_BATCH
+        )
+        counts.created += len(new)
+        counts.updated += len(changed)
     counts.skipped += kept
-    if kept:
-        report.notes.append(f"{kept} snapshots recorded by a refresh were kept as they are")
+    return kept
 
 
-def _insert(rows: list[tuple]) -> None:
-    """INSERT plain value tuples in ``COLUMNS`` order, adapted the way the ORM would."""
-    meta = MetricSnapshot._meta
-    fields = [_concrete_field(column) for column in COLUMNS]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    adapt = {
-        index: field
-        for index, field in enumerate(fields)
-        if field.get_internal_type() in {"DateField", "DateTimeField"}
-    }
-    params = [
-        [
-            adapt[i].get_db_prep_save(v, connection) if i in adapt and v is not None else v
-            for i, v in enumerate(row)
-        ]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _concrete_field(name: str) -> Field:
-    field = MetricSnapshot._meta.get_field(name)
-    assert isinstance(field, Field)  # every snapshot column is a concrete field
-    return field
+def _stored(tool_ids: list[int]) -> dict[tuple[int, date], tuple]:
+    if not tool_ids:
+        return {}
+    rows = MetricSnapshot.objects.filter(tool_id__in=tool_ids).values_list("pk", *COLUMNS)
+    return {(row[1], row[2]): row for row in rows}

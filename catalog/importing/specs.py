@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from catalog.importing.files import Row
+from catalog.importing.files import CatalogImportError
 
 KIND_NAMES = (
     "layers",
@@ -43,6 +43,7 @@ class ImportReport:
     )
     notes: list[str] = field(default_factory=list)
     rankings_updated: int | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step
 
     @property
     def changed(self) -> bool:
@@ -65,9 +66,13 @@ class CategorySpec:
     position: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToolSpec:
-    row: Row
+    """One checked row of ai_tools; where it came from is kept (for an error about it later),
+    its cells are not (100,000 rows of cells would be hundreds of MB)."""
+
+    file: str
+    where: str
     full_name: str
     category: str
     source: str
@@ -76,3 +81,6 @@ class ToolSpec:
     former_names: tuple[str, ...]
     placement: str = ""  # "reviewed": the Strata review chose the category; "": the source did
     secondary_categories: tuple[str, ...] = ()  # category slugs, never the primary one
+
+    def error(self, field: str, message: str) -> CatalogImportError:
+        return CatalogImportError(f'{self.file} {self.where}, field "{field}": {message}')

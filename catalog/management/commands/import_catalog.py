@@ -41,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="never show progress bars")
 
     def handle(self, *args, paths: list[Path], if_empty: bool, no_progress: bool, **options):
+        self.verbosity = options.get("verbosity", 1)
         if if_empty and (count := Tool.objects.count()):
             self.stdout.write(f"The catalog already has {count} tools; nothing imported.")
             return
@@ -66,6 +67,9 @@ class Command(BaseCommand):
                 f"  {kind:<{width}}  {c.created:>7} created  {c.updated:>7} updated  "
                 f"{c.unchanged:>7} unchanged  {c.skipped:>7} skipped"
             )
+        if self.verbosity >= 2 and report.seconds:
+            steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.seconds.items())
+            self.stdout.write(f"  time: {steps}")
         if report.changed:
             if report.rankings_updated is not None:
                 self.stdout.write(f"  rankings recomputed for {report.rankings_updated} tools")
