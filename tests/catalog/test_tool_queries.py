@@ -11,10 +11,15 @@ from catalog.models import Topic
 from catalog.tool_queries import (
     ORDERINGS,
     Q_MAX_LENGTH,
+    PlacementCounts,
     ToolQuery,
     ToolQueryError,
+    load_taxonomy,
+    ordering_value,
     parse_tool_query,
+    placement_counts,
     tool_list,
+    tools_after,
 )
 from tests.factories import make_category, make_layer, make_tool, when
 
@@ -309,3 +314,51 @@ def test_nul_characters_are_refused_before_they_reach_the_database(query_catalog
     with pytest.raises(ToolQueryError) as raised:
         parse_tool_query({"language": "Py\x00thon"})
     assert raised.value.field == "language"
+
+
+def test_a_query_built_by_hand_filters_placements_like_a_parsed_one(query_catalog):
+    parsed = parse_tool_query({"layer": "data", "category": "vector-databases,llms"})
+    assert parsed.layer_category_ids is not None  # resolved to ids by the parser
+    by_hand = ToolQuery(layer="data", categories=("vector-databases", "llms"))
+    assert by_hand.layer_category_ids is None  # resolved by a subquery instead
+    expected = ["acme/alpha", "beta-org/Beta", "delta/delta"]  # alpha: a secondary placement
+    for query in (parsed, by_hand):
+        assert sorted(tool.full_name for tool in tool_list(query=query)) == expected
+    assert parsed == by_hand  # the resolved ids are no part of the query's identity
+    assert parsed.to_params() == {"layer": "data", "category": "vector-databases,llms"}
+
+
+def test_the_taxonomy_keeps_a_layer_without_categories_and_the_display_order():
+    empty = make_layer("empty", position=9)
+    data = make_layer("data", position=2)
+    make_category("zeta", layer=data, position=1)
+    make_category("alpha", layer=data, position=2)
+    taxonomy = load_taxonomy()
+    assert list(taxonomy.layers) == ["data", "empty"]
+    assert taxonomy.layers[empty.slug] == ()
+    assert list(taxonomy.categories) == ["zeta", "alpha"]
+    assert parse_tool_query({"layer": "empty"}).layer_category_ids == ()
+    assert list(tool_list(query=parse_tool_query({"layer": "empty"}))) == []
+
+
+@pytest.mark.parametrize("ordering", ["-stars", "stars", "-score", "name", "-name", "-pushed_at"])
+def test_tools_after_a_row_continue_the_same_order(query_catalog, ordering):
+    tools = tool_list(query=parse_tool_query({"ordering": ordering}))
+    whole = list(tools)
+    for position, row in enumerate(whole):
+        after = tools_after(
+            tools,
+            ordering=ordering,
+            value=ordering_value(row, ordering),
+            tool_id=row.pk,
+            limit=10,
+        )
+        assert after == whole[position + 1 :]
+
+
+def test_placement_counts_count_listed_active_tools_of_the_category_and_its_layer(query_catalog):
+    agents = query_catalog["alpha"].category
+    counts = placement_counts(category_id=agents.pk, layer_id=agents.layer_id)
+    # models layer: alpha (agents), gamma and unmeasured (llms); archived, missing and hidden
+    # tools are not counted, nor secondary placements.
+    assert counts == PlacementCounts(in_category=1, in_layer=3)
