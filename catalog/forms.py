@@ -12,11 +12,18 @@ from catalog.models import Category, Layer, ToolStatus
 from catalog.tool_queries import ANY_STATUS, ORDERINGS, PERMISSIVE
 
 
-def _grouped_categories() -> list[tuple[str, list[tuple[str, str]]]]:
+def taxonomy_categories() -> list[Category]:
+    """Every category with its layer, in display order (one query)."""
+    return list(
+        Category.objects.select_related("layer").order_by(
+            "layer__position", "layer__slug", "position", "slug"
+        )
+    )
+
+
+def _grouped_categories(categories: list[Category]) -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[str, list[tuple[str, str]]] = {}
-    for category in Category.objects.select_related("layer").order_by(
-        "layer__position", "layer__slug", "position", "slug"
-    ):
+    for category in categories:
         groups.setdefault(category.layer.name, []).append((category.slug, category.name))
     return list(groups.items())
 
@@ -49,13 +56,26 @@ class SearchForm(forms.Form):
     )
     ordering = forms.ChoiceField(label="Sort by", required=False)
 
-    def __init__(self, *args, languages: list[str], licenses: list[str], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        languages: list[str],
+        licenses: list[str],
+        categories: list[Category] | None = None,
+        **kwargs,
+    ) -> None:
+        """``categories``: ``taxonomy_categories()`` already read (the layers offered are
+        then theirs: a layer without a category has no tool to find); else both are read."""
         super().__init__(*args, **kwargs)
         any_choice: list[Any] = [("", "Any")]
-        self.choice_field("layer").choices = any_choice + list(
-            Layer.objects.order_by("position", "slug").values_list("slug", "name")
-        )
-        self.choice_field("category").choices = any_choice + _grouped_categories()
+        if categories is None:
+            layers = list(Layer.objects.order_by("position", "slug").values_list("slug", "name"))
+            categories = taxonomy_categories()
+        else:
+            named = {category.layer.slug: category.layer.name for category in categories}
+            layers = list(named.items())
+        self.choice_field("layer").choices = any_choice + layers
+        self.choice_field("category").choices = any_choice + _grouped_categories(categories)
         self.choice_field("language").choices = any_choice + [(value, value) for value in languages]
         self.choice_field("license").choices = (
             any_choice

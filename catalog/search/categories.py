@@ -24,11 +24,15 @@ def category_text(category: Category) -> str:
     return " \n ".join(part for part in parts if part)
 
 
-def categories_matching(terms: Sequence[Term]) -> list[set[int]]:
-    """For each term, the ids of the categories whose text holds it (one query)."""
+def categories_matching(
+    terms: Sequence[Term], categories: Sequence[Category] | None = None
+) -> list[set[int]]:
+    """For each term, the ids of the categories whose text holds it: of ``categories`` (each
+    with its layer loaded) when the caller has read them, else of all (one query)."""
     if not terms:
         return []
-    categories = list(Category.objects.select_related("layer"))
+    if categories is None:
+        categories = list(Category.objects.select_related("layer"))
     with closing(sqlite3.connect(":memory:")) as connection:
         connection.execute("CREATE VIRTUAL TABLE c USING fts5(t, tokenize='porter unicode61')")
         connection.executemany(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from types import ModuleType
@@ -33,7 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from catalog.models import Tool
+from catalog.models import Category, Tool
 from catalog.search import postgres, sqlite
 from catalog.search.categories import categories_matching
 from catalog.search.names import NameMatch
@@ -169,13 +170,16 @@ def walk_rows(queryset: QuerySet, condition: Q, relevance: Any, walk: int) -> li
     )
 
 
-def plan_search(queryset: QuerySet, q: str) -> SearchPlan:
+def plan_search(
+    queryset: QuerySet, q: str, *, taxonomy: Sequence[Category] | None = None
+) -> SearchPlan:
     """The match condition and relevance of ``q`` for tools of ``queryset``: a few queries
-    whatever the catalog size (the categories, whether the words find few tools (then typos
-    are looked for), the names answering the query)."""
+    whatever the catalog size (the categories, unless ``taxonomy`` gives them with their
+    layers; whether the words find few tools (then typos are looked for); the names answering
+    the query)."""
     backend = _backend()
     parsed = parse(q)
-    categories = categories_matching(parsed.terms)
+    categories = categories_matching(parsed.terms, taxonomy)
     parts: list = []
     condition = Q(pk__in=[])
     boosted: set[int] = set()

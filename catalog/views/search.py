@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from catalog import selectors
-from catalog.forms import SearchForm
+from catalog.forms import SearchForm, taxonomy_categories
+from catalog.models import Category
 from catalog.search import did_you_mean
 from catalog.search.engine import plan_search
 from catalog.search.ranked import top_matches
@@ -56,18 +57,15 @@ class _Matches:
     more tells whether there are more), and, sorted by relevance, each page ranked by
     ``catalog.search.ranked`` (the best matches of a common word without scoring them all)."""
 
-    def __init__(self, query: ToolQuery) -> None:
+    def __init__(self, query: ToolQuery, taxonomy: list[Category]) -> None:
         assert query.q
-        self.more = False
-        if query.ordering == "relevance":
-            unsearched = replace(query, q=None, ordering=DEFAULT_ORDERING)
-            self.base: QuerySet | None = tool_list(query=unsearched).order_by()
-            self.plan = plan_search(self.base, query.q)
-            self.q = query.q
-            self.matches = self.base.filter(self.plan.condition)
-        else:
-            self.base = None
-            self.matches = tool_list(query=query)
+        self.more, self.q = False, query.q
+        by_relevance = query.ordering == "relevance"
+        ordering = DEFAULT_ORDERING if by_relevance else query.ordering
+        listed = tool_list(query=replace(query, q=None, ordering=ordering))
+        self.plan = plan_search(listed, query.q, taxonomy=taxonomy)
+        self.matches = listed.filter(self.plan.condition)
+        self.base: QuerySet | None = listed.order_by() if by_relevance else None
 
     def count(self) -> int:
         counted = self.matches.order_by().values("pk")[: MAX_COUNTED + 1].count()
@@ -127,7 +125,8 @@ def search(request: HttpRequest) -> HttpResponse:
         for key, values in request.GET.lists():
             clean.setlist(key, [value for value in values if value.strip()])
         return redirect(f"{request.path}?{clean.urlencode(safe='/,')}".rstrip("?"))
-    form = SearchForm(request.GET or None, **_choices())
+    taxonomy = taxonomy_categories()  # the form's selects and the search share one read
+    form = SearchForm(request.GET or None, categories=taxonomy, **_choices())
     context = {"form": form, "orderings": ORDERINGS}
     try:
         query = parse_tool_query(request.GET)
@@ -138,7 +137,7 @@ def search(request: HttpRequest) -> HttpResponse:
             message += " Allowed: " + ", ".join(error.allowed[:20]) + "."
         context.update(error=message, error_field=error.field)
         return render(request, "catalog/search.html", context, status=400)
-    matches = _Matches(query) if query.q else None
+    matches = _Matches(query, taxonomy) if query.q else None
     # The paginator reads any object with count() and slicing, not only a QuerySet.
     page = paginate(
         request, cast(QuerySet, matches) if matches is not None else tool_list(query=query)

@@ -158,7 +158,7 @@ def test_search_runs_the_same_number_of_queries_for_5_and_50_results(client, sit
         response = client.get("/search/", {**params, "layer": "infrastructure"})
     assert len(listed(response)) == 25
 
-    assert len(lots) == len(few) <= 12
+    assert len(lots) == len(few) <= 9
 
 
 def test_column_headers_sort_the_results_and_say_how_they_are_sorted(client, site_catalog):
