@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Topic
-from tests.catalog.web.conftest import many_tools
 from catalog.views import search as search_view
+from tests.catalog.web.conftest import many_tools
 from tests.factories import make_tool
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,9 @@ def test_filters_combine_and_stay_in_the_pagination_links(client, site_catalog):
 
     page = response.content.decode()
     assert "Page 1 of 2" in page
-    next_link = re.search(r'href="(\?[^"]*)" rel="next"', page).group(1)
+    found = re.search(r'href="(\?[^"]*)" rel="next"', page)
+    assert found is not None
+    next_link = found.group(1)
     assert "q=vector" in next_link
     assert "category=vector-search" in next_link
     assert "ordering=-stars" in next_link
