@@ -316,11 +316,16 @@ def describe(evidence: dict) -> list[str]:
     for name in evidence.get("above", []) if isinstance(evidence, dict) else []:
         e = signals.get(name, {})
         if name == "burst":
+            left_out = burst_discount(NEEDS_REVIEW, evidence)
             lines.append(
                 f"{e.get('stars')} stars ({e.get('share', 0):.0%} of all) arrived in the 14 days "
-                f"from {e.get('start')}; the 60 days after added {e.get('next_60_days')}. "
-                "Until a curator clears it, star gains, trending and the score leave out the "
-                "burst's stars above the pace of those 60 days."
+                f"from {e.get('start')}; the 60 days after added {e.get('next_60_days')}."
+                + (
+                    f" Until a curator clears it, star gains, trending and the score leave out "
+                    f"{left_out.stars:,.0f} of them (those above the pace of the 60 days after)."
+                    if left_out is not None and left_out.stars >= 0.5
+                    else ""
+                )
             )
         elif name == "vanished":
             lines.append(

@@ -330,7 +330,7 @@ def test_a_flagged_burst_is_left_out_of_the_stored_gain_and_score_until_cleared(
     )
     assert breakdown["score"] == pytest.approx(tool.score)
     page = client.get(tool.get_absolute_url()).content.decode()
-    assert "trending and the score leave out the burst" in page
+    assert "trending and the score leave out 4,000 of them" in page
 
     tools_clear_integrity_review(tools=[tool], note="A keynote demo; the stars are real.")
 
