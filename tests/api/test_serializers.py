@@ -95,3 +95,13 @@ def test_links_of_a_plain_and_an_unusual_name_are_what_reverse_gives(tools, sett
         "http://strata.example/api/v1/tools/%C3%BCn%C3%AF/c%C3%B6d%C3%A9/"
     )
     assert rows["someone/empty"]["homepage"] == "https://gh.example"
+
+
+def test_datetimes_follow_the_current_time_zone_as_drf_does(tools, settings):
+    settings.TIME_ZONE = "America/New_York"
+    request = APIRequestFactory().get("/api/v1/tools/")
+    serializer = ToolSerializer(context={"request": request})
+    tool = Tool.objects.with_placement().get(pk=tools[0].pk)
+    lean = serializer.to_representation(tool)
+    assert lean == _drf(serializer, tool)
+    assert lean["last_release_at"] == "2026-11-01T05:20:30.123456-05:00"
