@@ -31,10 +31,10 @@ TOKEN = "bench-token"
 
 
 @contextmanager
-def fake_github(repos: int):
+def fake_github(repos: int, *, latency: float = LATENCY):
     """The fake GitHub in a subprocess; yields its base URL."""
     command = [sys.executable, "-m", "benchmarks.fake_server", "--repos", str(repos)]
-    command += ["--latency", str(LATENCY)]
+    command += ["--latency", str(latency)]
     process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         url = process.stdout.readline().decode().strip()

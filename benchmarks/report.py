@@ -85,6 +85,25 @@ def refresh_metrics(refresh: dict | None) -> dict[str, float]:
     return flat
 
 
+def import_metrics(name: str, result: dict) -> dict[str, float]:
+    """``import.<name>.seconds``, ``.peak_rss_mb``, the catalog's size and each step's seconds
+    (``import.<name>.step.<step>_seconds``)."""
+    flat = {f"import.{name}.{key}": result[key] for key in ("seconds", "peak_rss_mb")}
+    for key in ("tools", "snapshots"):
+        if key in result:
+            flat[f"import.{name}.{key}"] = result[key]
+    for step, seconds in result.get("phases", {}).items():
+        flat[f"import.{name}.step.{step.replace(' ', '_')}_seconds"] = seconds
+    return flat
+
+
+def worker_metrics(result: dict | None) -> dict[str, float]:
+    if not result:
+        return {}
+    keys = ("rss_mb", "rss_sum_mb", "tools", "refreshed", "seconds")
+    return {f"worker.refresh.{key}": result[key] for key in keys}
+
+
 def _ms(value: float | None) -> str:
     return "—" if value is None else (f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms")
 
@@ -238,11 +257,52 @@ def _target_rows(
             f"peak RSS {flat['import.bundled.peak_rss_mb']:.0f} MB | (no target; see the "
             "100k row) |"
         )
-    rows.append(
-        "| import of 100k tools / 3.6M snapshots ≤ 2 min, peak RSS ≤ 500 MB; Celery worker RSS "
-        "≤ 300 MB | not measured by this harness yet | **not measured** |"
-    )
+    rows.append(_import_row(flat))
+    rows.append(_worker_row(flat))
     return rows
+
+
+def _import_row(flat: dict[str, float]) -> str:
+    target = "import of 100k tools / 3.6M snapshots ≤ 2 min, peak RSS ≤ 500 MB"
+    scales = sorted(
+        int(key.split(".")[1])
+        for key in flat
+        if key.startswith("import.") and key.endswith(".seconds") and key.split(".")[1].isdigit()
+    )
+    if not scales:
+        return f"| {target} | not measured | **not measured** |"
+    scale = scales[-1]
+    seconds, rss = flat[f"import.{scale}.seconds"], flat[f"import.{scale}.peak_rss_mb"]
+    rankings = flat.get(f"import.{scale}.step.rankings_seconds")
+    share = "" if rankings is None else f" (rankings {rankings:.0f} s of it)"
+    snapshots = int(flat.get(f"import.{scale}.snapshots", 0))
+    shown = (
+        f"{seconds:.0f} s{share}, peak RSS {rss:.0f} MB, {scale:,} tools / {snapshots:,} snapshots"
+    )
+    if scale != 100_000:
+        return f"| {target} | {shown} | not measured at 100k |"
+    problems = []
+    if seconds > 120:
+        problems.append(f"time {seconds / 120:.1f}× over")
+    if rss > 500:
+        problems.append(f"RSS {rss / 500:.1f}× over")
+    why = ": " + "; ".join(problems) if problems else ""
+    return f"| {target} | {shown} | {_verdict(not problems)}{why} |"
+
+
+def _worker_row(flat: dict[str, float]) -> str:
+    target = "Celery worker RSS ≤ 300 MB while refreshing"
+    rss = flat.get("worker.refresh.rss_mb")
+    if rss is None:
+        return f"| {target} | not measured (`BENCH_WORKER=0` or no Redis) | **not measured** |"
+    tools = int(flat["worker.refresh.tools"])
+    shown = (
+        f"{rss:.0f} MB (largest worker process; {flat['worker.refresh.rss_sum_mb']:.0f} MB for "
+        f"the main process and its 2 pool processes together), refreshing {tools:,} tools "
+        f"in {flat['worker.refresh.seconds']:.0f} s"
+    )
+    scale = "" if tools >= 100_000 else f" (at {tools:,} tools, not 100k)"
+    return f"| {target} | {shown} | {_verdict(rss <= 300)}{scale} |"
 
 
 def write(flat: dict[str, float], meta: dict[str, Any], slowest: dict[str, Any], text: str) -> None:

@@ -3,12 +3,17 @@
     make bench                                  # all three scales, ~15 minutes on 2 cores
     BENCH_SCALES=1000,10000 make bench          # fewer
     BENCH_REFRESH=0 make bench                  # skip the refresh pass (about 2 minutes)
+    BENCH_WORKER=0 make bench                   # skip the Celery worker's RSS (needs Redis)
 
 For each scale: build a synthetic catalog in PostgreSQL (``DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/strata_bench``, created if missing; its catalog is
 replaced), time every endpoint and page in-process (``benchmarks.timing``), then load the API
 under gunicorn next to the trivial endpoint (``benchmarks.load``). The refresh pass runs in a
-process of its own on SQLite (``benchmarks.refresh``). Results: BENCHMARKS.md and
+process of its own on SQLite (``benchmarks.refresh``). Imports (``benchmarks.importing``): the
+bundled catalog, and a synthetic catalog at 100,000 tools (or the largest scale asked for)
+written as import files, each into an empty database. The Celery worker's RSS
+(``benchmarks.worker``): a real worker with Redis refreshing up to ``BENCH_WORKER_TOOLS``
+(default 10,000) tools. Results: BENCHMARKS.md and
 benchmarks/results.json (``benchmarks.report``). Not a test: never part of CI's pass/fail.
 """
 
@@ -53,6 +58,18 @@ def run_refresh() -> dict | None:
         return json.loads(out.read_text())
 
 
+def run_worker(tools: int, url: str) -> dict | None:
+    """The worker benchmark in a process of its own (its own settings: broker, fake GitHub)."""
+    if os.environ.get("BENCH_WORKER", "1") == "0":
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "worker.json"
+        env = {**os.environ, "DATABASE_URL": url}
+        command = [sys.executable, "-m", "benchmarks.worker", str(tools), str(out)]
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+        return json.loads(out.read_text())
+
+
 def main() -> None:
     started = time.perf_counter()
     scales = scales_from_env()
@@ -62,6 +79,14 @@ def main() -> None:
     print("importing the bundled catalog…", flush=True)
     imported = importing.measure_bundled_import(url)
     print(f"  {imported}", flush=True)
+    import_scale = 100_000 if 100_000 in scales else scales[-1]
+    print(f"importing {import_scale:,} synthetic tools…", flush=True)
+    synthetic = importing.measure_import(url, import_scale)
+    print(f"  {synthetic}", flush=True)
+    worker_tools = min(int(os.environ.get("BENCH_WORKER_TOOLS", "10000")), scales[-1])
+    print(f"a Celery worker refreshing {worker_tools:,} tools…", flush=True)
+    worker = run_worker(worker_tools, url)
+    print(f"  {worker}", flush=True)
     environment.setup_django(url)
     from django.db import connection
 
@@ -92,8 +117,9 @@ def main() -> None:
             }
     flat = report.metrics(timings, loads, builds, rss)
     flat.update(report.refresh_metrics(refresh))
-    flat["import.bundled.seconds"] = imported["seconds"]
-    flat["import.bundled.peak_rss_mb"] = imported["peak_rss_mb"]
+    flat.update(report.import_metrics("bundled", imported))
+    flat.update(report.import_metrics(str(import_scale), synthetic))
+    flat.update(report.worker_metrics(worker))
     from benchmarks import refresh as refresh_module
 
     section = (
