@@ -1,11 +1,13 @@
 """The catalog importer: the bundled catalog or a user's own files into the database.
 
-``files`` reads CSV/JSON (optionally gzipped) rows and checks their cells; ``metrics`` turns
-metric rows into observations and merges sources; ``specs`` holds the checked specs and the
-report the steps share; ``writes`` and ``snapshots`` compare with the database and write in
-bulk; ``importer`` runs the steps in one transaction. Modules here import ``catalog.models``,
-``catalog.ranking`` and each other in that order (files → metrics → specs → snapshots →
-writes → importer), never ``api``, ``workers`` or ``config``.
+``files`` streams CSV/JSON (optionally gzipped) rows and checks their cells; ``reading``
+checks the taxonomy and tool list into ``specs``; ``index`` matches names to tool ids;
+``metrics`` turns metric rows into observations and merges sources; ``staging`` holds the
+observations by bucket of tools (spilled to disk for a big history); ``writes``,
+``snapshots`` and ``bulk`` compare with the database and write in bulk (``COPY`` on
+PostgreSQL); ``importer`` runs the steps in one transaction. Modules here import
+``catalog.models``, ``catalog.ranking`` and each other, never ``api``, ``workers`` or
+``config``.
 """
 
 from catalog.importing.files import CatalogImportError
