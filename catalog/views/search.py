@@ -1,7 +1,9 @@
 """The search page: filters, sort and pagination, all held in the URL.
 
-Filtering, searching and ordering go through ``catalog.tool_queries`` — the same code the
-REST API runs — so a search URL and an API URL with the same parameters list the same tools.
+Filtering, searching and ordering go through ``catalog.tool_queries`` and ``catalog.search``
+— the same code the REST API runs — so a search URL and an API URL with the same parameters
+list the same tools in the same order. A search counts its matches only up to ``MAX_COUNTED``
+("1,000+") and pages that many; the API pages them all.
 """
 
 from __future__ import annotations
