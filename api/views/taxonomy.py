@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.filters import LAYER, tool_query
+from api.serializers import ToolURLs
 from api.views.base import BAD_REQUEST, ReadView
 from catalog import selectors
 from catalog.models import Category, Layer
@@ -27,9 +28,10 @@ class TopToolSerializer(serializers.Serializer):
     detail = serializers.SerializerMethodField()
 
     def get_detail(self, tool) -> str:
-        path = reverse("api:tool-detail", kwargs={"owner": tool.owner, "name": tool.repo_name})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        # Reversed once per response (the context is shared by the nested serializers), not
+        # once per leader: reverse() was two thirds of serializing the categories.
+        urls = self.context.setdefault("tool_urls", ToolURLs(self.context.get("request")))
+        return urls(tool)[0]
 
 
 class _Summary(serializers.Serializer):
@@ -42,9 +44,10 @@ class _Summary(serializers.Serializer):
     tools = serializers.SerializerMethodField(help_text="Its tools in the API.")
 
     def _tools_url(self, **params: str) -> str:
-        path = reverse("api:tool-list") + "?" + urlencode(params)
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        if "tool_list_url" not in self.context:
+            request, path = self.context.get("request"), reverse("api:tool-list")
+            self.context["tool_list_url"] = request.build_absolute_uri(path) if request else path
+        return self.context["tool_list_url"] + "?" + urlencode(params)
 
 
 class LayerSummarySerializer(_Summary):
