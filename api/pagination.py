@@ -90,13 +90,16 @@ def _bad_cursor(message: str = "is not a cursor this list gave") -> ParameterErr
     return ParameterError(CURSOR, f"{message}; start again without it (or use page)")
 
 
-def _page_rows(queryset: QuerySet, offset: int, size: int) -> list[Any]:
-    """The ``size`` rows after ``offset``. Past the first page, the ids first (only the
-    ordering's index is read for the rows skipped), then those rows by id."""
+Fetch = Callable[[QuerySet], list[Any]]
+
+
+def _page_rows(queryset: QuerySet, offset: int, size: int, fetch: Fetch = list) -> list[Any]:
+    """The ``size`` rows after ``offset``, read by ``fetch``. Past the first page, the ids
+    first (only the ordering's index is read for the rows skipped), then those rows by id."""
     if offset == 0:
-        return list(queryset[:size])
+        return fetch(queryset[:size])
     ids = list(queryset.prefetch_related(None).values_list("id", flat=True)[offset : offset + size])
-    found = {row.pk: row for row in queryset.order_by().filter(id__in=ids)}
+    found = {row.pk: row for row in fetch(queryset.order_by().filter(id__in=ids))}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -154,11 +157,22 @@ class Pagination(PageNumberPagination):
     rows: list[Any]
     more = False
 
+    fetch: Fetch = list
+    iterate: Callable[[QuerySet], Iterator[Any]] | None = None
+
     def configure(
-        self, *, ordering: str, counter: Callable[[], int] | None, as_of: date | None
+        self,
+        *,
+        ordering: str,
+        counter: Callable[[], int] | None,
+        as_of: date | None,
+        fetch: Fetch = list,
+        iterate: Callable[[QuerySet], Iterator[Any]] | None = None,
     ) -> None:
-        """The list's ordering (for cursors), how to count it, and the catalog's as-of."""
+        """The list's ordering (for cursors), how to count it, the catalog's as-of, and how
+        to read a page's rows (``fetch``) or stream an export's (``iterate``)."""
         self.ordering, self.counter, self.as_of = ordering, counter, as_of
+        self.fetch, self.iterate = fetch, iterate
         self.configured = True
 
     def get_page_size(self, request) -> int:
@@ -217,12 +231,14 @@ class Pagination(PageNumberPagination):
                 value=value,
                 tool_id=tool_id,
                 limit=self.size + 1,
+                fetch=self.fetch,
             )
             self.rows, self.more, self.page = rows[: self.size], len(rows) > self.size, None
             self.count = paginator.count
             return self.rows
         self.page = paginator.page(number)
-        self.page.object_list = _page_rows(queryset, (number - 1) * self.size, self.size)
+        offset = (number - 1) * self.size
+        self.page.object_list = _page_rows(queryset, offset, self.size, self.fetch)
         self.rows, self.more, self.count = list(self.page), self.page.has_next(), paginator.count
         return self.rows
 
@@ -235,6 +251,8 @@ class Pagination(PageNumberPagination):
         self.page = paginator.page(number)
         self.rows, self.more, self.count = [], self.page.has_next(), paginator.count
         rows = cast(QuerySet, self.page.object_list)  # a slice of the queryset, unread
+        if self.iterate is not None:
+            return self.iterate(rows)
         return rows.iterator(chunk_size=chunk_size)
 
     def next_cursor(self) -> str | None:

@@ -231,6 +231,9 @@ class ToolSerializer(serializers.ModelSerializer):
 
     @staticmethod
     def _topic_names(tool: Tool) -> list[str]:
+        names = getattr(tool, "topic_names", None)  # an api.rows.ToolRow
+        if names is not None:
+            return list(names)
         prefetched = getattr(tool, "_prefetched_objects_cache", {}).get("topics")
         topics = prefetched if prefetched is not None else tool.topics.all()
         return [topic.name for topic in topics]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
@@ -325,8 +326,14 @@ def ordering_value(tool: Tool, ordering: str) -> object:
 
 
 def tools_after(
-    tools: QuerySet[Tool], *, ordering: str, value: object, tool_id: int, limit: int
-) -> list[Tool]:
+    tools: QuerySet[Tool],
+    *,
+    ordering: str,
+    value: object,
+    tool_id: int,
+    limit: int,
+    fetch: Callable[[QuerySet[Tool]], list[Any]] = list,
+) -> list[Any]:
     """Keyset pagination: the first ``limit`` tools of ``tools`` (from ``tool_list``, sorted by
     ``ordering``) that come after the tool whose sort value is ``value`` and id ``tool_id``.
 
@@ -334,6 +341,7 @@ def tools_after(
     to ``tool_id``), so its cost does not grow with how far the list has been read, unlike an
     ``OFFSET``. Tools without a value sort last, by id: once the measured ones run out, a
     second statement reads that tail. Not for ``relevance`` (a search's rank is not stored).
+    ``fetch`` reads a sliced queryset (default: model instances).
     """
     if ordering == "relevance":
         raise ValueError("a relevance ordering has no keyset")
@@ -343,14 +351,14 @@ def tools_after(
         tools = tools.alias(sort_name=Lower("full_name"))
         field = "sort_name"
     if value is None:  # already in the tail of tools not measured
-        return list(tools.filter(**{f"{field}__isnull": True, "id__gt": tool_id})[:limit])
+        return fetch(tools.filter(**{f"{field}__isnull": True, "id__gt": tool_id})[:limit])
     within = Q(**{f"{field}__{'lte' if descending else 'gte'}": value})
     past = Q(**{f"{field}__{'lt' if descending else 'gt'}": value}) | Q(
         **{field: value, "id__gt": tool_id}
     )
-    rows = list(tools.filter(within, past)[:limit])
+    rows = fetch(tools.filter(within, past)[:limit])
     if len(rows) < limit and field != "sort_name":
-        rows += list(tools.filter(**{f"{field}__isnull": True})[: limit - len(rows)])
+        rows += fetch(tools.filter(**{f"{field}__isnull": True})[: limit - len(rows)])
     return rows
 
 

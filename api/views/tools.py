@@ -17,6 +17,7 @@ from api.errors import NotFound, ParameterError
 from api.filters import FORMAT, ORDERING, TOOL_FILTERS, tool_query
 from api.pagination import Pagination
 from api.renderers import serializer_columns, streaming_csv
+from api.rows import fetch_rows, iter_rows
 from api.serializers import (
     LIST_COLUMNS,
     CuratedToolSerializer,
@@ -80,6 +81,8 @@ class ToolList(CSVExportMixin, ReadView):
                 self.catalog_version, f"tools-count?{filters}", queryset.count
             ),
             as_of=self.catalog_as_of(),
+            fetch=fetch_rows,
+            iterate=iter_rows,
         )
 
     def get_serializer_context(self):
