@@ -194,7 +194,7 @@ class ToolSerializer(serializers.ModelSerializer):
             self.context["catalog_as_of"] = catalog_as_of()
         return current_gains(tool.gains_window_end, self.context["catalog_as_of"])
 
-    def to_representation(self, instance: Tool) -> dict[str, Any]:
+    def to_representation(self, instance: Any) -> dict[str, Any]:  # a Tool or a ToolRow
         if not self.lean:
             return super().to_representation(instance)
         row = self._row(instance)
@@ -230,7 +230,7 @@ class ToolSerializer(serializers.ModelSerializer):
         return convert
 
     @staticmethod
-    def _topic_names(tool: Tool) -> list[str]:
+    def _topic_names(tool: Any) -> list[str]:
         names = getattr(tool, "topic_names", None)  # an api.rows.ToolRow
         if names is not None:
             return list(names)
@@ -238,7 +238,7 @@ class ToolSerializer(serializers.ModelSerializer):
         topics = prefetched if prefetched is not None else tool.topics.all()
         return [topic.name for topic in topics]
 
-    def _row(self, tool: Tool) -> dict[str, Any]:
+    def _row(self, tool: Any) -> dict[str, Any]:  # a Tool or an api.rows.ToolRow
         """``ToolSerializer``'s fields of ``tool``, in order, as DRF would give them."""
         category = tool.category
         layer = category.layer

@@ -318,8 +318,9 @@ def ordering_field(ordering: str) -> str:
     return ORDER_FIELDS[ordering.lstrip("-")][0]
 
 
-def ordering_value(tool: Tool, ordering: str) -> object:
-    """``tool``'s value of the sort key, as ``tools_after`` compares it."""
+def ordering_value(tool: Any, ordering: str) -> object:
+    """``tool``'s (a ``Tool``, or any row with its fields) value of the sort key, as
+    ``tools_after`` compares it."""
     field = ordering_field(ordering)
     value = getattr(tool, field)
     return value.lower() if field == "full_name" else value
