@@ -61,9 +61,11 @@ def _run(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, text  # Linux: kB
 
 
-def _phases(output: str) -> dict[str, float]:
-    """The ``time: reading 1.2 s, tools 3.4 s, …`` line of ``import_catalog -v2``."""
-    line = next((line for line in output.splitlines() if line.strip().startswith("time:")), "")
+def _phases(output: str, label: str = "time") -> dict[str, float]:
+    """The ``time: reading 1.2 s, tools 3.4 s, …`` line of ``import_catalog -v2`` (``cpu:``:
+    the importing process's own CPU seconds in each step)."""
+    prefix = f"{label}:"
+    line = next((line for line in output.splitlines() if line.strip().startswith(prefix)), "")
     return {
         step.strip(): float(seconds)
         for step, seconds in re.findall(r"([a-z ]+?) ([0-9.]+) s", line.split(":", 1)[-1])
@@ -82,7 +84,12 @@ def _import(url: str, paths: list[str]) -> dict:
         )
     finally:
         _drop_database(database)
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(rss, 1), "phases": _phases(output)}
+    return {
+        "seconds": round(seconds, 1),
+        "peak_rss_mb": round(rss, 1),
+        "phases": _phases(output),
+        "cpu": _phases(output, "cpu"),
+    }
 
 
 def measure_bundled_import(url: str) -> dict:

@@ -94,6 +94,8 @@ def import_metrics(name: str, result: dict) -> dict[str, float]:
             flat[f"import.{name}.{key}"] = result[key]
     for step, seconds in result.get("phases", {}).items():
         flat[f"import.{name}.step.{step.replace(' ', '_')}_seconds"] = seconds
+    for step, seconds in result.get("cpu", {}).items():
+        flat[f"import.{name}.step.{step.replace(' ', '_')}_cpu_seconds"] = seconds
     return flat
 
 

@@ -91,11 +91,15 @@ def catalog_import(
 
 @contextmanager
 def _timed(report: ImportReport, step: str) -> Iterator[None]:
-    started = time.perf_counter()
+    """Wall and CPU seconds of a step (CPU: this process's own; the rest is the database, or
+    waiting for a core)."""
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         report.seconds[step] = report.seconds.get(step, 0.0) + time.perf_counter() - started
+        used = time.process_time() - cpu
+        report.cpu_seconds[step] = report.cpu_seconds.get(step, 0.0) + used
 
 
 @contextmanager

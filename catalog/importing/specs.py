@@ -44,6 +44,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     rankings_updated: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # the importer's CPU in it
 
     @property
     def changed(self) -> bool:

@@ -70,6 +70,8 @@ class Command(BaseCommand):
         if self.verbosity >= 2 and report.seconds:
             steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.seconds.items())
             self.stdout.write(f"  time: {steps}")
+            steps = ", ".join(f"{step} {cpu:.1f} s" for step, cpu in report.cpu_seconds.items())
+            self.stdout.write(f"  cpu: {steps}")
         if report.changed:
             if report.rankings_updated is not None:
                 self.stdout.write(f"  rankings recomputed for {report.rankings_updated} tools")
