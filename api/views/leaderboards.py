@@ -22,7 +22,8 @@ from api.filters import (
     tool_query,
 )
 from api.renderers import serializer_columns
-from api.serializers import LIST_COLUMNS, RankedToolSerializer, ToolSerializer
+from api.rows import fetch_rows
+from api.serializers import RankedToolSerializer, ToolSerializer
 from api.views.base import BAD_REQUEST, NOT_FOUND, CSVExportMixin, ReadView
 from catalog import selectors
 from catalog.models import Tool
@@ -106,9 +107,10 @@ class Rankings(CSVExportMixin, ReadView):
         query = tool_query(request.query_params, taxonomy=self.taxonomy, ordering=f"-{by}")
         field, label = ORDER_FIELDS[by]
         ranked = tool_list(query=query).filter(**{f"{field}__isnull": False})
-        tools = list(ranked.only(*LIST_COLUMNS)[:limit])
+        tools = fetch_rows(ranked[:limit])  # values, not models: topics in one more query
+        ranks = {tool.pk: position for position, tool in enumerate(tools, start=1)}
         as_of = self.catalog_as_of()
-        context = {**self.get_serializer_context(), "ranks": _ranks(tools), "catalog_as_of": as_of}
+        context = {**self.get_serializer_context(), "ranks": ranks, "catalog_as_of": as_of}
         results = self.get_serializer(tools, many=True, context=context).data
         return Response({"by": by, "label": label, "catalog_as_of": as_of, "results": results})
 

@@ -6,7 +6,10 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from api.caching import forget_memo
 from api.views.leaderboards import RANKING_METRICS
 from catalog import selectors
 from tests.factories import make_category, make_tool
@@ -157,3 +160,21 @@ def test_every_history_metric_answers_in_history_and_compare(api, api_catalog, m
     compare = api.get("/api/v1/compare/", {"tools": "crew/crew,qdrant/qdrant", "metric": metric})
     assert compare.status_code == 200
     assert len(compare.json()["dates"]) == 5
+
+
+def test_a_leaderboard_runs_the_same_queries_for_5_or_50_tools(api, db):
+    category = make_category("bulk")
+    for n in range(60):
+        tool = make_tool(f"bulk/t{n:03}", category=category, stars=n + 1, score=float(n))
+        tool.topics.create(name=f"topic-{n}")
+
+    def queries(limit: int) -> int:
+        forget_memo()  # cold: the taxonomy read again
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/rankings/", {"category": "bulk", "limit": limit})
+        results = response.json()["results"]
+        assert [row["rank"] for row in results] == list(range(1, limit + 1))
+        assert results[0]["topics"] == ["topic-59"]  # the best score first, its topics read
+        return len(captured)
+
+    assert queries(5) == queries(50) <= 6
