@@ -57,7 +57,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import NotModified
-from catalog.models import MetricSnapshot, Tool
+from catalog.models import CatalogSummary, MetricSnapshot, Tool
 from catalog.outages import CACHE_ERRORS, note_cache_outage
 
 #: Seconds a client or shared cache may reuse a response before revalidating it.
@@ -89,10 +89,15 @@ def _version_sql() -> str:
     quote = connection.ops.quote_name
     tool, snapshot = quote(Tool._meta.db_table), quote(MetricSnapshot._meta.db_table)
     log = quote(LogEntry._meta.db_table)
+    summary = quote(CatalogSummary._meta.db_table)
     parts = [f"(SELECT MAX({quote(column)}) FROM {tool})" for column in _TOOL_STAMPS]
     parts += [
         f"(SELECT MAX(id) FROM {tool})",
         f"(SELECT MAX(id) FROM {snapshot})",
+        # The stored summaries (layers, categories, stats) are written after the scores they
+        # sum up, in the ranking's last step: an answer cached between the two would
+        # otherwise keep the old summary under the new version.
+        f"(SELECT MAX({quote('computed_at')}) FROM {summary})",
         f"(SELECT id FROM {log} ORDER BY id DESC LIMIT 1)",
         f"(SELECT action_time FROM {log} ORDER BY id DESC LIMIT 1)",
     ]

@@ -14,6 +14,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from api.caching import forget_memo
 from catalog.models import FormerName, Topic
+from catalog.summary_store import summaries_rebuild
 from tests.factories import make_category, make_layer, make_snapshot, make_tool, when
 
 
@@ -135,4 +136,5 @@ def api_catalog(db):
         make_snapshot(tools["crew"], start + timedelta(days=10 * offset), stars=stars, forks=4000)
     make_snapshot(tools["qdrant"], date(2026, 11, 19), stars=24500)
     make_snapshot(tools["qdrant"], date(2026, 11, 28), stars=25000)
+    summaries_rebuild()  # as the ranking's last step leaves an imported catalog
     return tools

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from api.caching import catalog_version, forget_memo
 from catalog import services
-from catalog.models import MetricSnapshot, Tool
+from catalog.models import CatalogSummary, MetricSnapshot, Tool
+from catalog.summary_store import summaries_rebuild
 from tests.factories import make_tool, when
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +177,15 @@ def test_a_rankings_run_gives_a_new_etag(api, api_catalog):
     etag = api.get("/api/v1/rankings/")["ETag"]
     Tool.objects.filter(full_name="crew/crew").update(rankings_computed_at=when("2030-01-01"))
     assert api.get("/api/v1/rankings/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_stored_summaries_written_alone_give_a_new_etag(api, api_catalog):
+    # The ranking's last step stores the layer summaries after the scores: an answer read
+    # between the two must not outlive the summaries under the same version.
+    summaries_rebuild()
+    etag = api.get("/api/v1/layers/")["ETag"]
+    CatalogSummary.objects.update(computed_at=when("2030-01-01"))
+    assert api.get("/api/v1/layers/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_a_deletion_in_admin_gives_a_new_etag(api, api_catalog):
