@@ -194,8 +194,20 @@ class ToolAdmin(admin.ModelAdmin):
         obj.search_document = obj.compose_search_document()
         super().save_model(request, obj, form, change)
         if change and {"category", "hidden"} & set(form.changed_data):
+            # Who is listed where changed: ranks and the layers' stored summaries follow.
             category_ids = {obj.category_id, form.initial.get("category")}
             services.layers_rerank(layer_ids=services.layers_of(category_ids=category_ids))
+
+    def delete_model(self, request, obj: Tool) -> None:
+        layer_ids = services.layers_of(category_ids=[obj.category_id])
+        super().delete_model(request, obj)
+        services.layers_rerank(layer_ids=layer_ids)
+
+    def delete_queryset(self, request, queryset) -> None:
+        category_ids = set(queryset.values_list("category_id", flat=True))
+        layer_ids = services.layers_of(category_ids=category_ids)
+        super().delete_queryset(request, queryset)
+        services.layers_rerank(layer_ids=layer_ids)
 
     def view_on_site(self, tool: Tool) -> str | None:
         # A hidden tool has no public page.
