@@ -91,6 +91,7 @@ def _bad_cursor(message: str = "is not a cursor this list gave") -> ParameterErr
 
 
 Fetch = Callable[[QuerySet], list[Any]]
+Ranker = Callable[[int, int], list[int]]  # (offset, size) → the ids of a page's rows, in order
 
 
 def _page_rows(queryset: QuerySet, offset: int, size: int, fetch: Fetch = list) -> list[Any]:
@@ -99,7 +100,12 @@ def _page_rows(queryset: QuerySet, offset: int, size: int, fetch: Fetch = list) 
     if offset == 0:
         return fetch(queryset[:size])
     ids = list(queryset.prefetch_related(None).values_list("id", flat=True)[offset : offset + size])
-    found = {row.pk: row for row in fetch(queryset.order_by().filter(id__in=ids))}
+    return _rows_by_id(queryset, ids, fetch)
+
+
+def _rows_by_id(queryset: QuerySet, ids: list[int], fetch: Fetch) -> list[Any]:
+    """The rows of ``queryset`` with these ids, read by ``fetch``, in the order of ``ids``."""
+    found = {row.pk: row for row in fetch(queryset.order_by().filter(id__in=ids))} if ids else {}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -159,6 +165,7 @@ class Pagination(PageNumberPagination):
 
     fetch: Fetch = list
     iterate: Callable[[QuerySet], Iterator[Any]] | None = None
+    ranker: Ranker | None = None
 
     def configure(
         self,
@@ -168,11 +175,14 @@ class Pagination(PageNumberPagination):
         as_of: date | None,
         fetch: Fetch = list,
         iterate: Callable[[QuerySet], Iterator[Any]] | None = None,
+        ranker: Ranker | None = None,
     ) -> None:
-        """The list's ordering (for cursors), how to count it, the catalog's as-of, and how
-        to read a page's rows (``fetch``) or stream an export's (``iterate``)."""
+        """The list's ordering (for cursors), how to count it, the catalog's as-of, how to
+        read a page's rows (``fetch``) or stream an export's (``iterate``), and, for a list
+        whose order is worked out rather than stored (a search by relevance), the ids of a
+        page's rows (``ranker(offset, size)``)."""
         self.ordering, self.counter, self.as_of = ordering, counter, as_of
-        self.fetch, self.iterate = fetch, iterate
+        self.fetch, self.iterate, self.ranker = fetch, iterate, ranker
         self.configured = True
 
     def get_page_size(self, request) -> int:
@@ -238,7 +248,11 @@ class Pagination(PageNumberPagination):
             return self.rows
         self.page = paginator.page(number)
         offset = (number - 1) * self.size
-        self.page.object_list = _page_rows(queryset, offset, self.size, self.fetch)
+        if self.ranker is not None:
+            ids = self.ranker(offset, self.size)
+            self.page.object_list = _rows_by_id(queryset, ids, self.fetch)
+        else:
+            self.page.object_list = _page_rows(queryset, offset, self.size, self.fetch)
         self.rows, self.more, self.count = list(self.page), self.page.has_next(), paginator.count
         return self.rows
 

@@ -8,7 +8,7 @@ parameter and what it accepts, never a server error or a silently ignored filter
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -30,7 +30,7 @@ from catalog.query_params import (
     values,
 )
 from catalog.ranking.writer import tool_derived
-from catalog.search.engine import by_relevance
+from catalog.search.engine import SearchPlan, by_relevance, plan_search
 
 __all__ = [
     "ANY_STATUS",
@@ -274,8 +274,12 @@ def _ordered(queryset: QuerySet[Tool], ordering: str) -> QuerySet[Tool]:
     return queryset.order_by(key, "id")
 
 
-def tool_list(*, query: ToolQuery) -> QuerySet[Tool]:
-    """Listed tools matching ``query``, searched and ordered, with their placement loaded."""
+def tool_list(*, query: ToolQuery, plan: SearchPlan | None = None) -> QuerySet[Tool]:
+    """Listed tools matching ``query``, searched and ordered, with their placement loaded.
+
+    ``plan``: the search plan of ``query.q`` already made for ``tool_list(query=unsearched(
+    query))`` (a page ranked by ``catalog.search.ranked`` shares it), so it is not made twice.
+    """
     tools = Tool.objects.listed().with_placement().filter(status__in=query.statuses)
     if query.layer:
         in_layer = Category.objects.filter(layer__slug=query.layer).values("id")
@@ -309,8 +313,15 @@ def tool_list(*, query: ToolQuery) -> QuerySet[Tool]:
     if query.created_after is not None:
         tools = tools.filter(repo_created_at__gte=_midnight(query.created_after))
     if query.q:
-        tools = tools.search(query.q)
+        plan = plan or plan_search(tools, query.q)
+        tools = tools.filter(plan.condition).alias(relevance=plan.relevance)
     return _ordered(tools, query.ordering)
+
+
+def unsearched(query: ToolQuery) -> ToolQuery:
+    """``query`` without its words (in the default order): the tools a search of it looks
+    among."""
+    return replace(query, q=None, ordering=DEFAULT_ORDERING)
 
 
 def ordering_field(ordering: str) -> str:

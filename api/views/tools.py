@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -36,11 +38,14 @@ from catalog import selectors, services
 from catalog.models import Tool, Topic
 from catalog.query_params import choice_param, date_param
 from catalog.search import did_you_mean
+from catalog.search.engine import SearchPlan, plan_search
+from catalog.search.ranked import top_matches
 from catalog.tool_queries import (
     ToolQuery,
     placement_counts,
     tool_detail_counted,
     tool_list,
+    unsearched,
 )
 
 
@@ -59,10 +64,26 @@ class ToolList(CSVExportMixin, ReadView):
         return self._query
 
     _query: ToolQuery | None = None
+    _tools: QuerySet[Tool] | None = None
+    _ranker: Callable[[int, int], list[int]] | None = None
 
     def get_queryset(self):
-        tools = tool_list(query=self.query()).only(*LIST_COLUMNS)
-        return tools.prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name")))
+        """The list (made once per request: a search's plan costs a few queries). Sorted by
+        relevance, a JSON page is ranked by ``catalog.search.ranked`` from the same plan: the
+        best matches of a common word without scoring every match."""
+        if self._tools is None:
+            query = self.query()
+            plan = None
+            if query.q:
+                among = tool_list(query=unsearched(query))
+                plan = plan_search(among, query.q)
+                if query.ordering == "relevance":
+                    self._ranker = partial(_ranked_ids, among, query.q, plan)
+            tools = tool_list(query=query, plan=plan).only(*LIST_COLUMNS)
+            self._tools = tools.prefetch_related(
+                Prefetch("topics", queryset=Topic.objects.only("name"))
+            )
+        return self._tools
 
     @property
     def pages(self) -> Pagination:
@@ -83,6 +104,7 @@ class ToolList(CSVExportMixin, ReadView):
             as_of=self.catalog_as_of(),
             fetch=fetch_rows,
             iterate=iter_rows,
+            ranker=self._ranker,
         )
 
     def get_serializer_context(self):
@@ -114,6 +136,15 @@ class ToolList(CSVExportMixin, ReadView):
             found = self.pages.count
             response.data["did_you_mean"] = [] if found else did_you_mean(query.q)
         return response
+
+
+def _ranked_ids(
+    among: QuerySet[Tool], q: str, plan: SearchPlan, offset: int, size: int
+) -> list[int]:
+    """The ids of the matches ranked ``offset`` to ``offset + size`` for ``q``."""
+    ids_only = among.select_related(None).prefetch_related(None).only("id")
+    ranked = top_matches(ids_only, q, offset=offset, limit=size, plan=plan)
+    return [tool.pk for tool in ranked]
 
 
 def _detail(tool: Tool, view: ReadView) -> ReturnDict:

@@ -98,7 +98,9 @@ def test_every_list_endpoint_runs_a_constant_number_of_queries(
     _grow(2)
     small = queries(2)
     _grow(8)
-    assert queries(100) == small
+    # Never more for a bigger page of a bigger catalog (a search may need fewer: with more
+    # tools matching its word it stops looking for names typed with a typo).
+    assert queries(100) <= small
 
 
 def test_compare_runs_the_same_number_of_queries_for_2_and_10_tools(api, api_catalog):
