@@ -266,8 +266,13 @@ def build_catalog(tools: int, *, days: int = DAYS, seed: int = 12) -> BuiltCatal
             MetricSnapshot, _snapshot_rows(rows, today, days), [*_defaults(MetricSnapshot)]
         )
     if connection.vendor == "postgresql":
+        # What autovacuum would have done to a catalog that has been live for a while: the
+        # planner's statistics, and the visibility map that index-only scans rely on.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
+    from catalog.summary_store import summaries_rebuild
+
+    summaries_rebuild()  # as the ranking's last step leaves a live catalog
     return BuiltCatalog(
         tools=tools,
         snapshots=snapshots,
