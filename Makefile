@@ -52,6 +52,9 @@ lint: install
 	DEBUG=1 $(PY) -m mypy
 
 bench: install
+	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || \
+		echo "bench: wrk (Debian's package) is not installed; Python threads stand in as the load"
 	$(PY) -m benchmarks.run
 
 # Production entry points (docker-compose.yml runs these same targets).
