@@ -60,7 +60,7 @@ def _x_ticks(first: int, last: int, axis: str, *, most: int = 6) -> list[tuple[i
                 for k in range((end.year - start.year) * 12 + end.month - start.month)
             ]
             marks = [(m.toordinal(), m.strftime("%Y-%m")) for m in months]
-    margin = span / 12  # keep clear of the end labels
+    margin = span * 0.15  # keep clear of the end labels (a full date is ~70 px of ~570)
     marks = [(d, text) for d, text in marks if first + margin < d < last - margin]
     stride = max(1, math.ceil(len(marks) / most))
     return marks[stride - 1 :: stride] if stride > 1 else marks
