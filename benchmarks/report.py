@@ -102,8 +102,8 @@ def import_metrics(name: str, result: dict) -> dict[str, float]:
 def worker_metrics(result: dict | None) -> dict[str, float]:
     if not result:
         return {}
-    keys = ("rss_mb", "rss_sum_mb", "tools", "refreshed", "seconds")
-    return {f"worker.refresh.{key}": result[key] for key in keys}
+    keys = ("rss_mb", "rss_sum_mb", "tools", "refreshed", "seconds", "tools_per_second")
+    return {f"worker.refresh.{key}": result[key] for key in keys if key in result}
 
 
 def _ms(value: float | None) -> str:
@@ -298,10 +298,20 @@ def _worker_row(flat: dict[str, float]) -> str:
     if rss is None:
         return f"| {target} | not measured (`BENCH_WORKER=0` or no Redis) | **not measured** |"
     tools = int(flat["worker.refresh.tools"])
+    refreshed = int(flat.get("worker.refresh.refreshed", tools))
+    seconds = flat["worker.refresh.seconds"]
+    if refreshed >= tools:
+        done = f"refreshing all {tools:,} tools in {seconds:.0f} s"
+    else:
+        rate = flat.get("worker.refresh.tools_per_second") or refreshed / max(seconds, 1)
+        left = (tools - refreshed) / rate / 60 if rate else float("inf")
+        done = (
+            f"sampled while refreshing a {tools:,}-tool catalog: {refreshed:,} refreshed in "
+            f"{seconds:.0f} s ({rate:.1f} tools/s; the rest would take ~{left:.0f} min more)"
+        )
     shown = (
         f"{rss:.0f} MB (largest worker process; {flat['worker.refresh.rss_sum_mb']:.0f} MB for "
-        f"the main process and its 2 pool processes together), refreshing {tools:,} tools "
-        f"in {flat['worker.refresh.seconds']:.0f} s"
+        f"the main process and its 2 pool processes together), {done}"
     )
     scale = "" if tools >= 100_000 else f" (at {tools:,} tools, not 100k)"
     return f"| {target} | {shown} | {_verdict(rss <= 300)}{scale} |"

@@ -1,6 +1,6 @@
 """`make bench`: the catalog at 1,000, 10,000 and 100,000 tools, and the refresh pass.
 
-    make bench                                  # all three scales, ~15 minutes on 2 cores
+    make bench                                  # all three scales, ~25 minutes on 2 cores
     BENCH_SCALES=1000,10000 make bench          # fewer
     BENCH_REFRESH=0 make bench                  # skip the refresh pass (about 2 minutes)
     BENCH_WORKER=0 make bench                   # skip the Celery worker's RSS (needs Redis)
@@ -12,9 +12,10 @@ under gunicorn next to the trivial endpoint (``benchmarks.load``). The refresh p
 process of its own on SQLite (``benchmarks.refresh``). Imports (``benchmarks.importing``): the
 bundled catalog, and a synthetic catalog at 100,000 tools (or the largest scale asked for)
 written as import files, each into an empty database. The Celery worker's RSS
-(``benchmarks.worker``): a real worker with Redis refreshing ``BENCH_WORKER_TOOLS`` tools
-(default 5,000: each batch also re-ranks its layers, so 10,000 took 27 minutes on a loaded
-2-core machine). Results: BENCHMARKS.md and benchmarks/results.json (``benchmarks.report``).
+(``benchmarks.worker``): a real worker with Redis refreshing a catalog of
+``BENCH_WORKER_TOOLS`` tools (default: the largest scale), sampled until done or for
+``BENCH_WORKER_SECONDS`` (default 300). Results: BENCHMARKS.md and benchmarks/results.json
+(``benchmarks.report``).
 Not a test: never part of CI's pass/fail.
 """
 
@@ -84,7 +85,7 @@ def main() -> None:
     print(f"importing {import_scale:,} synthetic tools…", flush=True)
     synthetic = importing.measure_import(url, import_scale)
     print(f"  {synthetic}", flush=True)
-    worker_tools = min(int(os.environ.get("BENCH_WORKER_TOOLS", "5000")), scales[-1])
+    worker_tools = min(int(os.environ.get("BENCH_WORKER_TOOLS", "100000")), scales[-1])
     print(f"a Celery worker refreshing {worker_tools:,} tools…", flush=True)
     worker = run_worker(worker_tools, url)
     print(f"  {worker}", flush=True)
