@@ -157,12 +157,23 @@ def recompute_rankings(*, tool_ids: Iterable[int] | None = None) -> int:
     """Recompute the derived ranking fields of ``tool_ids`` (default: every tool), then the
     ranks in their layers and categories. Returns the number of tools recomputed.
     """
+    updated, layer_ids = recompute_derived(tool_ids=tool_ids)
+    if updated:
+        recompute_ranks(layer_ids=None if tool_ids is None else layer_ids)
+    return updated
+
+
+def recompute_derived(*, tool_ids: Iterable[int] | None = None) -> tuple[int, set[int]]:
+    """The first half of ``recompute_rankings``: each tool's score, gains and flags, without
+    renumbering ranks. Returns the number of tools recomputed and the layers whose ranks are
+    now due (``recompute_ranks``) — a worker defers those to one re-rank per layer for many
+    batches (``workers.ranks``)."""
     tools = Tool.objects.all()
     anchor = catalog_as_of()
     if tool_ids is not None:
         wanted = sorted(set(tool_ids))
         if not wanted:
-            return 0
+            return 0, set()
         # A refresh that moves the catalog's as-of forward makes other tools' gains stale.
         if anchor is not None:
             cut = anchor - timedelta(days=rankings.CURRENT_DAYS)
@@ -194,9 +205,7 @@ def recompute_rankings(*, tool_ids: Iterable[int] | None = None) -> int:
             layer_ids.add(tool.category.layer_id)
         retry_conflicts(partial(_write, chunk, DERIVED_FIELDS))
         updated += len(chunk)
-    if updated:
-        recompute_ranks(layer_ids=None if tool_ids is None else layer_ids)
-    return updated
+    return updated, layer_ids
 
 
 def recompute_ranks(*, layer_ids: Iterable[int] | None = None) -> int:
