@@ -184,6 +184,9 @@ GITHUB_TIMEOUT_SECONDS = env_int("GITHUB_TIMEOUT_SECONDS", 20, minimum=1)
 GITHUB_RETRIES = env_int("GITHUB_RETRIES", 3, minimum=0)
 GITHUB_MAX_INLINE_WAIT_SECONDS = env_int("GITHUB_MAX_INLINE_WAIT_SECONDS", 5, minimum=0)
 REFRESH_MAX_CONSECUTIVE_FAILURES = env_int("REFRESH_MAX_CONSECUTIVE_FAILURES", 5, minimum=1)
+# Inside a worker, a refreshed batch's layers are re-ranked once this many seconds later for
+# every batch that asks meanwhile (workers/refresh/ranks.py); 0 re-ranks after each batch.
+RANKS_DELAY_SECONDS = env_int("RANKS_DELAY_SECONDS", 20, minimum=0)
 
 # --- Internationalisation, static files -------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -108,6 +108,15 @@ def recompute_rankings(tool_ids: list[int] | None = None) -> int:
     return recompute(tool_ids=tool_ids)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=5 * 60, time_limit=6 * 60)
+def recompute_layer_ranks(layer_id: int) -> int:
+    # One layer's ranks for every batch that asked since it was queued (workers.refresh.ranks):
+    # one read of the layer's tools and one bulk write, seconds at 100k tools.
+    from workers.refresh.ranks import ranks_due_run
+
+    return ranks_due_run(layer_id=layer_id)
+
+
 def _enqueue_on_commit(task, **kwargs) -> None:
     transaction.on_commit(lambda: task.apply_async(kwargs=kwargs))
 

@@ -16,6 +16,7 @@ from catalog.models import MetricSnapshot, RefreshRun, Tool
 from catalog.ranking.writer import recompute_rankings
 from tests.factories import make_category, make_layer
 from tests.workers.test_celery_integration import Workers, workers  # noqa: F401 (fixture)
+from workers.refresh.ranks import ranks_pending
 from workers.tasks import refresh_due
 
 TOOLS = 2000
@@ -84,6 +85,12 @@ def test_four_workers_refresh_2000_tools_without_a_deadlock(workers: Workers, fa
         time.sleep(0.5)
 
     refreshed = time.monotonic()
+    # Each layer is re-ranked once for many batches, shortly after them (workers/refresh/ranks.py).
+    layers = list(Tool.objects.values_list("category__layer_id", flat=True).distinct())
+    while ranks_pending(layer_ids=layers):
+        if time.monotonic() - started > DEADLINE_SECONDS:
+            pytest.fail(f"ranks not settled in {DEADLINE_SECONDS}s\n{workers.logs()[-4000:]}")
+        time.sleep(0.5)
     logs = workers.logs()
     assert not re.search("deadlock", logs, re.IGNORECASE), logs[-4000:]
     assert "Traceback" not in logs, logs[-4000:]

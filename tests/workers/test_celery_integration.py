@@ -68,6 +68,7 @@ class Workers:
             "GITHUB_GRAPHQL_URL": fake_github.graphql_url,
             "GITHUB_BATCH_SIZE": "2",
             "LOG_LEVEL": "WARNING",
+            "RANKS_DELAY_SECONDS": "1",  # a batch's layers re-ranked a second later
         }
 
     def start(self) -> subprocess.Popen:

@@ -35,7 +35,7 @@ def test_a_ranking_failure_after_the_write_leaves_the_run_finished_with_what_was
 ):
     tools = seed(github, 2)
     monkeypatch.setattr(
-        "workers.refresh.pipeline.recompute_rankings",
+        "workers.refresh.pipeline.recompute_derived",
         fails_with(OperationalError("deadlock detected")),
     )
 
@@ -67,7 +67,7 @@ def test_claims_that_cannot_be_given_back_leave_the_run_finished_with_what_was_w
 def test_the_task_counts_what_was_written_when_ranking_fails(github, monkeypatch):
     tools = seed(github, 3)
     monkeypatch.setattr(
-        "workers.refresh.pipeline.recompute_rankings", fails_with(RuntimeError("boom"))
+        "workers.refresh.pipeline.recompute_derived", fails_with(RuntimeError("boom"))
     )
 
     assert tasks.refresh_batch.run(tool_ids=[t.pk for t in tools]) == 3
@@ -156,7 +156,7 @@ def test_the_marks_last_as_long_as_the_brokers_visibility_timeout(github, with_b
 def test_a_contributors_run_keeps_its_counts_when_ranking_fails(github, monkeypatch):
     tools = seed(github, 2, contributors=321)
     monkeypatch.setattr(
-        "workers.refresh.pipeline.recompute_rankings",
+        "workers.refresh.pipeline.recompute_derived",
         fails_with(OperationalError("deadlock detected")),
     )
 

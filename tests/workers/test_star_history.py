@@ -214,7 +214,7 @@ def test_a_ranking_failure_after_the_write_keeps_the_history_and_the_runs_counts
     def fails(**_kwargs):
         raise OperationalError("deadlock detected")
 
-    monkeypatch.setattr("workers.refresh.pipeline.recompute_rankings", fails)
+    monkeypatch.setattr("workers.refresh.pipeline.recompute_derived", fails)
 
     outcome = refresh_history_batch(tool_ids=[tool.pk], client=make_client())
 

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog.models import RefreshRun, Tool
-from catalog.ranking.writer import recompute_rankings
+from catalog.ranking.writer import recompute_derived
 from workers.github import (
     NO_TOKEN_WARNING,
     BatchResult,
@@ -29,6 +29,7 @@ from workers.github import (
     RetryLater,
 )
 from workers.locks import tools_claim, tools_release
+from workers.refresh.ranks import ranks_after_refresh
 from workers.refresh.runs import (
     RefreshTally,
     run_failure_recorded,
@@ -136,7 +137,8 @@ def rankings_after_write(*, tool_ids: Sequence[int], tally: RefreshTally) -> Non
     if not tool_ids:
         return
     try:
-        recompute_rankings(tool_ids=tool_ids)
+        _, layer_ids = recompute_derived(tool_ids=tool_ids)
+        ranks_after_refresh(layer_ids=layer_ids)
     except Exception as exc:
         logger.exception("rankings of %d refreshed tools not recomputed", len(tool_ids))
         tally.errors.append(
