@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from catalog.names import RepositoryName
 from catalog.querysets import ToolQuerySet
 
 
@@ -74,7 +75,7 @@ class PlacementSource(models.TextChoices):
     REVIEWED = "reviewed", "The Strata placement review (docs/taxonomy.md)"
 
 
-class Tool(models.Model):
+class Tool(RepositoryName, models.Model):
     # Identity
     full_name = models.CharField(max_length=200, help_text="owner/name on GitHub")
     github_id = models.BigIntegerField(unique=True, null=True, blank=True)
@@ -234,24 +235,11 @@ class Tool(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:tool-detail", kwargs={"owner": self.owner, "name": self.repo_name})
-
-    @property
-    def owner(self) -> str:
-        return self.full_name.split("/", 1)[0]
-
-    @property
-    def repo_name(self) -> str:
-        return self.full_name.split("/", 1)[1]
+    # owner, repo_name, github_url and get_absolute_url: ``catalog.names.RepositoryName``.
 
     @property
     def name(self) -> str:
         return self.display_name or self.repo_name
-
-    @property
-    def github_url(self) -> str:
-        return f"https://github.com/{self.full_name}"
 
     @property
     def is_measured(self) -> bool:

@@ -4,11 +4,16 @@ Owners are 1–39 letters, digits and hyphens and start with a letter or digit (
 may still have a trailing or doubled hyphen, so those are accepted); repository names are
 1–100 letters, digits, ``.``, ``-`` and ``_``, and never ``.`` or ``..``. The importer, the
 suggestion form, curator approval and the GitHub client all check names with this module.
+
+``RepositoryName`` gives anything with a ``full_name`` (a ``Tool``, a list row of
+``api.rows``) its owner, repository name, GitHub URL and tool page, from these rules.
 """
 
 from __future__ import annotations
 
 import re
+
+from django.urls import reverse
 
 FULL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$")
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?github\.com/", re.IGNORECASE)
@@ -32,3 +37,41 @@ def full_name_from_input(text: str) -> str | None:
         value = "/".join(parts[:2])
     value = value.removesuffix(".git")
     return value if is_full_name(value) else None
+
+
+def owner_of(full_name: str) -> str:
+    """The owner part of ``owner/name``."""
+    return full_name.split("/", 1)[0]
+
+
+def repo_of(full_name: str) -> str:
+    """The repository part of ``owner/name`` (an ``IndexError`` without a slash)."""
+    return full_name.split("/", 1)[1]
+
+
+def github_url(full_name: str) -> str:
+    """The repository's page on GitHub."""
+    return f"https://github.com/{full_name}"
+
+
+class RepositoryName:
+    """The parts of ``full_name`` for a class that has one (``catalog.models.Tool``, the list
+    rows of ``api.rows``): one definition of what owner, name and URLs are."""
+
+    full_name: str
+
+    @property
+    def owner(self) -> str:
+        return owner_of(self.full_name)
+
+    @property
+    def repo_name(self) -> str:
+        return repo_of(self.full_name)
+
+    @property
+    def github_url(self) -> str:
+        return github_url(self.full_name)
+
+    def get_absolute_url(self) -> str:
+        """The tool's page on the website."""
+        return reverse("catalog:tool-detail", kwargs={"owner": self.owner, "name": self.repo_name})

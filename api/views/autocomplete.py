@@ -57,5 +57,5 @@ class Autocomplete(ReadView):
             q = text_param(request.query_params, "q", max_length=Q_MAX_LENGTH) or ""
         except ToolQueryError as error:
             raise ParameterError.from_query_error(error) from None
-        tools = autocomplete(q, limit=AUTOCOMPLETE_LIMIT)
+        tools = autocomplete(q, limit=AUTOCOMPLETE_LIMIT, taxonomy=self.search_categories())
         return Response({"q": q, "results": SuggestionSerializer(tools, many=True).data})

@@ -23,7 +23,8 @@ from api.caching import ConditionalGetMixin, by_version
 from api.errors import ErrorSerializer, NotFound, ParameterError
 from api.renderers import CSVRenderer
 from catalog import selectors
-from catalog.models import Tool
+from catalog.models import Category, Tool
+from catalog.search.categories import load_categories
 from catalog.tool_queries import Taxonomy, load_taxonomy
 
 _ERROR = OpenApiResponse(ErrorSerializer, description="Error naming the parameter at fault.")
@@ -55,6 +56,13 @@ class ReadView(FormatChecked, ConditionalGetMixin, generics.GenericAPIView):
     def taxonomy(self) -> Taxonomy:
         """The layer and category slugs (and ids) queries may name, read once per version."""
         return by_version(self.catalog_version, "taxonomy", load_taxonomy)
+
+    def search_categories(self) -> tuple[Category, ...]:
+        """Every category with its layer, which a search matches its words against, read
+        once per version (admin edits of the taxonomy move it)."""
+        return by_version(
+            self.catalog_version, "search-categories", lambda: tuple(load_categories())
+        )
 
     def catalog_as_of(self) -> date | None:
         """The catalog's as-of day: from the data version this request already read."""

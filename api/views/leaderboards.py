@@ -107,7 +107,7 @@ class Rankings(CSVExportMixin, ReadView):
         query = tool_query(request.query_params, taxonomy=self.taxonomy, ordering=f"-{by}")
         field, label = ORDER_FIELDS[by]
         ranked = tool_list(query=query).filter(**{f"{field}__isnull": False})
-        tools = fetch_rows(ranked[:limit])  # values, not models: topics in one more query
+        tools = fetch_rows(ranked[:limit])  # values, not models: topics in the same query
         ranks = {tool.pk: position for position, tool in enumerate(tools, start=1)}
         as_of = self.catalog_as_of()
         context = {**self.get_serializer_context(), "ranks": ranks, "catalog_as_of": as_of}

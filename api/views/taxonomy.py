@@ -30,7 +30,9 @@ class TopToolSerializer(serializers.Serializer):
     def get_detail(self, tool) -> str:
         # Reversed once per response (the context is shared by the nested serializers), not
         # once per leader: reverse() was two thirds of serializing the categories.
-        urls = self.context.setdefault("tool_urls", ToolURLs(self.context.get("request")))
+        urls = self.context.get("tool_urls")
+        if urls is None:  # not setdefault(): its default would be built for every leader
+            urls = self.context["tool_urls"] = ToolURLs(self.context.get("request"))
         return urls(tool)[0]
 
 

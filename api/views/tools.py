@@ -39,7 +39,7 @@ from catalog.models import Tool, Topic
 from catalog.query_params import choice_param, date_param
 from catalog.search import did_you_mean
 from catalog.search.engine import SearchPlan, plan_search
-from catalog.search.ranked import top_matches
+from catalog.search.ranked import top_match_ids
 from catalog.tool_queries import (
     ToolQuery,
     placement_counts,
@@ -65,6 +65,7 @@ class ToolList(CSVExportMixin, ReadView):
 
     _query: ToolQuery | None = None
     _tools: QuerySet[Tool] | None = None
+    _plan: SearchPlan | None = None
     _ranker: Callable[[int, int], list[int]] | None = None
 
     def get_queryset(self):
@@ -76,7 +77,8 @@ class ToolList(CSVExportMixin, ReadView):
             plan = None
             if query.q:
                 among = tool_list(query=unsearched(query))
-                plan = plan_search(among, query.q)
+                plan = plan_search(among, query.q, taxonomy=self.search_categories())
+                self._plan = plan
                 if query.ordering == "relevance":
                     self._ranker = partial(_ranked_ids, among, query.q, plan)
             tools = tool_list(query=query, plan=plan).only(*LIST_COLUMNS)
@@ -90,17 +92,22 @@ class ToolList(CSVExportMixin, ReadView):
         assert isinstance(self.paginator, Pagination)  # pagination_class
         return self.paginator
 
+    def _count(self) -> int:
+        """The row count: what the search plan found when it read every tool, else counted."""
+        queryset = self.get_queryset()  # makes the plan
+        if self._plan is not None and self._plan.match_count is not None:
+            return self._plan.match_count
+        return queryset.count()
+
     def _configure_pages(self) -> None:
         """The ordering (for cursors), the row count read once per data version and filter,
         and the catalog's as-of from the version already read."""
         query = self.query()
         filters = urlencode(sorted(query.to_params().items() - {("ordering", query.ordering)}))
-        queryset = self.get_queryset()
+        self.get_queryset()  # the search plan and, sorted by relevance, the ranker
         self.pages.configure(
             ordering=query.ordering,
-            counter=lambda: by_version(
-                self.catalog_version, f"tools-count?{filters}", queryset.count
-            ),
+            counter=lambda: by_version(self.catalog_version, f"tools-count?{filters}", self._count),
             as_of=self.catalog_as_of(),
             fetch=fetch_rows,
             iterate=iter_rows,
@@ -143,8 +150,7 @@ def _ranked_ids(
 ) -> list[int]:
     """The ids of the matches ranked ``offset`` to ``offset + size`` for ``q``."""
     ids_only = among.select_related(None).prefetch_related(None).only("id")
-    ranked = top_matches(ids_only, q, offset=offset, limit=size, plan=plan)
-    return [tool.pk for tool in ranked]
+    return top_match_ids(ids_only, q, offset=offset, limit=size, plan=plan)
 
 
 def _detail(tool: Tool, view: ReadView) -> ReturnDict:

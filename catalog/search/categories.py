@@ -24,6 +24,12 @@ def category_text(category: Category) -> str:
     return " \n ".join(part for part in parts if part)
 
 
+def load_categories() -> list[Category]:
+    """Every category with its layer: what ``categories_matching`` matches terms against (one
+    query; a caller that searches often may keep them while the taxonomy does not change)."""
+    return list(Category.objects.select_related("layer"))
+
+
 def categories_matching(
     terms: Sequence[Term], categories: Sequence[Category] | None = None
 ) -> list[set[int]]:
@@ -32,7 +38,7 @@ def categories_matching(
     if not terms:
         return []
     if categories is None:
-        categories = list(Category.objects.select_related("layer"))
+        categories = load_categories()
     with closing(sqlite3.connect(":memory:")) as connection:
         connection.execute("CREATE VIRTUAL TABLE c USING fts5(t, tokenize='porter unicode61')")
         connection.executemany(

@@ -141,6 +141,8 @@ class SearchPlan:
     boosted: frozenset[int]
     #: The first walk (``WALKS[0]`` tools) when the plan read it, scored without name points.
     walked: tuple[tuple, ...] | None = None
+    #: How many tools match, when the first walk read every tool (else None: count them).
+    match_count: int | None = None
 
 
 def _ceiling(parsed: ParsedQuery, categories: list[set[int]]) -> float:
@@ -176,7 +178,8 @@ def plan_search(
     """The match condition and relevance of ``q`` for tools of ``queryset``: a few queries
     whatever the catalog size (the categories, unless ``taxonomy`` gives them with their
     layers; whether the words find few tools (then typos are looked for); the names answering
-    the query)."""
+    the query). When that look read every tool of ``queryset``, the plan also knows how many
+    match (``match_count``): a small list is then not counted again."""
     backend = _backend()
     parsed = parse(q)
     categories = categories_matching(parsed.terms, taxonomy)
@@ -184,6 +187,7 @@ def plan_search(
     condition = Q(pk__in=[])
     boosted: set[int] = set()
     walked: list[tuple] | None = None
+    match_count: int | None = None
     if parsed.terms:
         per_term = [
             backend.text_match(term) | Q(category_id__in=sorted(ids))
@@ -221,6 +225,11 @@ def plan_search(
             condition |= Q(pk__in=[match.pk for match in names])
             parts.append(_name_points(names))
             boosted.update(match.pk for match in names)
+        if walked is not None and len(walked) < WALKS[0]:
+            # The walk read every tool: the matches are its hits and the names answering q.
+            every = {row[0] for row in walked}
+            matched = {row[0] for row in walked if row[3]}
+            match_count = len(matched | (every & {match.pk for match in names}))
     relevance = reduce(operator.add, parts) if parts else Value(0.0)
     return SearchPlan(
         condition=condition,
@@ -228,6 +237,7 @@ def plan_search(
         ceiling=_ceiling(parsed, categories),
         boosted=frozenset(boosted),
         walked=None if walked is None else tuple(walked),
+        match_count=match_count,
     )
 
 
@@ -248,13 +258,18 @@ def by_relevance(queryset: ToolsT) -> ToolsT:
     )
 
 
-def autocomplete(q: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[Tool]:
-    """The best ``limit`` listed tools for a partly typed query, placement loaded."""
+def autocomplete(
+    q: str, *, limit: int = AUTOCOMPLETE_LIMIT, taxonomy: Sequence[Category] | None = None
+) -> list[Tool]:
+    """The best ``limit`` listed tools for a partly typed query, placement loaded.
+    ``taxonomy``: every category with its layer, when the caller keeps them (else read)."""
     if not q.strip():
         return []
     from catalog.search.ranked import top_matches  # ranked builds on this module
 
-    return top_matches(Tool.objects.listed().with_placement(), q, limit=limit)
+    listed = Tool.objects.listed().with_placement()
+    plan = plan_search(listed, q, taxonomy=taxonomy)
+    return top_matches(listed, q, limit=limit, plan=plan)
 
 
 def did_you_mean(q: str, *, limit: int = 3) -> list[str]:

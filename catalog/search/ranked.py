@@ -62,6 +62,28 @@ def _walked(queryset: QuerySet, plan: SearchPlan, need: int, walk: int) -> list[
     return [pk for _, _, pk in best]
 
 
+def _proven_ids(queryset: QuerySet, plan: SearchPlan, need: int) -> list[int] | None:
+    """The ids of the ``need`` best matches, proven by one of the walks, else None."""
+    for walk in engine.WALKS:
+        ids = _walked(queryset, plan, need, walk)
+        if ids is not None:
+            return ids
+    return None
+
+
+def top_match_ids(
+    queryset: QuerySet, q: str, *, offset: int = 0, limit: int, plan: SearchPlan | None = None
+) -> list[int]:
+    """The ids of the tools ``top_matches`` gives, in its order, without loading the tools
+    (a page that reads its rows by id afterwards needs only these)."""
+    plan = plan or plan_search(queryset, q)
+    ids = _proven_ids(queryset, plan, offset + limit)
+    if ids is None:
+        matches = queryset.filter(plan.condition).alias(relevance=plan.relevance)
+        return list(by_relevance(matches).values_list("pk", flat=True)[offset : offset + limit])
+    return ids[offset:]
+
+
 def top_matches(
     queryset: QuerySet, q: str, *, offset: int = 0, limit: int, plan: SearchPlan | None = None
 ) -> list:
@@ -69,11 +91,7 @@ def top_matches(
     (then stars, then id), loaded as ``queryset`` loads them. ``plan``: one already made for
     this queryset and query (a count of the matches shares it)."""
     plan = plan or plan_search(queryset, q)
-    ids = None
-    for walk in engine.WALKS:
-        ids = _walked(queryset, plan, offset + limit, walk)
-        if ids is not None:
-            break
+    ids = _proven_ids(queryset, plan, offset + limit)
     if ids is None:
         matches = queryset.filter(plan.condition).alias(relevance=plan.relevance)
         return list(by_relevance(matches)[offset : offset + limit])

@@ -31,3 +31,24 @@ def test_a_row_has_the_sort_values_cursors_use(tools):  # noqa: F811
     (row,) = fetch_rows(Tool.objects.filter(pk=tool.pk))
     for ordering in ("-stars", "score", "-pushed_at", "created_at", "name", "-growth"):
         assert ordering_value(row, ordering) == ordering_value(tool, ordering)
+
+
+def test_a_page_of_rows_is_one_query_with_every_tools_topics_a_to_z(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import Topic
+    from tests.factories import make_tool
+
+    bare = make_tool("bare/none")
+    tagged = make_tool("tagged/many")
+    tagged.topics.add(*(Topic.objects.create(name=name) for name in ("vector", "ai", "llm-ops")))
+    with CaptureQueriesContext(connection) as captured:
+        rows = fetch_rows(Tool.objects.with_placement().order_by("full_name"))
+    assert len(captured) == 1
+    assert [(row.full_name, row.topic_names) for row in rows] == [
+        (bare.full_name, []),
+        (tagged.full_name, ["ai", "llm-ops", "vector"]),
+    ]
+    assert [row.owner for row in rows] == ["bare", "tagged"]
+    assert rows[1].get_absolute_url() == tagged.get_absolute_url()

@@ -84,6 +84,15 @@ LIST_ENDPOINTS = [
 ]
 
 
+#: Fewer than the ceiling of 6 where a list is that lean (a fresh process: nothing kept).
+MOST_QUERIES = {
+    ("/api/v1/tools/", ()): 3,
+    ("/api/v1/tools/", (("format", "csv"),)): 3,
+    ("/api/v1/rankings/", ()): 2,
+    ("/api/v1/rankings/", (("format", "csv"),)): 2,
+}
+
+
 @pytest.mark.parametrize(("url", "size_param", "params"), LIST_ENDPOINTS)
 def test_every_list_endpoint_runs_a_constant_number_of_queries(
     api, api_catalog, url, size_param, params
@@ -97,6 +106,9 @@ def test_every_list_endpoint_runs_a_constant_number_of_queries(
 
     _grow(2)
     small = queries(2)
+    # Issue 12's ceiling; a page of tools or rankings is the data version, its count (until
+    # kept) and its rows with their topics in one statement.
+    assert small <= MOST_QUERIES.get((url, tuple(params.items())), 6)
     _grow(8)
     # Never more for a bigger page of a bigger catalog (a search may need fewer: with more
     # tools matching its word it stops looking for names typed with a typo).

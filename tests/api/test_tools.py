@@ -230,3 +230,48 @@ def _body(response) -> str:
     if response.streaming:
         return b"".join(response.streaming_content).decode()
     return response.content.decode()
+
+
+def _captured(api, params) -> tuple[list[str], list[dict]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(URL, params)
+    return names(response), captured.captured_queries
+
+
+def test_a_search_counts_its_matches_from_the_walk_that_read_every_tool(api, api_catalog):
+    """A catalog smaller than the walk: the plan's walk read every listed tool, so the page
+    count comes from it (no COUNT), the categories are kept per data version, and the rows
+    are read once, topics included."""
+    forget_memo()
+    found, cold = _captured(api, {"q": "vector"})
+    assert found == ["qdrant/qdrant", "chroma-core/chroma"]
+    assert not any("COUNT(" in query["sql"].upper() for query in cold)
+    # The data version, the categories, the walk, the names, the page's rows (topics in it).
+    assert len(cold) == 5
+    body = api.get(URL, {"q": "vector", "page_size": 1}).json()
+    assert (body["count"], body["pages"]) == (2, 2)
+    again, warm = _captured(api, {"q": "agent"})  # another query: the categories are kept
+    assert again == ["crew/crew", "tiny/swarm"]
+    assert not any('FROM "catalog_category"' in query["sql"] for query in warm)
+    assert len(warm) == 4
+
+
+def test_a_relevance_page_reads_its_rows_by_id_without_sorting_every_match(api, api_catalog):
+    for n in range(30):
+        make_tool(f"vec{n}/vector-kit{n}", category=api_catalog["qdrant"].category, stars=n)
+    found, queries = _captured(api, {"q": "vector", "page_size": 5})
+    # "vector" in the name outranks it in the category; equals, the most starred first.
+    assert found == [f"vec{n}/vector-kit{n}" for n in (29, 28, 27, 26, 25)]
+    # The walk proves the page; no statement sorts the matches by their relevance.
+    assert not any("ORDER BY CASE" in query["sql"] for query in queries)
+    assert len(queries) <= 6
+
+
+def test_a_search_count_agrees_with_the_rows_when_names_match_beyond_the_words(api, api_catalog):
+    """A misspelt name matches by its name alone: the count the walk gives includes it."""
+    make_tool("langchain-ai/langchain", category=api_catalog["crew"].category, stars=90000)
+    forget_memo()
+    body = api.get(URL, {"q": "langchian"}).json()
+    assert [item["full_name"] for item in body["results"]] == ["langchain-ai/langchain"]
+    assert body["count"] == 1
+    assert body["did_you_mean"] == []

@@ -2,7 +2,14 @@
 
 import pytest
 
-from catalog.names import full_name_from_input, is_full_name
+from catalog.names import (
+    RepositoryName,
+    full_name_from_input,
+    github_url,
+    is_full_name,
+    owner_of,
+    repo_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,3 +38,23 @@ def test_anything_else_is_refused(name):
 )
 def test_a_typed_name_or_github_url_gives_owner_and_name(typed, expected):
     assert full_name_from_input(typed) == expected
+
+
+def test_a_full_name_splits_at_its_first_slash_only():
+    assert (owner_of("run-llama/llama_index"), repo_of("run-llama/llama_index")) == (
+        "run-llama",
+        "llama_index",
+    )
+    assert repo_of("a/b/c") == "b/c"  # as Tool.repo_name always did
+    assert github_url("qdrant/qdrant") == "https://github.com/qdrant/qdrant"
+
+
+@pytest.mark.django_db
+def test_a_tool_has_its_name_parts_and_page_from_these_rules():
+    from tests.factories import make_tool
+
+    tool = make_tool("Qdrant/qdrant-client", display_name="")
+    assert isinstance(tool, RepositoryName)
+    assert (tool.owner, tool.repo_name, tool.name) == ("Qdrant", "qdrant-client", "qdrant-client")
+    assert tool.github_url == "https://github.com/Qdrant/qdrant-client"
+    assert tool.get_absolute_url() == "/tools/Qdrant/qdrant-client/"

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.caching import forget_memo
 from catalog.models import Category, Tool
 from tests.catalog.search.catalog import build_catalog
 from tests.factories import make_tool
@@ -101,9 +102,17 @@ def test_autocomplete_with_nothing_typed_is_empty_and_bad_input_names_q(client, 
 
 
 def test_autocomplete_takes_a_few_queries(client, tools):
+    forget_memo()
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/api/v1/tools/autocomplete/", {"q": "vector"}).status_code == 200
-    assert len(captured) <= 6  # catalog version (2), categories, names, the ten tools
+    # The catalog version, the categories, the walk, the names (and the tools they boost,
+    # rescored), the ten tools.
+    assert len(captured) <= 6
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/tools/autocomplete/", {"q": "lang"}).status_code == 200
+    # The categories are kept while the data version stands: only the search's own reads.
+    assert not any('FROM "catalog_category"' in query["sql"] for query in captured.captured_queries)
+    assert len(captured) <= 5
 
 
 def test_the_api_says_did_you_mean_when_nothing_matched(client, tools):

@@ -57,3 +57,31 @@ def test_a_short_walk_of_a_common_word_is_kept_without_scoring_every_match(
         found = walked(listed, "agent", 0, 10)
     assert found == [f"agent-owner{n}/agent-kit{n}" for n in range(10)]
     assert not any("ORDER BY CASE" in query["sql"] for query in captured.captured_queries)
+
+
+def test_ids_rank_as_the_tools_do(tools, subtests, monkeypatch):
+    """``top_match_ids`` (a page read by id afterwards) gives the order ``top_matches`` does,
+    proven by a walk or, when no walk proves it, by scoring every match."""
+    listed = Tool.objects.listed().with_placement()
+    for walks in ((1,), (2000,)):
+        monkeypatch.setattr(engine, "WALKS", walks)
+        for q in QUERIES:
+            with subtests.test(q=q, walks=walks):
+                tools_found = ranked.top_matches(listed, q, offset=2, limit=6)
+                assert ranked.top_match_ids(listed, q, offset=2, limit=6) == [
+                    tool.pk for tool in tools_found
+                ]
+
+
+def test_a_plan_that_read_every_tool_knows_how_many_match(tools, subtests, monkeypatch):
+    listed = Tool.objects.listed().with_placement()
+    counted = 0
+    for q in [*QUERIES, "langchian", "qdrnat", "nothing-like-it"]:
+        with subtests.test(q=q):
+            plan = engine.plan_search(listed, q)
+            if plan.match_count is not None:
+                counted += 1
+                assert plan.match_count == listed.filter(plan.condition).count()
+    assert counted >= 10  # the catalog is smaller than the walk: most plans walk it all
+    monkeypatch.setattr(engine, "WALKS", (3,))  # a walk that stops short knows no count
+    assert engine.plan_search(listed, "agent").match_count is None
