@@ -5,7 +5,8 @@ checks the taxonomy and tool list into ``specs``; ``index`` matches names to too
 ``metrics`` turns metric rows into observations and merges sources; ``staging`` holds the
 observations by bucket of tools (spilled to disk for a big history); ``writes``,
 ``snapshots`` and ``bulk`` compare with the database and write in bulk (``COPY`` on
-PostgreSQL); ``importer`` runs the steps in one transaction. Modules here import
+PostgreSQL); ``indexes`` builds the secondary indexes after a large load; ``importer`` runs
+the steps in one transaction. Modules here import
 ``catalog.models``, ``catalog.ranking`` and each other, never ``api``, ``workers`` or
 ``config``.
 """

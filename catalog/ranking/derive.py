@@ -195,7 +195,14 @@ def derive(facts: ToolFacts, *, catalog_as_of: date | None = None) -> Derived:
     latest_stars = facts.stars
     if history.days and (latest_stars is None or as_of != window_end):
         latest_stars = history.stars[-1]
-    trend = momentum(counted, end=window_end) if current else None
+    trend = None
+    if current:
+        month_gain = damped[30]
+        if month is not None and month_gain is not None:
+            # The 30-day window just measured is momentum's own first choice: measured once.
+            trend = Momentum(month_gain, month.start_stars, 30)
+        else:
+            trend = momentum(counted, end=window_end)
     discounts = {}
     if facts.discount is not None:
         burst = facts.discount

@@ -495,3 +495,21 @@ def test_ranks_order_by_score_then_stars_within_each_group():
         (5, "agents", None, 99_999),  # no score → not ranked
     ]
     assert rank_positions(entries) == {2: 1, 3: 2, 1: 3, 4: 1}
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        IRREGULAR,
+        [(days_ago(n), 500 + 10 * (40 - n)) for n in range(40)],  # daily
+        [(days_ago(n), 900 + 5 * (80 - n)) for n in (80, 60, 20, 12)],  # sparse: span fallback
+        [(days_ago(n), 300 + (3000 if n < 4 else 0) + 2 * (40 - n)) for n in range(40)],  # spike
+    ],
+)
+def test_the_score_trend_is_the_momentum_of_the_series(series):
+    """``derive`` reuses its 30-day window for the trend rather than measuring it twice: the
+    trend must be exactly what ``momentum`` measures on the same series."""
+    derived = derive(ToolFacts(series=tuple(series)))
+
+    assert derived.momentum == rankings.momentum(series, end=derived.window_end)
+    assert derived.momentum is not None
