@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog.charts.base import PALETTE, Series, chart_ids, legend, path_data, rounded, ticks
 from catalog.templatetags.strata import compact
@@ -113,31 +114,38 @@ def line_chart(
     )
 
 
+@lru_cache(maxsize=256)
+def _spark_xs(x_scale: int, span: int) -> tuple[str, ...]:
+    """The x coordinate, as the path writes it, of each day 0..``span`` of a sparkline: most
+    sparklines of a page span the same days, so each is formatted once, not per point."""
+    return tuple(f"{1 + x_scale * day / span:.1f}" for day in range(span + 1))
+
+
 def sparkline(
     points: Sequence[tuple[date, int | None]], *, label: str, width: int = 96, height: int = 24
 ) -> SafeString:
-    """A tiny trend line through the known (date, value) points; a dash without data."""
-    known = [(day, value) for day, value in points if value is not None]
+    """A tiny trend line through the known (date, value) points (oldest first); a dash
+    without data.
+
+    Drawn in one pass over the points with the path written directly: a list page draws 50 of
+    them, up to 91 points each."""
+    known = [(day.toordinal(), value) for day, value in points if value is not None]
     if len(known) < 2:
         return format_html('<span class="spark-empty" title="{}">–</span>', "no history yet")
-    low = min(value for _, value in known)
-    spread = (max(value for _, value in known) - low) or 1
+    values = [value for _, value in known]
+    low = min(values)
+    spread = (max(values) - low) or 1
     first = known[0][0]
-    span = max((known[-1][0] - first).days, 1)
-    coords = [
-        (
-            1 + (width - 2) * (day - first).days / span,
-            height - 2 - (height - 4) * (v - low) / spread,
-        )
-        for day, v in known
-    ]
-    return format_html(
-        '<svg class="spark" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
-        'aria-label="{}" xmlns="http://www.w3.org/2000/svg"><path d="{}"/></svg>',
-        width,
-        height,
-        width,
-        height,
-        label,
-        path_data(coords),
+    xs = _spark_xs(width - 2, max(known[-1][0] - first, 1))
+    y_scale, bottom = height - 4, height - 2
+    path = " L".join(
+        [
+            f"{xs[day - first]},{bottom - y_scale * (value - low) / spread:.1f}"
+            for day, value in known
+        ]
+    )
+    return mark_safe(  # the label is escaped; the rest is numbers
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{conditional_escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'<path d="M{path}"/></svg>'
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from catalog import selectors
+from catalog.data_version import CatalogVersion, by_version, catalog_version
 from catalog.forms import SearchForm, taxonomy_categories
 from catalog.models import Category
 from catalog.search import did_you_mean
@@ -28,10 +29,19 @@ from catalog.tool_queries import (
     ORDERINGS,
     ToolQuery,
     ToolQueryError,
+    load_taxonomy,
     parse_tool_query,
     tool_list,
 )
-from catalog.views.common import paginate, sparklines
+from catalog.views.common import (
+    ROW_COLUMNS,
+    count_key,
+    counted_tools,
+    list_rows,
+    paginate,
+    table_columns,
+    tool_values,
+)
 
 FILTER_LABELS = {
     "layer": "Layer",
@@ -56,12 +66,13 @@ MAX_COUNTED = 1000
 
 class _Matches:
     """A search's matches as the paginator reads them: counted up to ``MAX_COUNTED`` (one
-    more tells whether there are more), and, sorted by relevance, each page ranked by
-    ``catalog.search.ranked`` (the best matches of a common word without scoring them all)."""
+    more tells whether there are more) once per data version, and, sorted by relevance, each
+    page ranked by ``catalog.search.ranked`` (the best matches of a common word without
+    scoring them all). Pages are rows of ``ROW_COLUMNS`` values."""
 
-    def __init__(self, query: ToolQuery, taxonomy: list[Category]) -> None:
+    def __init__(self, query: ToolQuery, taxonomy: list[Category], version: CatalogVersion):
         assert query.q
-        self.more, self.q = False, query.q
+        self.more, self.q, self.query, self.version = False, query.q, query, version
         by_relevance = query.ordering == "relevance"
         ordering = DEFAULT_ORDERING if by_relevance else query.ordering
         listed = tool_list(query=replace(query, q=None, ordering=ordering))
@@ -69,20 +80,26 @@ class _Matches:
         self.matches = listed.filter(self.plan.condition)
         self.base: QuerySet | None = listed.order_by() if by_relevance else None
 
+    def _count(self) -> int:
+        return self.matches.order_by().values("pk")[: MAX_COUNTED + 1].count()
+
     def count(self) -> int:
-        counted = self.matches.order_by().values("pk")[: MAX_COUNTED + 1].count()
+        key = count_key(self.query, "catalog.search-count")
+        counted = by_version(self.version, key, self._count)
         self.more = counted > MAX_COUNTED
         return min(counted, MAX_COUNTED)
 
-    def __getitem__(self, key: slice) -> list:
+    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
         if self.base is None:
-            return list(self.matches[key])
+            return list(self.matches.values(*ROW_COLUMNS)[key])
         start, stop = key.start or 0, key.stop
-        return top_matches(self.base, self.q, offset=start, limit=stop - start, plan=self.plan)
+        ranked = top_matches(self.base, self.q, offset=start, limit=stop - start, plan=self.plan)
+        return [tool_values(tool) for tool in ranked]
 
 
-def _choices() -> dict[str, list[str]]:
-    languages, licenses = selectors.search_choices()
+def _choices(version: CatalogVersion) -> dict[str, list[str]]:
+    """The languages and licences the form offers, read once per data version."""
+    languages, licenses = by_version(version, "catalog.search-choices", selectors.search_choices)
     return {"languages": languages, "licenses": licenses}
 
 
@@ -127,11 +144,17 @@ def search(request: HttpRequest) -> HttpResponse:
         for key, values in request.GET.lists():
             clean.setlist(key, [value for value in values if value.strip()])
         return redirect(f"{request.path}?{clean.urlencode(safe='/,')}".rstrip("?"))
-    taxonomy = taxonomy_categories()  # the form's selects and the search share one read
-    form = SearchForm(request.GET or None, categories=taxonomy, **_choices())
+    version = catalog_version()  # before the values kept for it (see by_version)
+    # The form's selects and the search share one read of the categories, and the slugs a
+    # filter names are checked against the taxonomy: both kept for the data version (a
+    # taxonomy edit in admin or an import moves it), as the API keeps them.
+    taxonomy = by_version(version, "catalog.search-categories", taxonomy_categories)
+    form = SearchForm(request.GET or None, categories=taxonomy, **_choices(version))
     context = {"form": form, "orderings": ORDERINGS}
     try:
-        query = parse_tool_query(request.GET)
+        query = parse_tool_query(
+            request.GET, taxonomy=lambda: by_version(version, "catalog.taxonomy", load_taxonomy)
+        )
     except ToolQueryError as error:
         field = FILTER_LABELS.get(error.field, error.field)
         message = f"{field}: {error.message}."
@@ -139,15 +162,16 @@ def search(request: HttpRequest) -> HttpResponse:
             message += " Allowed: " + ", ".join(error.allowed[:20]) + "."
         context.update(error=message, error_field=error.field)
         return render(request, "catalog/search.html", context, status=400)
-    matches = _Matches(query, taxonomy) if query.q else None
-    # The paginator reads any object with count() and slicing, not only a QuerySet.
-    page = paginate(
-        request, cast(QuerySet, matches) if matches is not None else tool_list(query=query)
-    )
+    matches = _Matches(query, taxonomy, version) if query.q else None
+    listed = matches or counted_tools(tool_list(query=query), query=query, version=version)
+    page, rows = paginate(request, listed)
+    as_of = version.catalog_as_of
     context.update(
         more=getattr(matches, "more", False),
         max_counted=MAX_COUNTED,
-        sparklines=sparklines(list(page.object_list)),
+        tools=list_rows(rows, as_of=as_of, first=page.start_index()),
+        as_of=as_of,
+        **table_columns(rows),
         did_you_mean=did_you_mean(query.q) if query.q and not page.paginator.count else [],
         page=page,
         query=query,

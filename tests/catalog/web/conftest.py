@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.cache import cache
 
+from catalog.data_version import forget_memo
 from catalog.models import Category, Layer, MetricSnapshot, Tool
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
@@ -35,6 +36,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """List counts are kept per data version: a rolled-back test can leave a version another
+    test's catalog reaches again, so every test starts with none kept."""
+    forget_memo()
 
 
 def history(tool: Tool, *, start: int, daily: int, days: int = 40) -> None:

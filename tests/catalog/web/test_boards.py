@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog import services
 from tests.catalog.web.conftest import many_tools
+from tests.factories import make_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +60,59 @@ def test_leaderboard_queries_do_not_grow_with_its_length(client, site_catalog):
     many_tools(site_catalog.serving, 60)
     with CaptureQueriesContext(connection) as lots:
         client.get("/categories/serving/")
+    with CaptureQueriesContext(connection) as again:
+        client.get("/categories/serving/", {"ordering": "-stars", "page": 2})
 
-    assert len(lots) == len(few)
+    # The category, the data version, the list's count, its 50 rows and their sparklines;
+    # the count is kept for the data version, so other pages and orderings skip it.
+    assert len(lots) == len(few) == 5
+    assert len(again) == 4
+    assert not any("COUNT" in query["sql"].upper() for query in again)
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # the layer and its summary, its categories, the version, the rows, the sparklines
+        ("/layers/infrastructure/", 5),
+        ("/categories/vector-search/", 4),
+        # the taxonomy, the as-of (twice: the leaders' and the page's), the rows, sparklines
+        ("/trending/", 5),
+    ],
+)
+def test_list_pages_read_a_few_queries_whatever_their_length(client, site_catalog, url, queries):
+    many_tools(site_catalog.vectors, 60)
+    client.get(url)  # the count kept for this data version
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(names(response)) == 50
+    assert len(captured) == queries
+
+
+def counted(client, url: str) -> str:
+    found = re.search(r'<p class="muted">([\d,]+) tools?\.', client.get(url).content.decode())
+    assert found, "no count on the page"
+    return found.group(1)
+
+
+def test_a_kept_count_is_right_after_every_kind_of_write(client, site_catalog):
+    url = "/categories/vector-search/"
+    assert counted(client, url) == "2"  # qdrant and milvus
+    assert counted(client, url) == "2"  # kept for this data version
+
+    services.tools_set_hidden(tools=[site_catalog.milvus], hidden=True)
+    assert counted(client, url) == "1"
+    make_tool("new/vector", category=site_catalog.vectors)
+    assert counted(client, url) == "2"
+    services.tools_move_to_category(tools=[site_catalog.qdrant], category=site_catalog.serving)
+    assert counted(client, url) == "1"
+    services.tools_set_hidden(tools=[site_catalog.milvus], hidden=False)
+    assert counted(client, url) == "2"
+    site_catalog.vllm.category = site_catalog.vectors  # an edit in admin saves the tool
+    site_catalog.vllm.save()
+    assert counted(client, url) == "3"
 
 
 def test_trending_ranks_by_the_gain_over_the_chosen_window(client, site_catalog):
