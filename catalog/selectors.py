@@ -121,7 +121,7 @@ def search_choices() -> tuple[list[str], list[str]]:
 
 
 def tool_by_name(
-    full_name: str, *, former_names: bool = True, summary: bool = False
+    full_name: str, *, former_names: bool = True, summary: bool = False, replacement: bool = True
 ) -> tuple[Tool, bool] | None:
     """The tool named ``owner/name``, case-insensitively, or found through a former name.
 
@@ -130,9 +130,13 @@ def tool_by_name(
     character names nothing (PostgreSQL refuses NUL in text, so it is never asked).
     ``former_names``: prefetch them (one more query; the tool page reads them with
     ``tool_labels`` instead). ``summary``: load the layer's stored summary too (what
-    ``tool_detail`` counts the tool's peers from).
+    ``tool_detail`` counts the tool's peers from). ``replacement``: load the tool that
+    replaces it in the same query (False: the tool page and badge, which read it only for a
+    deprecated tool, then in one more query; its ~70 columns were 40% of this query's time).
     """
-    tools = Tool.objects.listed().with_placement().select_related("replaced_by")
+    tools = Tool.objects.listed().with_placement()
+    if replacement:
+        tools = tools.select_related("replaced_by")
     if summary:
         tools = tools.select_related("category__layer__summary")
     if former_names:
@@ -309,20 +313,35 @@ def compare_series(
 def trending(
     *, window: str, layer: str | None = None, category: str | None = None, limit: int = 50
 ) -> list[TrendingTool]:
-    """Listed active tools with the largest star gain over ``window`` (7d, 30d or 90d).
+    """Listed active tools with the largest star gain over ``window`` (7d, 30d or 90d): the
+    first ``limit`` of ``trending_tools`` against the catalog's as-of, with their gains."""
+    gain = _trending_gain(window)
+    leaders = trending_tools(window=window, layer=layer, category=category, anchor=catalog_as_of())
+    return [TrendingTool(tool=tool, gain=getattr(tool, gain)) for tool in leaders[:limit]]
+
+
+def _trending_gain(window: str) -> str:
+    if window not in TRENDING_WINDOWS:
+        allowed = ", ".join(TRENDING_WINDOWS)
+        raise ValueError(f"unknown window {window!r}; allowed: {allowed}")
+    return TRENDING_WINDOWS[window]
+
+
+def trending_tools(
+    *, window: str, layer: str | None = None, category: str | None = None, anchor: date | None
+) -> ToolQuerySet:
+    """Listed active tools by their star gain over ``window`` (7d, 30d or 90d), largest first
+    (then the most starred, then by id), with their category and layer.
 
     The stored gains are already damped against one- and two-day spikes, as in the score
     (``ranking.writer`` saves ``derive.damped_gain``), so trending and the score agree.
     Tools without enough history for the window (a NULL gain) are left out, not shown as 0,
-    and so are tools whose windows end more than ``CURRENT_DAYS`` before the catalog's as-of:
+    and so are tools whose windows end more than ``CURRENT_DAYS`` before ``anchor``, the
+    catalog's as-of (``catalog_as_of()``; a caller that read the data version has it):
     7-, 30- and 90-day trending share that one anchor.
     """
-    if window not in TRENDING_WINDOWS:
-        allowed = ", ".join(TRENDING_WINDOWS)
-        raise ValueError(f"unknown window {window!r}; allowed: {allowed}")
-    gain = TRENDING_WINDOWS[window]
+    gain = _trending_gain(window)
     tools = public_tools().with_placement().filter(**{f"{gain}__isnull": False})
-    anchor = catalog_as_of()
     if anchor is not None:
         # A gain stored without its window end predates formula 2026.12-1 (recompute_rankings
         # sets it): taken as current until then.
@@ -332,8 +351,7 @@ def trending(
         tools = tools.filter(category__layer__slug=layer)
     if category is not None:
         tools = tools.filter(category__slug=category)
-    leaders = tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")[:limit]
-    return [TrendingTool(tool=tool, gain=getattr(tool, gain)) for tool in leaders]
+    return tools.order_by(F(gain).desc(), F("stars").desc(nulls_last=True), "id")
 
 
 def tools_by_names(names: list[str]) -> dict[str, Tool]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from catalog.data_version import by_version, catalog_version
 from catalog.models import Category, Layer, Tool
 from catalog.summary_store import LEADERS, layer_payloads
 
@@ -103,7 +104,16 @@ def taxonomy(*, layer: str | None = None) -> tuple[list[Layer], list[Category], 
 
 
 def landscape(*, top_per_category: int = 5) -> list[LayerCard]:
-    """Layers → categories → top listed tools by score."""
+    """Layers → categories → top listed tools by score: read once per data version in this
+    process (``catalog.data_version.by_version``; the version is one query, the cards three)."""
+    return by_version(
+        catalog_version(),
+        f"summaries.landscape:{top_per_category}",
+        lambda: _landscape(top_per_category),
+    )
+
+
+def _landscape(top_per_category: int) -> list[LayerCard]:
     layers, categories, payloads = taxonomy()
     cards = {layer.id: LayerCard(layer=layer, tool_count=0, total_stars=None) for layer in layers}
     for summary in _category_summaries(categories, payloads, top=top_per_category):

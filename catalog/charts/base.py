@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog.templatetags.strata import compact
 
@@ -94,18 +94,12 @@ def legend(labels: Sequence[str], *, left: int, top: int, width: int) -> tuple[S
     column_width = width // columns
     fits = max(column_width // 7 - 3, 8)  # about 7 pixels a character at 11px
     rows = (len(labels) + columns - 1) // columns
-    markup = format_html_join(
-        "",
-        '<g transform="translate({},{})"><rect width="12" height="12" fill="{}"/>'
-        '<text x="16" y="11">{}</text></g>',
-        (
-            (
-                left + (i % columns) * column_width,
-                top + 20 * (i // columns),
-                PALETTE[i % len(PALETTE)],
-                shorten(label, fits),
-            )
-            for i, label in enumerate(labels)
-        ),
-    )
-    return markup, 20 * rows
+    swatches = []
+    for i, label in enumerate(labels):
+        x, y = left + (i % columns) * column_width, top + 20 * (i // columns)
+        swatches.append(
+            f'<g transform="translate({x},{y})"><rect width="12" height="12" '
+            f'fill="{PALETTE[i % len(PALETTE)]}"/><text x="16" y="11">'
+            f"{conditional_escape(shorten(label, fits))}</text></g>"
+        )
+    return mark_safe("".join(swatches)), 20 * rows

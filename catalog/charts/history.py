@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog.charts.base import PALETTE, chart_ids, legend, number, path_data, rounded, ticks
 from catalog.templatetags.strata import compact
@@ -109,56 +109,35 @@ def history_chart(
             share = (value - low) / (high - low)
         return top + plot_h * (1 - share)
 
-    grid = format_html_join(
-        "",
-        '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
-        (
-            (
-                left,
-                width - right,
-                rounded(y(t)),
-                rounded(y(t)),
-                left - 6,
-                rounded(y(t) + 4),
-                number(t),
-            )
-            for t in _y_ticks(low, max(values), scale)
-        ),
-    )
-    x_labels = format_html(
-        '<text class="tick" x="{}" y="{}">{}</text>'
-        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
-        left,
-        height - 8,
-        _x_label(first, axis),
-        width - right,
-        height - 8,
-        _x_label(last, axis),
-    ) + format_html_join(
-        "",
-        '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-        '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
-        (
-            (rounded(x(d)), rounded(x(d)), height - bottom, height - bottom + 4,
-             rounded(x(d)), height - 8, text)
-            for d, text in _x_ticks(first, last, axis)
-        ),
-    )  # fmt: skip
-    paths = format_html_join(
-        "",
-        '<path class="line" d="{}" stroke="{}" fill="none" stroke-width="2"><title>{}</title>'
-        "</path>{}",
-        (
-            (
-                path_data([None if v is None else (x(d), y(v)) for d, v in line.points]),
-                PALETTE[i % len(PALETTE)],
-                line.label,
-                _marks(line, x, y, PALETTE[i % len(PALETTE)], axis),
-            )
-            for i, line in enumerate(lines)
-        ),
-    )
+    grid = []
+    for t in _y_ticks(low, max(values), scale):
+        level = rounded(y(t))
+        grid.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{level}" y2="{level}"/>'
+            f'<text class="tick" x="{left - 6}" y="{rounded(y(t) + 4)}" text-anchor="end">'
+            f"{number(t)}</text>"
+        )
+    x_labels = [
+        f'<text class="tick" x="{left}" y="{height - 8}">{_x_label(first, axis)}</text>'
+        f'<text class="tick" x="{width - right}" y="{height - 8}" text-anchor="end">'
+        f"{_x_label(last, axis)}</text>"
+    ]
+    for d, text in _x_ticks(first, last, axis):
+        at = rounded(x(d))
+        x_labels.append(
+            f'<line class="grid" x1="{at}" x2="{at}" y1="{height - bottom}" '
+            f'y2="{height - bottom + 4}"/><text class="tick" x="{at}" y="{height - 8}" '
+            f'text-anchor="middle">{text}</text>'
+        )
+    paths = []
+    for i, line in enumerate(lines):
+        colour = PALETTE[i % len(PALETTE)]
+        path = path_data([None if v is None else (x(d), y(v)) for d, v in line.points])
+        paths.append(
+            f'<path class="line" d="{path}" stroke="{colour}" fill="none" stroke-width="2">'
+            f"<title>{conditional_escape(line.label)}</title></path>"
+            f"{_marks(line, x, y, colour, axis)}"
+        )
     legend_markup, legend_height = (
         legend([line.label for line in lines], left=left, top=height + 4, width=plot_w)
         if len(lines) > 1
@@ -171,25 +150,14 @@ def history_chart(
         f"on a {scale} scale; {observed} observed days are marked with dots, the other days "
         "are reconstructed from GitHub's star history."
     )
-    return format_html(
-        '<svg class="chart" data-chart="star-history" viewBox="0 0 {} {}" role="img" '
-        'aria-labelledby="{}-t {}-d" preserveAspectRatio="xMidYMid meet" '
-        'xmlns="http://www.w3.org/2000/svg" data-scale="{}" data-axis="{}">'
-        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}{}{}{}</svg>',
-        width,
-        height + legend_height,
-        chart_id,
-        chart_id,
-        scale,
-        axis,
-        chart_id,
-        title,
-        chart_id,
-        desc,
-        grid,
-        x_labels,
-        paths,
-        legend_markup,
+    return mark_safe(
+        f'<svg class="chart" data-chart="star-history" viewBox="0 0 {width} '
+        f'{height + legend_height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" '
+        f'data-scale="{conditional_escape(scale)}" data-axis="{conditional_escape(axis)}">'
+        f'<title id="{chart_id}-t">{conditional_escape(title)}</title>'
+        f'<desc id="{chart_id}-d">{conditional_escape(desc)}</desc>{"".join(grid)}'
+        f"{''.join(x_labels)}{''.join(paths)}{legend_markup}</svg>"
     )
 
 
@@ -199,15 +167,17 @@ def _marks(
     y: Callable[[float], float],
     colour: str,
     axis: str,
-) -> SafeString:
-    marked = [(d, v) for d, v in line.points if v is not None and d in line.observed]
+) -> str:
+    """A dot per observed day (the latest ``MAX_MARKS``), its value in its tooltip."""
+    observed = line.observed
+    marked = [(d, v) for d, v in line.points if v is not None and d in observed]
     if len(marked) > MAX_MARKS:  # keep the latest: the ones a reader checks
         marked = marked[-MAX_MARKS:]
-    return format_html_join(
-        "",
-        '<circle class="observed" cx="{}" cy="{}" r="2.5" fill="#fff" stroke="{}" '
-        'stroke-width="1.5"><title>{}: {} stars (observed)</title></circle>',
-        ((rounded(x(d)), rounded(y(v)), colour, _x_label(d, axis), v) for d, v in marked),
+    return "".join(
+        f'<circle class="observed" cx="{rounded(x(d))}" cy="{rounded(y(v))}" r="2.5" '
+        f'fill="#fff" stroke="{colour}" stroke-width="1.5"><title>{_x_label(d, axis)}: {v} '
+        "stars (observed)</title></circle>"
+        for d, v in marked
     )
 
 
@@ -227,55 +197,32 @@ def weekly_columns(
     def y(value: float) -> float:
         return top + plot_h * (high - value) / (high - low)
 
-    columns = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>week of {}: {} stars</title>'
-        "</rect>",
-        (
-            (
-                rounded(left + i * step),
-                rounded(min(y(n), y(0))),
-                rounded(max(step - (1 if step > 3 else 0), 0.5)),
-                rounded(abs(y(n) - y(0))),
-                PALETTE[0] if n >= 0 else PALETTE[4],
-                start.isoformat(),
-                f"{n:+,}",
-            )
-            for i, (start, n) in enumerate(weeks)
-        ),
+    zero = y(0)
+    column_w = rounded(max(step - (1 if step > 3 else 0), 0.5))
+    columns = "".join(
+        f'<rect x="{rounded(left + i * step)}" y="{rounded(min(y(n), zero))}" '
+        f'width="{column_w}" height="{rounded(abs(y(n) - zero))}" '
+        f'fill="{PALETTE[0] if n >= 0 else PALETTE[4]}"><title>week of {start.isoformat()}: '
+        f"{n:+,} stars</title></rect>"
+        for i, (start, n) in enumerate(weeks)
     )
-    axis = format_html(
-        '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>'
-        '<text class="tick" x="{}" y="{}" text-anchor="end">0</text>'
-        '<text class="tick" x="{}" y="{}">{}</text>'
-        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
-        left, width - right, rounded(y(0)), rounded(y(0)),
-        left - 6, rounded(y(high) + 8), compact(high),
-        left - 6, rounded(y(0) + 4),
-        left, height - 6, weeks[0][0].isoformat(),
-        width - right, height - 6, weeks[-1][0].isoformat(),
-    )  # fmt: skip
+    axis = (
+        f'<line class="grid" x1="{left}" x2="{width - right}" y1="{rounded(zero)}" '
+        f'y2="{rounded(zero)}"/><text class="tick" x="{left - 6}" y="{rounded(y(high) + 8)}" '
+        f'text-anchor="end">{compact(high)}</text><text class="tick" x="{left - 6}" '
+        f'y="{rounded(zero + 4)}" text-anchor="end">0</text><text class="tick" x="{left}" '
+        f'y="{height - 6}">{weeks[0][0].isoformat()}</text><text class="tick" '
+        f'x="{width - right}" y="{height - 6}" text-anchor="end">{weeks[-1][0].isoformat()}</text>'
+    )
     busiest = max(weeks, key=lambda week: week[1])
-    return format_html(
-        '<svg class="chart" data-chart="weekly" viewBox="0 0 {} {}" role="img" '
-        'aria-labelledby="{}-t {}-d" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}-t">{}</title><desc id="{}-d">{} weeks from {} to {}; the busiest, the '
-        "week of {}, gained {} stars.</desc>{}{}</svg>",
-        width,
-        height,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        len(weeks),
-        weeks[0][0].isoformat(),
-        weeks[-1][0].isoformat(),
-        busiest[0].isoformat(),
-        compact(busiest[1]),
-        axis,
-        columns,
+    return mark_safe(
+        f'<svg class="chart" data-chart="weekly" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">'
+        f'{conditional_escape(title)}</title><desc id="{chart_id}-d">{len(weeks)} weeks from '
+        f"{weeks[0][0].isoformat()} to {weeks[-1][0].isoformat()}; the busiest, the week of "
+        f"{busiest[0].isoformat()}, gained {compact(busiest[1])} stars.</desc>{axis}{columns}"
+        "</svg>"
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.charts.base import PALETTE, Series, chart_ids, legend, path_data, rounded, ticks
@@ -45,72 +45,39 @@ def line_chart(
     def y(value: float) -> float:
         return top + plot_h * (1 - (value - low) / (high - low))
 
-    grid = format_html_join(
-        "",
-        '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
-        (
-            (
-                left,
-                width - right,
-                rounded(y(t)),
-                rounded(y(t)),
-                left - 6,
-                rounded(y(t) + 4),
-                compact(round(t)),
-            )
-            for t in ticks(low, high)
-        ),
+    grid = []
+    for t in ticks(low, high):
+        level = rounded(y(t))
+        grid.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{level}" y2="{level}"/>'
+            f'<text class="tick" x="{left - 6}" y="{rounded(y(t) + 4)}" text-anchor="end">'
+            f"{compact(round(t))}</text>"
+        )
+    x_labels = (
+        f'<text class="tick" x="{left}" y="{height - 8}">{first.isoformat()}</text>'
+        f'<text class="tick" x="{width - right}" y="{height - 8}" text-anchor="end">'
+        f"{last.isoformat()}</text>"
     )
-    x_labels = format_html(
-        '<text class="tick" x="{}" y="{}">{}</text>'
-        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
-        left,
-        height - 8,
-        first.isoformat(),
-        width - right,
-        height - 8,
-        last.isoformat(),
-    )
-    lines = format_html_join(
-        "",
-        '<path class="line" d="{}" stroke="{}"><title>{}</title></path>',
-        (
-            (
-                path_data([None if v is None else (x(d), y(v)) for d, v in s.points]),
-                PALETTE[i % len(PALETTE)],
-                s.label,
-            )
-            for i, s in enumerate(series)
-        ),
-    )
+    lines = []
+    for i, line in enumerate(series):
+        path = path_data([None if v is None else (x(d), y(v)) for d, v in line.points])
+        lines.append(
+            f'<path class="line" d="{path}" stroke="{PALETTE[i % len(PALETTE)]}">'
+            f"<title>{conditional_escape(line.label)}</title></path>"
+        )
     legend_markup, legend_height = (
         legend([s.label for s in series], left=left, top=height + 4, width=plot_w)
         if len(series) > 1
         else ("", 0)
     )
     summary = "; ".join(f"{s.label}" for s in series)
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
-        'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{}-t">{}</title><desc id="{}-d">{} from {} to {}, between {} and {}.</desc>'
-        "{}{}{}{}</svg>",
-        width,
-        height + legend_height,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        summary,
-        first.isoformat(),
-        last.isoformat(),
-        compact(min(values)),
-        compact(max(values)),
-        grid,
-        x_labels,
-        lines,
-        legend_markup,
+    return mark_safe(
+        f'<svg class="chart" viewBox="0 0 {width} {height + legend_height}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-t">{conditional_escape(title)}'
+        f'</title><desc id="{chart_id}-d">{conditional_escape(summary)} from {first.isoformat()} '
+        f"to {last.isoformat()}, between {compact(min(values))} and {compact(max(values))}."
+        f"</desc>{''.join(grid)}{x_labels}{''.join(lines)}{legend_markup}</svg>"
     )
 
 

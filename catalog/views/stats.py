@@ -1,4 +1,8 @@
-"""State of open-source AI: the survey's analyses from live data, drawn as SVG charts."""
+"""State of open-source AI: the survey's analyses from live data, drawn as SVG charts.
+
+The answers change only when the catalog does: they are kept per data version in the process
+(``catalog.data_version.by_version``), so a request reads the version (one query) and draws.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 
 from catalog import charts
+from catalog.data_version import by_version, catalog_version
 from catalog.stats import survey_stats_named
 
 TOP_BREAKDOWN = 6
@@ -57,7 +62,8 @@ def _breakdown_charts(data: dict, layer_names: dict[str, str], key: str, noun: s
 
 
 def stats(request: HttpRequest) -> HttpResponse:
-    data, layer_names, category_names = survey_stats_named()
+    version = catalog_version()  # before reading what is kept for it (see by_version)
+    data, layer_names, category_names = by_version(version, "stats.survey", survey_stats_named)
     shares = sorted(
         (item for item in data["star_concentration"] if item["top_share_of_stars"] is not None),
         key=lambda item: -item["top_share_of_stars"],
@@ -97,5 +103,6 @@ def stats(request: HttpRequest) -> HttpResponse:
         "licence_charts": _breakdown_charts(data, layer_names, "licenses", "Licences"),
         "language_charts": _breakdown_charts(data, layer_names, "languages", "Languages"),
         "layer_names": layer_names,
+        "as_of": version.catalog_as_of,
     }
     return render(request, "catalog/stats.html", context)

@@ -22,7 +22,11 @@ BADGE_MAX_AGE = 60 * 60
 
 
 def _found_or_404(owner: str, name: str, *, former_names: bool, summary: bool = False):
-    found = selectors.tool_by_name(f"{owner}/{name}", former_names=former_names, summary=summary)
+    """The tool and whether ``owner/name`` is its canonical name; the tool that replaces it is
+    not loaded with it (the page shows it only for a deprecated tool: one query then)."""
+    found = selectors.tool_by_name(
+        f"{owner}/{name}", former_names=former_names, summary=summary, replacement=False
+    )
     if found is None:
         raise Http404("No tool by that name is in the catalog")
     return found

@@ -178,3 +178,25 @@ def test_a_leaderboard_runs_the_same_queries_for_5_or_50_tools(api, db):
         return len(captured)
 
     assert queries(5) == queries(50) <= 6
+
+
+def test_trending_runs_the_same_few_queries_for_5_or_50_tools(api, db):
+    category = make_category("bulk")
+    for n in range(60):
+        tool = make_tool(
+            f"bulk/t{n:03}", category=category, stars=n + 1, stars_gained_30d=n, score=1.0
+        )
+        tool.topics.create(name=f"topic-{n}")
+
+    def queries(limit: int) -> int:
+        forget_memo()  # cold: the taxonomy read again
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get("/api/v1/trending/", {"category": "bulk", "limit": limit})
+        results = response.json()["results"]
+        assert [row["rank"] for row in results] == list(range(1, limit + 1))
+        assert [row["gain"] for row in results[:2]] == [59, 58]  # the largest gain first
+        assert results[0]["topics"] == ["topic-59"]
+        return len(captured)
+
+    # The data version (the catalog's as-of with it), the taxonomy, the rows with their topics.
+    assert queries(5) == queries(50) <= 3

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 
 from catalog import charts
+from catalog.charts.history import HistoryLine, history_chart, weekly_columns
 from catalog.templatetags.strata import compact, signed
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -81,3 +82,29 @@ def test_compact_numbers(value, text):
 
 def test_signed_gains():
     assert [signed(v) for v in (1200, -30, 0, None)] == ["+1.2k", "−30", "0", "—"]
+
+
+def test_every_chart_escapes_its_title_and_labels():
+    hostile = '<b>"A&B\'s"</b>'
+    escaped = "&lt;b&gt;&quot;A&amp;B&#x27;s&quot;&lt;/b&gt;"
+    day = date(2025, 1, 1).toordinal()
+    history = HistoryLine(hostile, [(day, 1), (day + 90, 40)], frozenset({day}))
+    drawn = [
+        charts.bar_chart([(hostile, 3)], title=hostile, unit="<%>"),
+        charts.stacked_columns([hostile], [(hostile, [2]), ("b", [1])], title=hostile),
+        charts.line_chart(
+            [charts.Series(hostile, [(date(2025, 1, 1), 1), (date(2025, 2, 1), 2)])] * 2,
+            title=hostile,
+        ),
+        history_chart([history, history], title=hostile),
+        weekly_columns([(date(2025, 1, 6), 3)], title=hostile),
+    ]
+
+    for markup in drawn:
+        parse(markup)  # well-formed: nothing of the labels leaked into the markup
+        assert "<b>" not in markup
+        assert f">{escaped}</title>" in markup
+    assert f">{escaped}</text>" in drawn[0]  # the bar's label
+    assert "3&lt;%&gt;</text>" in drawn[0]  # its value and unit
+    assert f"<title>{escaped}, {escaped}: 2</title>" in drawn[1]  # a column's segment
+    assert f">{escaped}; {escaped} from 2025-01-01" in drawn[3]  # the history's description

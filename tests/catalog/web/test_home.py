@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from catalog.summary_store import summaries_rebuild
 from tests.catalog.web.conftest import many_tools
+from tests.factories import make_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,47 @@ def test_home_runs_the_same_number_of_queries_whatever_the_catalog_size(
 
     assert "43 tools" in page  # qdrant, milvus, vllm and the 40 new ones
 
-    assert len(large) == len(small) <= 6
+    # The data version, the layers with their summaries, the categories, the leaders, the as-of.
+    assert len(large) == len(small) <= 5
+    with CaptureQueriesContext(connection) as again:
+        client.get("/")
+    assert len(again) == 2  # the catalog did not change: its cards are kept for its version
+
+
+def test_a_new_leader_shows_on_the_next_request(client, site_catalog):
+    """The cards are kept per data version: creating and ranking a tool moves it."""
+    client.get("/")
+    make_tool(
+        "newco/rocket",
+        category=site_catalog.vectors,
+        stars=1_000,
+        score=99.0,
+        metrics_as_of=site_catalog.qdrant.metrics_as_of,
+    )
+    summaries_rebuild()
+
+    page = client.get("/").content.decode()
+
+    assert page.index("newco/") < page.index("qdrant/") < page.index("milvus-io/")
+
+
+def test_cards_are_drawn_as_the_tool_name_include_draws_a_name(site_catalog):
+    """The cards write ``includes/tool_name.html`` themselves: the same characters, escaping
+    included."""
+    from django.template.loader import render_to_string
+
+    from catalog.templatetags.pages import ToolPaths, tool_name
+
+    tool = make_tool(
+        'we"ird/na<me>&co', display_name="<b>Ünï & “co”</b>", category=site_catalog.vectors
+    )
+    for shown in (tool, site_catalog.qdrant):
+        include = render_to_string("catalog/includes/tool_name.html", {"tool": shown})
+        owner, name = shown.full_name.split("/")
+        path = ToolPaths()(owner, name)
+
+        assert path == shown.get_absolute_url()
+        assert tool_name(owner, name, path, shown.display_name) == include
 
 
 def test_a_layer_with_no_measured_tool_is_not_shown_as_zero_stars(client, site_catalog):

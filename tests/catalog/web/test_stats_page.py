@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.summary_store import summaries_rebuild
 from tests.catalog.web.conftest import many_tools
+from tests.factories import make_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -59,4 +60,23 @@ def test_stats_page_queries_do_not_grow_with_the_catalog(client, dated):
     with CaptureQueriesContext(connection) as large:
         client.get("/stats/")
 
-    assert len(large) == len(small)
+    # The data version, the layers with their summaries, the categories, the newest entrants.
+    assert len(large) == len(small) <= 4
+    with CaptureQueriesContext(connection) as again:
+        client.get("/stats/")
+    assert len(again) == 1  # the catalog did not change: its answers are kept for its version
+
+
+def test_stats_page_shows_a_new_entrant_on_the_next_request(client, dated):
+    """The answers are kept per data version: creating a tool moves it."""
+    assert "newco/rocket" not in client.get("/stats/").content.decode()
+    make_tool(
+        "newco/rocket",
+        category=dated.vectors,
+        repo_created_at=datetime(2025, 1, 1, tzinfo=UTC),
+        stars=10,
+    )
+
+    newest = client.get("/stats/").content.decode().split("Newest entrants", 1)[1]
+
+    assert newest.index("newco/rocket") < newest.index("crewAIInc/crewAI")

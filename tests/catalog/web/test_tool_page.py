@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import FormerName, Topic
+from catalog.models import FormerName, MetricSnapshot, Topic
+from catalog.summary_store import summaries_rebuild
 from tests.factories import make_snapshot, make_tool
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +156,7 @@ def test_tool_page_offers_compare_topic_and_other_placement_links(client, site_c
 
 
 def test_tool_page_queries_do_not_grow_with_history_names_or_topics(client, site_catalog):
+    summaries_rebuild()  # as the ranking does after every write: the peers are counted there
     with CaptureQueriesContext(connection) as short:
         client.get("/tools/milvus-io/milvus/")
     for n in range(5):
@@ -163,7 +165,9 @@ def test_tool_page_queries_do_not_grow_with_history_names_or_topics(client, site
     with CaptureQueriesContext(connection) as long:
         client.get("/tools/qdrant/qdrant/")
 
-    assert len(long) == len(short) <= 6
+    # The tool with its placement and layer summary, its days, the catalog's as-of, the
+    # snapshots its score is derived from, its names and topics.
+    assert len(long) == len(short) <= 5
 
 
 def test_former_names_topics_and_other_placements_are_listed_in_order(client, site_catalog):
@@ -180,3 +184,28 @@ def test_former_names_topics_and_other_placements_are_listed_in_order(client, si
     topics = page[page.index("<dt>Topics</dt>") :]
     assert topics.index(">ann<") < topics.index(">rust<") < topics.index(">vector-database<")
     assert '<dt>Also listed in</dt><dd><a href="/categories/serving/">Serving</a></dd>' in page
+
+
+def test_history_tables_list_the_latest_30_days_first_with_their_source(client, site_catalog):
+    tool = make_tool(category=site_catalog.agents, stars=2_040)
+    start = date(2025, 1, 1)
+    for n in range(40):  # the first 20 days reconstructed from the star history, no forks
+        backfilled = n < 20
+        make_snapshot(
+            tool,
+            start + timedelta(days=n),
+            stars=1_000 + 26 * n,
+            forks=None if backfilled else 1_200 + n,
+            source=MetricSnapshot.STAR_HISTORY_SOURCE if backfilled else "refresh",
+        )
+
+    page = client.get(tool.get_absolute_url()).content.decode()
+
+    stars = page.split("Stars as a table (latest 30 days)</summary>", 1)[1].split("</tbody>")[0]
+    assert stars.count("<tr>") == 31  # the header and 30 days
+    assert stars.index("<td>2025-02-09</td>") < stars.index("<td>2025-01-11</td>")
+    assert '<tr><td>2025-02-09</td><td class="num">2,014</td><td>observed</td></tr>' in stars
+    assert '<tr><td>2025-01-11</td><td class="num">1,260</td><td>reconstructed</td></tr>' in stars
+    forks = page.split("Forks as a table (latest 20)</summary>", 1)[1].split("</tbody>")[0]
+    assert '<tr><td>2025-02-09</td><td class="num">1,239</td></tr>' in forks
+    assert "2025-01-20" not in forks  # no forks measured that day
