@@ -104,7 +104,12 @@ def _refresh(tools: int, env: dict[str, str]) -> dict:
     seed(tools, first=0)
     import redis as redis_client
 
-    redis_client.Redis.from_url(env["REDIS_URL"]).delete(QUEUE)  # nothing left from a past run
+    broker = redis_client.Redis.from_url(env["REDIS_URL"])
+    broker.delete(QUEUE)  # nothing left from a past run: its queue, its claims and rank marks
+    database = env["DATABASE_URL"].rsplit("/", 1)[1]
+    for pattern in (f"*refresh-claim:{database}:*", f"*ranks:{database}:*"):
+        for key in broker.scan_iter(match=pattern, count=1000):
+            broker.delete(key)
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=2"]
     command += ["--loglevel=WARNING", "-Q", QUEUE, "--without-gossip", "--without-mingle"]
     worker = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)

@@ -38,12 +38,17 @@ DUE_GRACE_SECONDS = 10 * 60
 RUNNING_SECONDS = 11 * 60
 
 
+def _key(state: str, layer_id: int) -> str:
+    # The database name keeps two deployments (or test databases) sharing one Redis apart.
+    return f"strata:ranks:{settings.DATABASES['default']['NAME']}:{state}:{layer_id}"
+
+
 def _due_key(layer_id: int) -> str:
-    return f"ranks:due:{layer_id}"
+    return _key("due", layer_id)
 
 
 def _running_key(layer_id: int) -> str:
-    return f"ranks:running:{layer_id}"
+    return _key("running", layer_id)
 
 
 def _in_worker() -> bool:
