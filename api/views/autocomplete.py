@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -25,6 +27,19 @@ class SuggestionSerializer(serializers.ModelSerializer):
         model = Tool
         fields = ["full_name", "display_name", "category", "stars", "url"]
         read_only_fields = fields
+
+
+def suggestion(tool: Tool) -> dict[str, Any]:
+    """``SuggestionSerializer``'s item, built directly: the same JSON without building DRF's
+    fields for every response (more Python than the search itself for ten tools)."""
+    category = tool.category
+    return {
+        "full_name": tool.full_name,
+        "display_name": tool.display_name,
+        "category": {"slug": category.slug, "name": category.name},
+        "stars": tool.stars,
+        "url": tool.get_absolute_url(),
+    }
 
 
 @extend_schema(tags=["tools"])
@@ -58,4 +73,4 @@ class Autocomplete(ReadView):
         except ToolQueryError as error:
             raise ParameterError.from_query_error(error) from None
         tools = autocomplete(q, limit=AUTOCOMPLETE_LIMIT, taxonomy=self.search_categories())
-        return Response({"q": q, "results": SuggestionSerializer(tools, many=True).data})
+        return Response({"q": q, "results": [suggestion(tool) for tool in tools]})

@@ -105,3 +105,14 @@ def test_datetimes_follow_the_current_time_zone_as_drf_does(tools, settings):
     lean = serializer.to_representation(tool)
     assert lean == _drf(serializer, tool)
     assert lean["last_release_at"] == "2026-11-01T05:20:30.123456-05:00"
+
+
+def test_an_autocomplete_item_is_what_its_documented_serializer_gives(db):
+    from api.views.autocomplete import SuggestionSerializer, suggestion
+
+    category = make_category("vector-stores")
+    measured = make_tool("Qdrant/qdrant", category=category, display_name="Qdrant", stars=25000)
+    unmeasured = make_tool("new/thing", category=category, display_name="", stars=None)
+    for tool in Tool.objects.with_placement().filter(pk__in=[measured.pk, unmeasured.pk]):
+        assert suggestion(tool) == SuggestionSerializer(tool).data
+    assert suggestion(unmeasured)["stars"] is None
