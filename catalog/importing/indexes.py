@@ -16,7 +16,9 @@ keeps the indexes: it would block the site for longer than the indexes cost it.
 
 Kept in place: every index that backs a constraint (primary key, unique, exclusion) and every
 other unique index (they check the rows as they are written; the importer relies on them),
-and an index a table is clustered on.
+and an index a table is clustered on. The tables' foreign keys are dropped too and added back
+last: PostgreSQL then checks them with one query each, rather than once per row written (3.6
+million deferred checks at commit for a 100,000-tool history).
 """
 
 from __future__ import annotations
