@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from catalog.models import Category, Layer, Tool
+from catalog.names import NamedPath
 from catalog.ranking.derive import current_gains
 from catalog.selectors import ToolDetail, ToolLabels, catalog_as_of
 
@@ -61,39 +61,21 @@ class ToolLinksSerializer(serializers.Serializer):
         return _absolute(self.context.get("request"), tool.get_absolute_url())
 
 
-#: Names that need no quoting in a URL path: formatting them into a URL reversed once gives
-#: what ``reverse()`` would (GitHub owner and repository names are all of this kind).
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+\Z")
-_OWNER, _NAME = "__owner__", "__name__"
-
-
 class ToolURLs:
-    """A tool's three URLs, reversed once per response and formatted per row (``reverse()``
-    three times per row was ~150 calls per page of 50)."""
+    """A tool's three URLs, their patterns reversed once per response and filled in per row
+    (``reverse()`` three times per row was ~150 calls per page of 50)."""
 
     def __init__(self, request) -> None:
-        self.request = request
-        markers = {"owner": _OWNER, "name": _NAME}
-        paths = [
-            reverse("api:tool-detail", kwargs=markers),
-            reverse("api:tool-history", kwargs=markers),
-            reverse("catalog:tool-detail", kwargs=markers),
+        self.origin = _absolute(request, "/")[:-1]  # scheme and host, or "" without a request
+        self.paths = [
+            NamedPath("api:tool-detail"),
+            NamedPath("api:tool-history"),
+            NamedPath("catalog:tool-detail"),
         ]
-        self.templates = [_absolute(request, path) for path in paths]
 
     def __call__(self, tool: Tool) -> tuple[str, str, str]:
         owner, name = tool.owner, tool.repo_name
-        if not (_PLAIN_NAME.match(owner) and _PLAIN_NAME.match(name)):
-            kwargs = {"owner": owner, "name": name}
-            return (
-                _absolute(self.request, reverse("api:tool-detail", kwargs=kwargs)),
-                _absolute(self.request, reverse("api:tool-history", kwargs=kwargs)),
-                _absolute(self.request, tool.get_absolute_url()),
-            )
-        detail, history, web = (
-            template.replace(_OWNER, owner, 1).replace(_NAME, name, 1)
-            for template in self.templates
-        )
+        detail, history, web = (self.origin + path(owner, name) for path in self.paths)
         return detail, history, web
 
 

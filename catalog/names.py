@@ -75,3 +75,27 @@ class RepositoryName:
     def get_absolute_url(self) -> str:
         """The tool's page on the website."""
         return reverse("catalog:tool-detail", kwargs={"owner": self.owner, "name": self.repo_name})
+
+
+#: Names that need no quoting in a URL path: filling them into a pattern reversed once gives
+#: what ``reverse()`` gives (GitHub owner and repository names are all of this kind).
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+\Z")
+_OWNER, _NAME = "__owner__", "__name__"
+
+
+class NamedPath:
+    """The path of a view taking ``owner`` and ``name`` (a tool's page, its API detail…),
+    reversed once and filled in per tool: ``reverse()`` per row was most of a list's URL
+    time. A name with other characters is reversed for real, so quoted as ``reverse()``
+    quotes it."""
+
+    def __init__(self, viewname: str) -> None:
+        self.viewname = viewname
+        path = reverse(viewname, kwargs={"owner": _OWNER, "name": _NAME})
+        self.head, rest = path.split(_OWNER, 1)
+        self.middle, self.tail = rest.split(_NAME, 1)
+
+    def __call__(self, owner: str, name: str) -> str:
+        if _PLAIN_NAME.match(owner) and _PLAIN_NAME.match(name):
+            return f"{self.head}{owner}{self.middle}{name}{self.tail}"
+        return reverse(self.viewname, kwargs={"owner": owner, "name": name})

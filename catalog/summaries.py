@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from catalog.data_version import by_version, catalog_version
+from catalog.data_version import CatalogVersion, by_version, catalog_version
 from catalog.models import Category, Layer, Tool
 from catalog.summary_store import LEADERS, layer_payloads
 
@@ -103,11 +103,14 @@ def taxonomy(*, layer: str | None = None) -> tuple[list[Layer], list[Category], 
     return loaded_layers, loaded_categories, layer_payloads(loaded_layers, loaded_categories)
 
 
-def landscape(*, top_per_category: int = 5) -> list[LayerCard]:
+def landscape(
+    *, top_per_category: int = 5, version: CatalogVersion | None = None
+) -> list[LayerCard]:
     """Layers → categories → top listed tools by score: read once per data version in this
-    process (``catalog.data_version.by_version``; the version is one query, the cards three)."""
+    process (``catalog.data_version.by_version``; the version is one query unless the caller
+    read it, the cards three)."""
     return by_version(
-        catalog_version(),
+        version or catalog_version(),
         f"summaries.landscape:{top_per_category}",
         lambda: _landscape(top_per_category),
     )

@@ -9,55 +9,18 @@ lazy-string check per call); the figures go through the same filters
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from html import escape as _escape
-from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Tool
-from catalog.templatetags.strata import figures_month, initials, score, signed, stars
+from catalog.names import NamedPath
+from catalog.templatetags.strata import figures_month, score, signed, stars, tool_name
 
 register = template.Library()
-
-#: Owner and repository names that ``reverse()`` leaves as they are (every GitHub name).
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+\Z")
-_OWNER, _NAME = "__owner__", "__name__"
-
-
-class ToolPaths:
-    """Tool page paths: the URL pattern reversed once, then formatted per tool (a name with
-    other characters is reversed, and so quoted, as ``Tool.get_absolute_url`` does)."""
-
-    def __init__(self) -> None:
-        path = reverse("catalog:tool-detail", kwargs={"owner": _OWNER, "name": _NAME})
-        self.head, rest = path.split(_OWNER, 1)
-        self.middle, self.tail = rest.split(_NAME, 1)
-
-    def __call__(self, owner: str, name: str) -> str:
-        if _PLAIN_NAME.match(owner) and _PLAIN_NAME.match(name):
-            return f"{self.head}{owner}{self.middle}{name}{self.tail}"
-        return reverse("catalog:tool-detail", kwargs={"owner": owner, "name": name})
-
-
-def tool_name(owner: str, repo_name: str, url: str, display_name: str) -> str:
-    """``catalog/includes/tool_name.html``, character for character (``tests`` compare the
-    two): the owner's avatar over its initials, owner/name linked to the tool's page, and the
-    display name."""
-    return (
-        '<span class="tool-name"><span class="avatar" aria-hidden="true"><span class="initials">'
-        f"{_escape(initials(owner))}</span>"
-        f'<img src="https://github.com/{_escape(quote(owner))}.png?size=40" '
-        'width="20" height="20" loading="lazy" alt=""></span>'
-        f'<a href="{_escape(url)}"><span class="owner">{_escape(owner)}/'
-        f'</span><wbr><span class="repo">{_escape(repo_name)}</span></a></span>'
-        + (f" <small>{_escape(display_name)}</small>" if display_name else "")
-        + "\n"
-    )
 
 
 def _figures(tool: Tool, as_of: date | None) -> str:
@@ -82,9 +45,9 @@ def tool_cards(context, tools: Sequence[Tool], as_of: date | None) -> SafeString
     """The landscape's ``<li>`` cards of a category's leading tools (or its "No tools yet.")."""
     if not tools:
         return mark_safe('<li class="card muted">No tools yet.</li>\n        ')
-    paths = context.render_context.get(ToolPaths)
+    paths = context.render_context.get(NamedPath)
     if paths is None:  # once per page, for every category's cards
-        paths = context.render_context[ToolPaths] = ToolPaths()
+        paths = context.render_context[NamedPath] = NamedPath("catalog:tool-detail")
     cards = []
     for tool in tools:
         owner, _, name = tool.full_name.partition("/")

@@ -167,20 +167,24 @@ _PROVISIONAL = (
 )
 
 
-def _tool_name(row: Mapping[str, Any]) -> str:
-    """``includes/tool_name.html`` for a list row, character for character (the home page
-    draws its cards with that include)."""
-    owner, display_name = row["owner"], row["display_name"]
+def tool_name(owner: str, repo_name: str, url: str, display_name: str) -> str:
+    """``includes/tool_name.html``, character for character (tests compare the two), for the
+    rows and cards drawn in Python: the owner's avatar over its initials, owner/name linked to
+    the tool's page, and the display name."""
     return (
         '<span class="tool-name"><span class="avatar" aria-hidden="true"><span class="initials">'
         f"{_escape(initials(owner))}</span>"
         f'<img src="https://github.com/{_escape(quote(owner))}.png?size=40" width="20" '
         'height="20" loading="lazy" alt=""></span>'
-        f'<a href="{_escape(row["url"])}"><span class="owner">{_escape(owner)}/</span><wbr>'
-        f'<span class="repo">{_escape(row["repo_name"])}</span></a></span>'
+        f'<a href="{_escape(url)}"><span class="owner">{_escape(owner)}/</span><wbr>'
+        f'<span class="repo">{_escape(repo_name)}</span></a></span>'
         + (f" <small>{_escape(display_name)}</small>" if display_name else "")
         + "\n"
     )
+
+
+def _tool_name(row: Mapping[str, Any]) -> str:
+    return tool_name(row["owner"], row["repo_name"], row["url"], row["display_name"])
 
 
 @register.simple_tag(takes_context=True)

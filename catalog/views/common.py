@@ -14,7 +14,6 @@ catalog it is shown with.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
@@ -34,6 +33,7 @@ from django.utils.text import Truncator
 from catalog import charts, selectors
 from catalog.data_version import CatalogVersion, by_version
 from catalog.models import MetricSnapshot, Tool, ToolStatus
+from catalog.names import NamedPath
 from catalog.templatetags.strata import score, signed, stars
 from catalog.tool_queries import ToolQuery
 
@@ -141,25 +141,13 @@ class ListRow(TypedDict):
     sparkline: SafeString
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+\Z")
-_OWNER, _NAME = "__owner__", "__name__"
-
-
 class _URLs:
-    """Tool and category page URLs: the tool page's pattern reversed once and formatted per
-    row (a name with other characters is reversed, quoted as ``reverse()`` quotes it), each
-    category's reversed once."""
+    """Tool and category page URLs: the tool page's pattern reversed once and filled in per
+    row (``catalog.names.NamedPath``), each category's reversed once."""
 
     def __init__(self) -> None:
-        path = reverse("catalog:tool-detail", kwargs={"owner": _OWNER, "name": _NAME})
-        self.head, rest = path.split(_OWNER, 1)
-        self.middle, self.tail = rest.split(_NAME, 1)
+        self.tool = NamedPath("catalog:tool-detail")
         self.categories: dict[str, str] = {}
-
-    def tool(self, owner: str, name: str) -> str:
-        if _PLAIN_NAME.match(owner) and _PLAIN_NAME.match(name):
-            return f"{self.head}{owner}{self.middle}{name}{self.tail}"
-        return reverse("catalog:tool-detail", kwargs={"owner": owner, "name": name})
 
     def category(self, slug: str) -> str:
         url = self.categories.get(slug)

@@ -29,7 +29,9 @@ BOARD_ORDERINGS = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/home.html", {"layers": selectors.landscape(top_per_category=5)})
+    version = catalog_version()
+    layers = selectors.landscape(top_per_category=5, version=version)
+    return render(request, "catalog/home.html", {"layers": layers, "as_of": version.catalog_as_of})
 
 
 def _leaderboard(

@@ -58,3 +58,21 @@ def test_a_tool_has_its_name_parts_and_page_from_these_rules():
     assert (tool.owner, tool.repo_name, tool.name) == ("Qdrant", "qdrant-client", "qdrant-client")
     assert tool.github_url == "https://github.com/Qdrant/qdrant-client"
     assert tool.get_absolute_url() == "/tools/Qdrant/qdrant-client/"
+
+
+@pytest.mark.parametrize(
+    ("viewname", "owner", "name"),
+    [
+        ("catalog:tool-detail", "langchain-ai", "langchain"),
+        ("catalog:tool-detail", "a.b_c", "x-y.z"),
+        ("api:tool-history", "owner", "name with space"),
+        ("api:tool-detail", "ünïcode", "name?#%"),
+    ],
+)
+def test_a_named_path_is_what_reverse_gives(viewname, owner, name):
+    from django.urls import reverse
+
+    from catalog.names import NamedPath
+
+    expected = reverse(viewname, kwargs={"owner": owner, "name": name})
+    assert NamedPath(viewname)(owner, name) == expected
