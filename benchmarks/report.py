@@ -176,9 +176,11 @@ def render(
     csv_first = flat.get(f"api.csv_category.first_byte_p95_ms.{top}")
     lines += [
         "",
-        "p50/p95/p99 are cold: Strata's response cache is cleared before every timed request, "
-        'so each one does all its work (the targets below are judged on these). "Repeated" '
-        "is the same request again with the cache left alone: the data version lookup plus "
+        "p50/p95/p99 are cold: Strata's response cache and what each process keeps per data "
+        "version (`catalog/data_version.py`: list counts, summaries, the landscape's cards) are "
+        "cleared before every timed request, so each one does all its work, as the first "
+        'request after a write does (the targets below are judged on these). "Repeated" is '
+        "the same request again with nothing cleared: for the API the data version lookup plus "
         "one cache read (`api/caching.py`).",
         "",
         f"Throughput: gunicorn with 3 workers, loaded by {load_tool} (2 threads, 6 connections, "

@@ -1,7 +1,10 @@
 """Server time of every endpoint and page, in-process with Django's test Client.
 
-Strata's response cache is cleared before each timed request, so these are cold figures; ten
-more requests without clearing it give the cost of a repeated question. Each request is timed
+Before each timed request Strata's response cache and the values each process keeps per data
+version (``catalog.data_version``: list counts, summaries, the landscape's cards) are
+cleared, so these are cold figures — what the first request after a write costs, which during
+a refresh is most requests, since every batch moves the data version; ten more requests
+without clearing anything give the cost of a repeated question. Each request is timed
 from the call to the last byte of the body (for a streamed response, the
 time to the first chunk is kept as well); the SQL queries of one more request are counted with
 ``CaptureQueriesContext``, which also keeps each query's time so the slowest one can be
@@ -162,12 +165,23 @@ def _text(cursor, sql: str, params) -> str:
         return sql
 
 
-def time_endpoint(client, endpoint: Endpoint) -> Timing:
+def _forget() -> None:
+    """As after a write: nothing cached, nothing kept for the data version (not timed)."""
     from django.core.cache import cache
+
+    cache.clear()
+    try:
+        from catalog.data_version import forget_memo
+    except ImportError:  # before the memo existed
+        return
+    forget_memo()
+
+
+def time_endpoint(client, endpoint: Endpoint) -> Timing:
     from django.db import connection
 
     _get(client, endpoint.url)  # warm: imports, template loading, the planner's statistics
-    cache.clear()  # count the queries of a full answer, not of a cache hit
+    _forget()  # count the queries of a full answer, not of a cache hit
     recorder = _QueryRecorder()
     with connection.execute_wrapper(recorder):
         status, _, _, size = _get(client, endpoint.url)
@@ -177,7 +191,7 @@ def time_endpoint(client, endpoint: Endpoint) -> Timing:
     while len(samples) < MIN_SAMPLES or (
         len(samples) < MAX_SAMPLES and time.perf_counter() < budget_ends
     ):
-        cache.clear()  # cold: Strata's response cache holds nothing (the clear is not timed)
+        _forget()  # cold: as the first request after a write
         _, total, first, _ = _get(client, endpoint.url)
         samples.append(total)
         firsts.append(first)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -316,6 +317,66 @@ def tool_list(*, query: ToolQuery, plan: SearchPlan | None = None) -> QuerySet[T
         plan = plan or plan_search(tools, query.q)
         tools = tools.filter(plan.condition).alias(relevance=plan.relevance)
     return _ordered(tools, query.ordering)
+
+
+def tool_count(*, query: ToolQuery, plan: SearchPlan | None = None) -> int:
+    """How many tools ``tool_list(query=query, plan=plan)`` lists, in one statement.
+
+    A layer or category filter takes tools placed there first or as a secondary placement.
+    Counted as that one condition (``category_id IN … OR id IN …``), PostgreSQL reads every
+    listed tool's entry of an index and tests it (17–21 ms for a 30,000-tool layer at 100,000
+    tools); counted as two disjoint parts — placed there first, and placed there second with a
+    primary category elsewhere — the first is a range of the per-category index and the second
+    a few hundred rows. With both a layer and categories, or ids not resolved, the list is
+    counted as it is.
+    """
+    ids = _only_placement_ids(query)
+    if ids is None:
+        return tool_list(query=query, plan=plan).count()
+    unplaced = replace(query, layer=None, layer_category_ids=None, categories=(), category_ids=None)
+    among = tool_list(query=unplaced, plan=plan)
+    first = among.filter(category_id__in=ids)
+    second = _placed_second(among, ids).exclude(category_id__in=ids)
+    return _sum_of_counts(first, second)
+
+
+def _placed_second(tools: QuerySet[Tool], ids: tuple[int, ...]) -> QuerySet[Tool]:
+    """``tools`` with a secondary placement in one of ``ids``.
+
+    On PostgreSQL as ``id = ANY(ARRAY(<placements>))``: the few hundred placements looked up
+    by primary key, where ``id IN (<placements>)`` had the planner hash-join every listed tool
+    (14 ms at 100,000 tools)."""
+    through = Tool.secondary_categories.through
+    if connections[tools.db].vendor != "postgresql":
+        placed = through.objects.filter(category_id__in=ids).values("tool_id")
+        return tools.filter(id__in=placed)
+    quote = connections[tools.db].ops.quote_name
+    placements = (
+        f"SELECT {quote('tool_id')} FROM {quote(through._meta.db_table)} "
+        f"WHERE {quote('category_id')} = ANY(%s)"
+    )
+    column = f"{quote(Tool._meta.db_table)}.{quote('id')}"
+    return tools.extra(where=[f"{column} = ANY(ARRAY({placements}))"], params=[list(ids)])
+
+
+def _only_placement_ids(query: ToolQuery) -> tuple[int, ...] | None:
+    if query.layer and not query.categories:
+        return query.layer_category_ids
+    if query.categories and not query.layer:
+        return query.category_ids
+    return None
+
+
+def _sum_of_counts(*querysets: QuerySet[Tool]) -> int:
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets:
+        sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")
+        params.extend(part_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(parts), params)
+        return int(cursor.fetchone()[0])
 
 
 def unsearched(query: ToolQuery) -> ToolQuery:

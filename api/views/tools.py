@@ -43,6 +43,7 @@ from catalog.search.ranked import top_match_ids
 from catalog.tool_queries import (
     ToolQuery,
     placement_counts,
+    tool_count,
     tool_detail_counted,
     tool_list,
     unsearched,
@@ -94,10 +95,10 @@ class ToolList(CSVExportMixin, ReadView):
 
     def _count(self) -> int:
         """The row count: what the search plan found when it read every tool, else counted."""
-        queryset = self.get_queryset()  # makes the plan
+        self.get_queryset()  # makes the plan
         if self._plan is not None and self._plan.match_count is not None:
             return self._plan.match_count
-        return queryset.count()
+        return tool_count(query=self.query(), plan=self._plan)
 
     def _configure_pages(self) -> None:
         """The ordering (for cursors), the row count read once per data version and filter,

@@ -18,6 +18,7 @@ from catalog.tool_queries import (
     ordering_value,
     parse_tool_query,
     placement_counts,
+    tool_count,
     tool_list,
     tools_after,
 )
@@ -362,3 +363,34 @@ def test_placement_counts_count_listed_active_tools_of_the_category_and_its_laye
     # models layer: alpha (agents), gamma and unmeasured (llms); archived, missing and hidden
     # tools are not counted, nor secondary placements.
     assert counts == PlacementCounts(in_category=1, in_layer=3)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"layer": "data"},  # beta and delta placed there first, alpha second (from agents)
+        {"layer": "models"},  # alpha placed there first and second: counted once
+        {"category": "vector-databases"},
+        {"category": "agents,vector-databases"},  # alpha in both
+        {"layer": "data", "language": "go"},
+        {"layer": "data", "stars_min": "1000"},
+        {"layer": "models", "category": "vector-databases"},  # both: counted as listed
+        {"layer": "data", "q": "agent"},
+        {"category": "llms", "status": "any"},
+    ],
+)
+def test_a_count_is_the_number_of_tools_the_list_shows_in_one_query(
+    query_catalog, params, django_assert_num_queries
+):
+    from catalog.search.engine import plan_search
+    from catalog.tool_queries import unsearched
+
+    query = parse_tool_query(params)
+    plan = plan_search(tool_list(query=unsearched(query)), query.q) if query.q else None
+    listed = len(tool_list(query=query, plan=plan))
+
+    with django_assert_num_queries(1):  # a search's plan is made once, before (as the views do)
+        counted = tool_count(query=query, plan=plan)
+
+    assert counted == listed
