@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.charts.base import PALETTE, chart_ids, legend, number, rounded, shorten, ticks
+from catalog.charts.base import (
+    PALETTE,
+    chart_ids,
+    legend,
+    number,
+    rounded,
+    shorten,
+    tick_labels,
+    ticks,
+)
 
 
 def bar_chart(
@@ -97,12 +106,13 @@ def stacked_columns(
         if i % every == 0
     )
     grid = []
-    for t in ticks(0, high):
+    levels = ticks(0, high, whole=all(float(total).is_integer() for total in totals))
+    for t, tick_label in zip(levels, tick_labels(levels), strict=True):
         level = rounded(top + plot_h * (1 - t / high))
         grid.append(
             f'<line class="grid" x1="{left}" x2="{width - right}" y1="{level}" y2="{level}"/>'
             f'<text class="tick" x="{left - 6}" y="{rounded(top + plot_h * (1 - t / high) + 4)}" '
-            f'text-anchor="end">{number(round(t))}</text>'
+            f'text-anchor="end">{tick_label}</text>'
         )
     legend_markup, legend_height = legend(
         [name for name, _ in series], left=left, top=height + 4, width=plot_w

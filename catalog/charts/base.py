@@ -65,17 +65,30 @@ def nice_step(span: float, count: int) -> float:
     return 10.0 * power  # not reached: the loop ends on 10
 
 
-def ticks(low: float, high: float, count: int = 5) -> list[float]:
+def ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
     """Round values from ``low`` up to at most ``high`` (the plot's bounds are not moved); the
-    bottom itself is labelled too when the first round value sits well above it."""
+    bottom itself is labelled too when the first round value sits well above it. ``whole``:
+    the values are counts, so ticks are whole numbers (no tick at 5.5 open issues)."""
     if high <= low:
         return [low]
     step = nice_step(high - low, count)
-    if step >= 1:
-        step = float(math.ceil(step))  # counts: never a tick at 2.5 stars
+    if step >= 1 or whole:
+        step = float(max(1, math.ceil(step)))  # counts: never a tick at 2.5 stars
     first = math.ceil(low / step) * step
     values = [first + step * i for i in range(int((high - first) / step + 1e-9) + 1)]
     return [low, *values] if first - low > step / 2 else values
+
+
+def tick_labels(values: Sequence[float]) -> list[str]:
+    """The labels of an axis's ticks: short ("2.2k") unless that makes two ticks read the same
+    (2,160 and 2,180 are both "2.2k"), then every one in full ("2,160", "2,180")."""
+    short = [number(value) for value in values]
+    if len(set(short)) == len(short):
+        return short
+    return [
+        f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+        for value in values
+    ]
 
 
 def number(value: float) -> str:

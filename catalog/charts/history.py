@@ -16,7 +16,15 @@ from typing import Literal
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.charts.base import PALETTE, chart_ids, legend, number, path_data, rounded, ticks
+from catalog.charts.base import (
+    PALETTE,
+    chart_ids,
+    legend,
+    path_data,
+    rounded,
+    tick_labels,
+    ticks,
+)
 from catalog.templatetags.strata import compact
 
 Scale = Literal["linear", "log"]
@@ -68,7 +76,7 @@ def _x_ticks(first: int, last: int, axis: str, *, most: int = 6) -> list[tuple[i
 
 def _y_ticks(low: float, high: float, scale: str) -> list[float]:
     if scale == "linear":
-        return ticks(low, high)
+        return ticks(low, high, whole=True)  # stars
     top = max(1, math.ceil(math.log10(max(high, 1))))
     powers = [10.0**k for k in range(top + 1) if 10.0**k <= max(high, 1) * 1.0001 or k == 0]
     if high >= 3 * powers[-1]:  # label the top too, or the upper part reads as unscaled
@@ -110,12 +118,13 @@ def history_chart(
         return top + plot_h * (1 - share)
 
     grid = []
-    for t in _y_ticks(low, max(values), scale):
+    levels = _y_ticks(low, max(values), scale)
+    for t, label in zip(levels, tick_labels(levels), strict=True):
         level = rounded(y(t))
         grid.append(
             f'<line class="grid" x1="{left}" x2="{width - right}" y1="{level}" y2="{level}"/>'
             f'<text class="tick" x="{left - 6}" y="{rounded(y(t) + 4)}" text-anchor="end">'
-            f"{number(t)}</text>"
+            f"{label}</text>"
         )
     x_labels = [
         f'<text class="tick" x="{left}" y="{height - 8}">{_x_label(first, axis)}</text>'

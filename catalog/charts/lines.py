@@ -9,7 +9,16 @@ from functools import lru_cache
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.charts.base import PALETTE, Series, chart_ids, legend, path_data, rounded, ticks
+from catalog.charts.base import (
+    PALETTE,
+    Series,
+    chart_ids,
+    legend,
+    path_data,
+    rounded,
+    tick_labels,
+    ticks,
+)
 from catalog.templatetags.strata import compact
 
 
@@ -46,12 +55,13 @@ def line_chart(
         return top + plot_h * (1 - (value - low) / (high - low))
 
     grid = []
-    for t in ticks(low, high):
+    levels = ticks(low, high, whole=all(float(value).is_integer() for value in values))
+    for t, label in zip(levels, tick_labels(levels), strict=True):
         level = rounded(y(t))
         grid.append(
             f'<line class="grid" x1="{left}" x2="{width - right}" y1="{level}" y2="{level}"/>'
             f'<text class="tick" x="{left - 6}" y="{rounded(y(t) + 4)}" text-anchor="end">'
-            f"{compact(round(t))}</text>"
+            f"{label}</text>"
         )
     x_labels = (
         f'<text class="tick" x="{left}" y="{height - 8}">{first.isoformat()}</text>'

@@ -108,3 +108,45 @@ def test_every_chart_escapes_its_title_and_labels():
     assert "3&lt;%&gt;</text>" in drawn[0]  # its value and unit
     assert f"<title>{escaped}, {escaped}: 2</title>" in drawn[1]  # a column's segment
     assert f">{escaped}; {escaped} from 2025-01-01" in drawn[3]  # the history's description
+
+
+def y_labels(markup: str) -> list[str]:
+    """The y axis's tick labels, bottom to top."""
+    texts = parse(markup).iter(f"{SVG}text")
+    return [
+        t.text or "" for t in texts if t.get("class") == "tick" and t.get("text-anchor") == "end"
+    ][
+        :-1  # the last end-anchored tick is the x axis's last date
+    ]
+
+
+def test_a_count_between_5_and_7_is_labelled_5_6_7_not_5_6_6_6_7():
+    days = [date(2025, 5, 21 + i) for i in range(6)]
+    issues = charts.Series("open issues", list(zip(days, [5, 7, 6, 5, 7, 6], strict=True)))
+
+    assert y_labels(charts.line_chart([issues], title="Open issues")) == ["5", "6", "7"]
+
+
+def test_ticks_that_would_all_read_2_2k_are_written_in_full():
+    days = [date(2025, 5, 21 + i) for i in range(5)]
+    forks = charts.Series("forks", list(zip(days, [2150, 2170, 2190, 2210, 2230], strict=True)))
+
+    assert y_labels(charts.line_chart([forks], title="Forks")) == [
+        "2,160",
+        "2,180",
+        "2,200",
+        "2,220",
+    ]
+
+
+def test_far_apart_ticks_keep_their_short_form():
+    days = [date(2025, 1, 1), date(2025, 6, 1)]
+    stars = charts.Series("stars", list(zip(days, [0, 40_000], strict=True)))
+
+    assert y_labels(charts.line_chart([stars], title="Stars")) == [
+        "0",
+        "10k",
+        "20k",
+        "30k",
+        "40k",
+    ]
