@@ -27,6 +27,15 @@ JOINED_OWNER = (
 SUGGEST_MIN = 0.2
 PART_WEIGHT = 0.95  # a close part of a longer name counts a little less than a close name
 
+# The ``simple`` and the stemmed ``english`` query, once when they are the same ("vector"):
+# the GIN index then looks the word (or prefix) up once, not twice (a prefix read twice cost
+# 10–14 ms at 100,000 tools, once 7). Constant, so folded when the statement is planned.
+_EITHER = (
+    "(CASE WHEN to_tsquery('simple', %s) = to_tsquery('english', %s) "
+    "THEN to_tsquery('simple', %s) ELSE to_tsquery('simple', %s) || to_tsquery('english', %s) "
+    "END)"
+)
+
 
 def _tsquery(term: Term, weight: str) -> str:
     def word(text: str) -> str:
@@ -43,8 +52,7 @@ def text_match(term: Term, field: str | None = None) -> Q:
     """The term in ``field`` ("names", "display") or anywhere (None)."""
     weight = {"names": "A", "display": "B", None: ""}[field]
     query = _tsquery(term, weight)
-    sql = f"{VECTOR} @@ (to_tsquery('simple', %s) || to_tsquery('english', %s))"
-    return Q(RawSQL(sql, [query, query], output_field=BooleanField()))
+    return Q(RawSQL(f"{VECTOR} @@ {_EITHER}", [query] * 5, output_field=BooleanField()))
 
 
 def fewer_than(queryset: QuerySet, count: int) -> bool:
