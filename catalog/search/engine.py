@@ -27,11 +27,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from catalog.models import Category, Tool
@@ -143,6 +145,9 @@ class SearchPlan:
     walked: tuple[tuple, ...] | None = None
     #: How many tools match, when the first walk read every tool (else None: count them).
     match_count: int | None = None
+    #: How many tools the words match (names aside), counted up to ``count_upto`` in the
+    #: first walk's statement when the plan was asked to (else None).
+    words_match: int | None = None
 
 
 def _ceiling(parsed: ParsedQuery, categories: list[set[int]]) -> float:
@@ -162,24 +167,46 @@ def walk_rows(queryset: QuerySet, condition: Q, relevance: Any, walk: int) -> li
     """The ``walk`` most starred tools of ``queryset`` (an index walk), each as ``(id,
     relevance, stars, matches)``: what ``catalog.search.ranked`` proves the best matches from,
     and what tells a common word from a rare one."""
-    return list(
-        queryset.annotate(
-            walk_relevance=ExpressionWrapper(relevance, output_field=FloatField()),
-            walk_hit=ExpressionWrapper(condition, output_field=BooleanField()),
-        )
-        .order_by(F("stars").desc(nulls_last=True), "id")
-        .values_list("pk", "walk_relevance", "stars", "walk_hit")[:walk]
-    )
+    return list(_walk(queryset, condition, relevance).values_list(*_WALKED)[:walk])
+
+
+_WALKED = ("pk", "walk_relevance", "stars", "walk_hit")
+
+
+def _walk(queryset: QuerySet, condition: Q, relevance: Any) -> QuerySet:
+    return queryset.annotate(
+        walk_relevance=ExpressionWrapper(relevance, output_field=FloatField()),
+        walk_hit=ExpressionWrapper(condition, output_field=BooleanField()),
+    ).order_by(F("stars").desc(nulls_last=True), "id")
+
+
+def _walk_counting(
+    queryset: QuerySet, condition: Q, relevance: Any, walk: int, upto: int
+) -> tuple[list[tuple], int]:
+    """``walk_rows`` and, in the same statement, how many tools of ``queryset`` match
+    ``condition`` up to ``upto`` (a scalar subquery, run once)."""
+    sql, params = queryset.filter(condition).order_by().values("pk")[:upto].query.sql_with_params()
+    counted = RawSQL(f"SELECT count(*) FROM ({sql}) AS upto", params, output_field=IntegerField())
+    walked = _walk(queryset, condition, relevance).annotate(walk_count=counted)
+    rows = list(walked.values_list(*_WALKED, "walk_count")[:walk])
+    if not rows:
+        return [], 0
+    return [row[:4] for row in rows], rows[0][4]
 
 
 def plan_search(
-    queryset: QuerySet, q: str, *, taxonomy: Sequence[Category] | None = None
+    queryset: QuerySet,
+    q: str,
+    *,
+    taxonomy: Sequence[Category] | None = None,
+    count_upto: int | None = None,
 ) -> SearchPlan:
     """The match condition and relevance of ``q`` for tools of ``queryset``: a few queries
     whatever the catalog size (the categories, unless ``taxonomy`` gives them with their
     layers; whether the words find few tools (then typos are looked for); the names answering
     the query). When that look read every tool of ``queryset``, the plan also knows how many
-    match (``match_count``): a small list is then not counted again."""
+    match (``match_count``): a small list is then not counted again. ``count_upto``: the
+    first walk also counts the tools the words match, up to that many (``words_match``)."""
     backend = _backend()
     parsed = parse(q)
     categories = categories_matching(parsed.terms, taxonomy)
@@ -188,6 +215,7 @@ def plan_search(
     boosted: set[int] = set()
     walked: list[tuple] | None = None
     match_count: int | None = None
+    words_match: int | None = None
     if parsed.terms:
         per_term = [
             backend.text_match(term) | Q(category_id__in=sorted(ids))
@@ -212,7 +240,13 @@ def plan_search(
         if fuzzy and parsed.terms:
             # The first walk of the most starred tools tells a common word at once (and is
             # kept: names add points to the boosted tools only, rescored when it is used).
-            walked = walk_rows(queryset, condition, reduce(operator.add, parts), WALKS[0])
+            relevance = reduce(operator.add, parts)
+            if count_upto is None:
+                walked = walk_rows(queryset, condition, relevance, WALKS[0])
+            else:
+                walked, words_match = _walk_counting(
+                    queryset, condition, relevance, WALKS[0], count_upto
+                )
             hits = sum(1 for row in walked if row[3])
             if hits >= TYPO_WHEN_FEWER:
                 fuzzy = False
@@ -238,6 +272,7 @@ def plan_search(
         boosted=frozenset(boosted),
         walked=None if walked is None else tuple(walked),
         match_count=match_count,
+        words_match=words_match,
     )
 
 

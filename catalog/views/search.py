@@ -66,7 +66,8 @@ MAX_COUNTED = 1000
 
 class _Matches:
     """A search's matches as the paginator reads them: counted up to ``MAX_COUNTED`` (one
-    more tells whether there are more) once per data version, and, sorted by relevance, each
+    more tells whether there are more) once per data version — a common word's in the
+    statement of the search's first walk — and, sorted by relevance, each
     page ranked by ``catalog.search.ranked`` (the best matches of a common word without
     scoring them all). Pages are rows of ``ROW_COLUMNS`` values."""
 
@@ -76,11 +77,14 @@ class _Matches:
         by_relevance = query.ordering == "relevance"
         ordering = DEFAULT_ORDERING if by_relevance else query.ordering
         listed = tool_list(query=replace(query, q=None, ordering=ordering))
-        self.plan = plan_search(listed, query.q, taxonomy=taxonomy)
+        self.plan = plan_search(listed, query.q, taxonomy=taxonomy, count_upto=MAX_COUNTED + 1)
         self.matches = listed.filter(self.plan.condition)
         self.base: QuerySet | None = listed.order_by() if by_relevance else None
 
     def _count(self) -> int:
+        words_match = self.plan.words_match
+        if words_match is not None and words_match > MAX_COUNTED:
+            return words_match  # the names answering q can only add to more than enough
         return self.matches.order_by().values("pk")[: MAX_COUNTED + 1].count()
 
     def count(self) -> int:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import services
+from catalog.data_version import forget_memo
 from catalog.models import Topic
 from catalog.views import search as search_view
 from tests.catalog.web.conftest import many_tools
@@ -234,6 +236,23 @@ def test_a_search_matching_more_than_are_counted_says_so_and_pages_the_best(
     assert "Page 1 of 2" in page
     assert "agent-owner29/agent-kit29" in last
     assert "agent-owner30/agent-kit30" not in last
+
+
+def test_a_common_word_is_counted_in_the_statement_of_the_walk(client, db, monkeypatch):
+    """More matches of the words than are counted: the walk's statement said so, and no
+    statement counts the matches apart (a cold page: nothing kept for the data version)."""
+    monkeypatch.setattr(search_view, "MAX_COUNTED", 30)
+    for n in range(40):
+        make_tool(f"agent-owner{n}/agent-kit{n}", stars=1_000 - n)
+    cache.clear()
+    forget_memo()
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/search/", {"q": "agent"}).content.decode()
+
+    assert "<strong>30+</strong> tools matching" in page
+    assert "agent-owner0/agent-kit0" in page
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
 
 
 def test_a_search_matching_fewer_than_are_counted_gives_the_exact_count(client, db):
