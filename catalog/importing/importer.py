@@ -108,10 +108,10 @@ def catalog_import(
             with _timed(report, "analyze"):
                 tables_analyze(BULK_TABLES)
         if report.changed:  # placement, metrics or history changed: ranks may have too
-            from catalog.ranking.writer import recompute_rankings
+            from catalog.ranking.writer import recompute_all_in_one_write
 
-            with _timed(report, "rankings"):
-                report.rankings_updated = recompute_rankings()
+            with _timed(report, "rankings"):  # each tool row updated once: fields and ranks
+                report.rankings_updated = recompute_all_in_one_write()
         if dropped:
             with _timed(report, "creating indexes"):
                 indexes_create(dropped)

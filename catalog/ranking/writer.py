@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -62,6 +62,10 @@ DERIVED_FIELDS = (
 )
 
 RANK_FIELDS = ("rank_in_category", "rank_in_layer")
+#: A tool's new ranks: id, rank in its category, rank in its layer (None: not ranked).
+RankRow = tuple[int, int | None, int | None]
+#: A listed tool as the ranks see it: id, category id, layer id, score, stars.
+RankEntry = tuple[int, int, int, float | None, int | None]
 
 
 def _facts(tool: Tool, series: list[tuple[date, int | None]]) -> ToolFacts:
@@ -175,17 +179,45 @@ def _write(tools: list[Tool], fields: tuple[str, ...]) -> None:
         with transaction.atomic():
             tools_lock(tool.pk for tool in tools)
             if connection.vendor == "postgresql":
-                _copy_update(tools, fields)
+                _copy_update(_prepared(tools, fields), fields)
             else:
                 fast_update(
                     Tool.objects.all(), tools, fields, batch_size=CHUNK_SIZE, unfiltered=True
                 )
 
 
-def _copy_update(tools: list[Tool], fields: tuple[str, ...]) -> None:
-    """PostgreSQL: ``COPY`` the new values into a temporary table and write them with one
-    ``UPDATE … FROM`` (plain values sent as they are, rather than an ``UPDATE … FROM (VALUES
-    …)`` of 11,000 placeholders per chunk that the driver has to parse)."""
+def _prepared(tools: list[Tool], fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """Each tool's id and ``fields``' values as the database takes them."""
+    columns = [_concrete(name) for name in fields]
+    for tool in tools:
+        yield (
+            tool.pk,
+            *(f.get_db_prep_save(getattr(tool, f.attname), connection) for f in columns),
+        )
+
+
+def _write_ranks(changed: list[RankRow]) -> None:
+    """Save the ranks of ``changed`` (id, rank in category, rank in layer), rows locked in id
+    order first, as ``_write`` does. On PostgreSQL the rows go as they are: no ``Tool`` is
+    built for each of up to every tool of the catalog."""
+    if not changed:
+        return
+    with transaction.atomic():
+        tools_lock(row[0] for row in changed)
+        if connection.vendor == "postgresql":
+            _copy_update(changed, RANK_FIELDS)
+        else:
+            tools = [Tool(id=i, rank_in_category=c, rank_in_layer=layer) for i, c, layer in changed]
+            fast_update(
+                Tool.objects.all(), tools, RANK_FIELDS, batch_size=CHUNK_SIZE, unfiltered=True
+            )
+
+
+def _copy_update(rows: Iterable[tuple[Any, ...]], fields: tuple[str, ...]) -> None:
+    """PostgreSQL: ``COPY`` the new values (each row: the tool's id, then ``fields``' values
+    ready for the database) into a temporary table and write them with one ``UPDATE … FROM``
+    (plain values sent as they are, rather than an ``UPDATE … FROM (VALUES …)`` of 11,000
+    placeholders per chunk that the driver has to parse)."""
     quote = connection.ops.quote_name
     columns = [_concrete(name) for name in fields]
     names = ", ".join(quote(field.column) for field in columns)
@@ -197,16 +229,8 @@ def _copy_update(tools: list[Tool], fields: tuple[str, ...]) -> None:
             f"SELECT id, {names} FROM {table} WITH NO DATA"
         )
         with cursor.cursor.copy(f"COPY {staged} (id, {names}) FROM STDIN") as copy:
-            for tool in tools:
-                copy.write_row(
-                    (
-                        tool.pk,
-                        *(
-                            f.get_db_prep_save(getattr(tool, f.attname), connection)
-                            for f in columns
-                        ),
-                    )
-                )
+            for row in rows:
+                copy.write_row(row)
         cursor.execute(f"UPDATE {table} t SET {assignments} FROM {staged} w WHERE t.id = w.id")
         cursor.execute(f"DROP TABLE {staged}")
 
@@ -253,20 +277,12 @@ def recompute_derived(*, tool_ids: Iterable[int] | None = None) -> tuple[int, se
             )
             wanted = sorted(set(wanted) | set(stale.values_list("id", flat=True)))
     else:
-        # Tools measured at about the same time share a chunk, so each chunk's snapshot query
-        # reads a narrow range of dates.
-        ordering = (F("metrics_as_of").asc(nulls_first=True), "id")
-        wanted = list(tools.order_by(*ordering).values_list("id", flat=True))
+        wanted = _all_tool_ids()
     now = timezone.now()
     layer_ids: set[int] = set()
     updated = 0
     for start in range(0, len(wanted), CHUNK_SIZE):
-        chunk_ids = wanted[start : start + CHUNK_SIZE]
-        chunk = list(
-            tools.filter(id__in=chunk_ids)
-            .only(*_FACT_FIELDS, "category__layer_id")
-            .select_related("category")
-        )
+        chunk = _chunk(wanted[start : start + CHUNK_SIZE])
         derived = _derive_chunk(chunk, anchor)
         for tool in chunk:
             _apply(tool, derived[tool.id], now)
@@ -274,6 +290,53 @@ def recompute_derived(*, tool_ids: Iterable[int] | None = None) -> tuple[int, se
         retry_conflicts(partial(_write, chunk, DERIVED_FIELDS))
         updated += len(chunk)
     return updated, layer_ids
+
+
+def recompute_all_in_one_write() -> int:
+    """``recompute_rankings()`` for a caller that rewrites the whole catalog in one transaction
+    of its own (a large import): every tool's derived fields and ranks are computed first and
+    written together, so each tool row is updated once rather than twice (half the dead rows,
+    and the import's index builds then read a smaller table). The layers are locked as
+    ``recompute_ranks`` locks them. PostgreSQL; elsewhere it is ``recompute_rankings()``.
+    Returns the number of tools recomputed."""
+    if connection.vendor != "postgresql":
+        return recompute_rankings()
+    with transaction.atomic():
+        list(Layer.objects.order_by("id").select_for_update().values_list("id", flat=True))
+        anchor, now = catalog_as_of(), timezone.now()
+        wanted = _all_tool_ids()
+        rows: list[tuple[Any, ...]] = []
+        listed: list[RankEntry] = []
+        for start in range(0, len(wanted), CHUNK_SIZE):
+            chunk = _chunk(wanted[start : start + CHUNK_SIZE], "hidden", "status")
+            derived = _derive_chunk(chunk, anchor)
+            for tool in chunk:
+                _apply(tool, derived[tool.id], now)
+                if not tool.hidden and tool.status == ToolStatus.ACTIVE:
+                    entry = (tool.id, tool.category_id, tool.category.layer_id, tool.score)
+                    listed.append((*entry, tool.stars))
+            rows += _prepared(chunk, DERIVED_FIELDS)
+        in_category, in_layer = _positions(listed)
+        tools_lock(wanted)
+        _copy_update(
+            ((*row, in_category.get(row[0]), in_layer.get(row[0])) for row in rows),
+            DERIVED_FIELDS + RANK_FIELDS,
+        )
+        summaries_rebuild()
+    return len(rows)
+
+
+def _all_tool_ids() -> list[int]:
+    """Every tool's id; tools measured at about the same time next to each other, so each
+    chunk's snapshot query reads a narrow range of dates."""
+    ordering = (F("metrics_as_of").asc(nulls_first=True), "id")
+    return list(Tool.objects.order_by(*ordering).values_list("id", flat=True))
+
+
+def _chunk(ids: list[int], *extra: str) -> list[Tool]:
+    """The tools of ``ids`` with the facts their rankings are derived from (and ``extra``)."""
+    fields = (*_FACT_FIELDS, *extra, "category__layer_id")
+    return list(Tool.objects.filter(id__in=ids).only(*fields).select_related("category"))
 
 
 def recompute_ranks(*, layer_ids: Iterable[int] | None = None) -> int:
@@ -312,26 +375,36 @@ def _recompute_ranks(*, layer_ids: list[int] | None) -> int:
             )
         )
         changed = _rank_changes(rows)
-        _write(changed, RANK_FIELDS)
+        _write_ranks(changed)
         summaries_rebuild(layer_ids=layer_ids)  # under the same layer locks, same transaction
     return len(changed)
 
 
-def _rank_changes(rows: list) -> list[Tool]:
-    """Tools (with only id and ranks set) whose ranks differ from the ones stored."""
-    listed = [row for row in rows if not row.hidden and row.status == ToolStatus.ACTIVE]
-    in_category = rankings.rank_positions(
-        (row.id, row.category_id, row.score, row.stars) for row in listed
-    )
-    in_layer = rankings.rank_positions(
-        (row.id, row.category__layer_id, row.score, row.stars) for row in listed
+def _rank_changes(rows: list) -> list[RankRow]:
+    """The tools whose ranks differ from the ones stored: id, rank in category, rank in layer."""
+    in_category, in_layer = _positions(
+        (row.id, row.category_id, row.category__layer_id, row.score, row.stars)
+        for row in rows
+        if not row.hidden and row.status == ToolStatus.ACTIVE
     )
     changed = []
     for row in rows:
         new = (in_category.get(row.id), in_layer.get(row.id))
         if (row.rank_in_category, row.rank_in_layer) != new:
-            changed.append(Tool(id=row.id, rank_in_category=new[0], rank_in_layer=new[1]))
+            changed.append((row.id, *new))
     return changed
+
+
+def _positions(listed: Iterable[RankEntry]) -> tuple[dict[int, int], dict[int, int]]:
+    """The ranks of the listed tools in their category and in their layer, by id."""
+    entries = list(listed)
+    in_category = rankings.rank_positions(
+        (tool_id, category, score, stars) for tool_id, category, _, score, stars in entries
+    )
+    in_layer = rankings.rank_positions(
+        (tool_id, layer, score, stars) for tool_id, _, layer, score, stars in entries
+    )
+    return in_category, in_layer
 
 
 def tool_derived(tool: Tool, *, anchor: date | None = None) -> Derived:

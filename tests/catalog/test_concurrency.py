@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import OperationalError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from psycopg.errors import DeadlockDetected, SerializationFailure
 
-from catalog.concurrency import retry_conflicts
+from catalog.concurrency import retry_conflicts, tools_lock
+from catalog.models import Tool
+from tests.factories import make_tool
 
 
 def aborted_by(cause: BaseException) -> OperationalError:
@@ -59,3 +61,29 @@ def test_other_database_errors_are_not_retried():
     with pytest.raises(OperationalError, match="server closed"):
         retry_conflicts(work, sleep=lambda _: None)
     assert work.calls == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_tools_lock_holds_exactly_the_given_rows_until_the_transaction_ends():
+    """A bulk writer's locks: another session cannot lock those tools meanwhile (it would wait),
+    can lock every other tool, and can lock them all once the writer's transaction is over."""
+    tools = [make_tool(f"owner/tool-{n}") for n in range(4)]
+    locked, free = [t.pk for t in tools[:3]], tools[3].pk
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = Tool._meta.db_table
+    attempt = f"SELECT id FROM {table} WHERE id = %s FOR NO KEY UPDATE NOWAIT"
+    try:
+        with transaction.atomic():
+            tools_lock(reversed(locked))
+            with other.cursor() as cursor:
+                for tool_id in locked:
+                    with pytest.raises(OperationalError):  # autocommit: nothing to roll back
+                        cursor.execute(attempt, [tool_id])
+                cursor.execute(attempt, [free])
+                assert cursor.fetchall() == [(free,)]
+        with other.cursor() as cursor:
+            cursor.execute(attempt.replace("id = %s", "id = ANY(%s)"), [locked])
+            assert sorted(cursor.fetchall()) == [(i,) for i in locked]
+    finally:
+        other.close()

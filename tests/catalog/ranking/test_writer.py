@@ -12,7 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Tool, ToolStatus
 from catalog.ranking.derive import SCORE_VERSION
-from catalog.ranking.writer import recompute_rankings, recompute_ranks, tool_score_breakdown
+from catalog.ranking.writer import (
+    recompute_all_in_one_write,
+    recompute_rankings,
+    recompute_ranks,
+    tool_score_breakdown,
+)
 from catalog.selectors import trending
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
 
@@ -66,19 +71,23 @@ def test_tool_without_metrics_keeps_null_fields_not_zero():
     assert tool.rank_in_category is None
 
 
-def test_ranks_listed_tools_by_score_within_category_and_layer():
+@pytest.mark.parametrize("recompute", [recompute_rankings, recompute_all_in_one_write])
+def test_ranks_listed_tools_by_score_within_category_and_layer(recompute):
+    """Also as a large import ranks (derived fields and ranks written in one update)."""
     layer = make_layer()
     agents, rag = make_category(layer=layer), make_category(layer=layer)
     big = measured_tool(stars=50_000, gained_30d=3000, category=agents)
     small = measured_tool(stars=300, gained_30d=5, category=agents)
     middle = measured_tool(stars=5_000, gained_30d=400, category=rag)
-    hidden = measured_tool(stars=90_000, gained_30d=5000, category=agents, hidden=True)
+    hidden = measured_tool(
+        stars=90_000, gained_30d=5000, category=agents, hidden=True, rank_in_category=1
+    )  # ranked before it was hidden
     archived = measured_tool(
         stars=80_000, gained_30d=10, category=rag, status=ToolStatus.ARCHIVED, archived=True
     )
     unmeasured = make_tool(category=agents)
 
-    recompute_rankings()
+    assert recompute() == 6
 
     def ranks(tool):
         tool.refresh_from_db()
