@@ -1,6 +1,6 @@
 """`make bench`: the catalog at 1,000, 10,000 and 100,000 tools, and the refresh pass.
 
-    make bench                                  # all three scales, ~25 minutes on 2 cores
+    make bench                                  # all three scales, ~20 minutes on 2 cores
     BENCH_SCALES=1000,10000 make bench          # fewer
     BENCH_REFRESH=0 make bench                  # skip the refresh pass (about 2 minutes)
     BENCH_WORKER=0 make bench                   # skip the Celery worker's RSS (needs Redis)
