@@ -34,8 +34,9 @@ logger = logging.getLogger(__name__)
 #: A "due" mark outlives its task's countdown by this much: a task lost with the broker's
 #: data lets the next batch queue another.
 DUE_GRACE_SECONDS = 10 * 60
-#: A "running" mark expires after the task's hard time limit (``workers.tasks``).
-RUNNING_SECONDS = 11 * 60
+#: A "running" mark expires a minute past the task's hard time limit (6 min, ``workers.tasks``):
+#: a worker killed mid-re-rank leaves no mark for longer than the task could have run.
+RUNNING_SECONDS = 7 * 60
 
 
 def _key(state: str, layer_id: int) -> str:
