@@ -19,16 +19,23 @@ hidden by a write that did not rerank (a shell, a raw update) is left out rather
 
 The payload of a layer (JSON; ``FORMAT`` names this shape)::
 
-    {"format": 1, "category_ids": [ids, sorted],
+    {"format": 2, "category_ids": [ids, sorted],
      "tool_count", "total_stars" (null: none measured), "median_gain_30d" (null: no gain),
      "leaders": [tool ids, best first],
      "stalled_7d": {"measured_tools", "stalled_tools"},
      "licenses": [[SPDX id or null, tools], ...], "languages": [[name or null, tools], ...],
      "categories": {"<category id>": {"tool_count", "total_stars", "median_gain_30d",
                     "leaders", "years": [[year or null, tools], ...],
-                    "concentration": {"measured_tools", "top_tools", "top_share_of_stars"}}}}
+                    "concentration": {"measured_tools", "top_tools", "top_share_of_stars"}}},
+     "placed_second": [[primary category id, [other category ids, sorted], tools], ...]}
 
 Counts are of listed, active tools (``Tool.objects.listed().active()``).
+
+``placed_second`` groups the layer's tools that are also placed in other categories (secondary
+placements) by where they are placed: with each category's ``tool_count`` it answers how many
+tools any list filtered by layer or categories shows, secondary placements included, without
+counting the list (``catalog.list_counts``). It is stored with the tool's own layer, which is
+the layer a write re-ranks when it hides, moves, archives or re-places the tool.
 
 Readers (``layer_payloads``) take the layers and categories they already loaded, and compute
 a layer's row themselves when it is missing (a database that never ranked), written in an
@@ -55,7 +62,7 @@ from catalog.licences import spdx_licence
 from catalog.models import CatalogSummary, Category, Layer, Tool
 
 #: Bumped whenever the payload's shape changes: rows of another format are rebuilt on read.
-FORMAT = 1
+FORMAT = 2
 #: Leaders kept per layer and per category (readers may ask for fewer).
 LEADERS = 5
 #: The share of a category's tools whose stars the concentration question adds up.
@@ -144,7 +151,7 @@ class _Layer:
         self.languages: Counter = Counter()
         self.measured_7d = self.stalled_7d = 0
 
-    def figures(self) -> dict[str, Any]:
+    def figures(self, placed_second: Counter) -> dict[str, Any]:
         groups = self.categories.values()
         stars = [n for group in groups for n in group.stars]
         licences: Counter = Counter()
@@ -165,6 +172,9 @@ class _Layer:
             "licenses": _counted(licences),
             "languages": _counted(languages),
             "categories": {str(i): group.figures() for i, group in self.categories.items()},
+            "placed_second": [
+                [primary, list(others), n] for (primary, others), n in sorted(placed_second.items())
+            ],
         }
 
 
@@ -181,6 +191,26 @@ def _rows(category_ids: list[int]) -> Iterator[tuple]:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(5000):
             yield from chunk
+
+
+def _placed_second(category_ids: list[int]) -> Counter:
+    """How many listed, active tools of these categories are also placed in other categories,
+    by ``(primary category id, (other category ids, sorted))``: one query over the secondary
+    placements (a few hundred rows, not the tools)."""
+    if not category_ids:
+        return Counter()
+    tools = Tool.objects.listed().active().filter(category_id__in=category_ids)
+    placements = Tool.secondary_categories.through.objects.filter(tool__in=tools.values("pk"))
+    others: dict[int, tuple[int, set[int]]] = {}
+    for tool_id, primary, other in placements.values_list(
+        "tool_id", "tool__category_id", "category_id"
+    ):
+        others.setdefault(tool_id, (primary, set()))[1].add(other)
+    return Counter(
+        (primary, tuple(sorted(placed - {primary})))
+        for primary, placed in others.values()
+        if placed - {primary}
+    )
 
 
 def _computed(category_ids_by_layer: dict[int, list[int]]) -> dict[int, dict[str, Any]]:
@@ -211,11 +241,15 @@ def _computed(category_ids_by_layer: dict[int, list[int]]) -> dict[int, dict[str
         if gained_7d is not None:
             layer.measured_7d += 1
             layer.stalled_7d += gained_7d <= 0
-    return {layer_id: layer.figures() for layer_id, layer in layers.items()}
+    layer_of = {c: i for i, ids in category_ids_by_layer.items() for c in ids}
+    placed_second: dict[int, Counter] = {layer_id: Counter() for layer_id in layers}
+    for key, n in _placed_second(list(placed)).items():
+        placed_second[layer_of[key[0]]][key] = n
+    return {i: layer.figures(placed_second[i]) for i, layer in layers.items()}
 
 
 def summaries_rebuild(*, layer_ids: Iterable[int] | None = None) -> int:
-    """Recompute and store the summaries of ``layer_ids`` (default: every layer), one query
+    """Recompute and store the summaries of ``layer_ids`` (default: every layer), two queries
     in all plus three. Called by the ranking writer when it has renumbered those layers;
     callable on its own (``manage.py shell``) after a change that bypassed it. Returns the
     number of layers stored."""

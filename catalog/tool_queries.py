@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 
 from catalog import selectors
 from catalog.lifecycle import LIFECYCLES
+from catalog.list_counts import stored_list_counts
 from catalog.models import Category, Layer, Tool, ToolStatus
 from catalog.query_params import (
     MAX_VALUES,
@@ -329,7 +330,12 @@ def tool_count(*, query: ToolQuery, plan: SearchPlan | None = None) -> int:
     primary category elsewhere — the first is a range of the per-category index and the second
     a few hundred rows. With both a layer and categories, or ids not resolved, the list is
     counted as it is.
+
+    A list filtered by layer or categories alone (or not at all) is not counted: its number is
+    read from the stored summaries (``catalog.list_counts``), when they are current.
     """
+    if plan is None and (stored := _stored_count(query)) is not None:
+        return stored
     ids = _only_placement_ids(query)
     if ids is None:
         return tool_list(query=query, plan=plan).count()
@@ -338,6 +344,22 @@ def tool_count(*, query: ToolQuery, plan: SearchPlan | None = None) -> int:
     first = among.filter(category_id__in=ids)
     second = _placed_second(among, ids).exclude(category_id__in=ids)
     return _sum_of_counts(first, second)
+
+
+def _stored_count(query: ToolQuery) -> int | None:
+    """The number of tools of a list filtered by placement alone, from the stored summaries;
+    ``None`` for any other list, or when the summaries are not current."""
+    unplaced = replace(query, layer=None, categories=(), ordering=DEFAULT_ORDERING)
+    if unplaced != ToolQuery():  # words, another filter or status (resolved ids not compared)
+        return None
+    placed = bool(query.layer or query.categories)
+    ids = _only_placement_ids(query)
+    if placed and ids is None:  # both a layer and categories, or slugs not resolved to ids
+        return None
+    counts = stored_list_counts()
+    if counts is None:
+        return None
+    return counts.placed_in(ids) if ids is not None else counts.everywhere()
 
 
 def _placed_second(tools: QuerySet[Tool], ids: tuple[int, ...]) -> QuerySet[Tool]:

@@ -193,9 +193,14 @@ class ToolAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: Tool, form, change: bool) -> None:
         obj.search_document = obj.compose_search_document()
         super().save_model(request, obj, form, change)
-        if change and {"category", "hidden"} & set(form.changed_data):
-            # Who is listed where changed: ranks and the layers' stored summaries follow.
-            category_ids = {obj.category_id, form.initial.get("category")}
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # secondary categories saved here
+        if not change or {"category", "hidden", "secondary_categories"} & set(form.changed_data):
+            # Who is listed where changed (a tool added, moved, hidden, placed in other
+            # categories): ranks and the layers' stored summaries, whose counts the lists
+            # read (``catalog.list_counts``), follow.
+            category_ids = {form.instance.category_id, form.initial.get("category")}
             services.layers_rerank(layer_ids=services.layers_of(category_ids=category_ids))
 
     def delete_model(self, request, obj: Tool) -> None:
