@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.db import connection
 
@@ -62,7 +62,7 @@ class ListCounts:
         return first + second
 
 
-def _current(payload: Any, category_ids: list[int]) -> bool:
+def _current(payload: Any, category_ids: list[int]) -> TypeGuard[dict[str, Any]]:
     return (
         isinstance(payload, dict)
         and payload.get("format") == FORMAT
@@ -70,7 +70,7 @@ def _current(payload: Any, category_ids: list[int]) -> bool:
     )
 
 
-def _rows() -> list[tuple[int | None, int, Any]]:
+def _rows() -> list[tuple[int | None, int, dict[str, Any] | None]]:
     """Every category as ``(id, layer id, None)`` and every stored summary as ``(None, layer
     id, payload)``: one statement, each payload read and decoded once (read with each of its
     layer's categories, the same payloads cost 5 ms to send and decode at 21 categories)."""
@@ -93,15 +93,15 @@ def stored_list_counts() -> ListCounts | None:
     not current. One query."""
     categories_of: dict[int, list[int]] = {}
     payloads: dict[int, Any] = {}
-    for category_id, layer_id, payload in _rows():
+    for category_id, layer_id, stored in _rows():
         if category_id is None:
-            payloads[layer_id] = payload
+            payloads[layer_id] = stored
         else:
             categories_of.setdefault(layer_id, []).append(category_id)
     placed_first: dict[int, int] = {}
     placed_second: list[tuple[int, frozenset[int], int]] = []
     for layer_id, category_ids in categories_of.items():
-        payload: Any = payloads.get(layer_id)
+        payload = payloads.get(layer_id)
         if not _current(payload, category_ids):
             return None
         for category_id in category_ids:
