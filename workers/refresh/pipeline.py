@@ -36,6 +36,7 @@ from workers.refresh.runs import (
     run_finish,
     run_keep_alive,
     run_start,
+    runs_start,
     runs_sweep_lost,
     visibility_timeout,
 )
@@ -309,17 +310,31 @@ def batches_claim(
 ) -> list[tuple[int, list[int]]]:
     """A run per chunk, its tools claimed for it: (run id, claimed ids) for the caller to queue
     with ``run_id``, so a copy the broker redelivers after a worker died resumes the same run
-    and claims. A chunk whose tools are all claimed elsewhere gets no run."""
+    and claims. A chunk whose tools are all claimed elsewhere gets no run; a claim that fails
+    (Redis down, the task's time limit) is recorded on its run, and the chunks after it, never
+    tried, get none."""
     claim_kind = CLAIM_KINDS.get(kind, "metrics")
+    # The runs first, all in one INSERT: a claim's owner is its run.
+    runs = runs_start(kind=kind, trigger=trigger, tools_totals=[len(chunk) for chunk in chunks])
     batches = []
-    for chunk in chunks:
-        run = run_start(kind=kind, trigger=trigger, tools_total=len(chunk))
-        owner = run_owner(run)
-        claimed = tools_claim(tool_ids=chunk, owner=owner, ttl=claim_ttl(), kind=claim_kind)
-        if not claimed:
-            run.delete()
-            continue
-        if len(claimed) < len(chunk):
-            RefreshRun.objects.filter(pk=run.pk).update(tools_total=len(claimed))
-        batches.append((run.pk, claimed))
+    unclaimed: list[int] = []
+    tried = 0
+    try:
+        for run, chunk in zip(runs, chunks, strict=True):
+            tried += 1
+            with run_failure_recorded(run):
+                claimed = tools_claim(
+                    tool_ids=chunk, owner=run_owner(run), ttl=claim_ttl(), kind=claim_kind
+                )
+            if not claimed:
+                unclaimed.append(run.pk)
+                continue
+            if len(claimed) < len(chunk):
+                RefreshRun.objects.filter(pk=run.pk).update(tools_total=len(claimed))
+            batches.append((run.pk, claimed))
+    finally:
+        # Runs of chunks wholly claimed elsewhere, or never tried after a failure, did nothing.
+        unclaimed += [run.pk for run in runs[tried:]]
+        if unclaimed:
+            RefreshRun.objects.filter(pk__in=unclaimed).delete()
     return batches
