@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date
 from typing import Any
 
 from django.conf import settings
@@ -74,9 +75,16 @@ class ToolURLs:
         ]
 
     def __call__(self, tool: Tool) -> tuple[str, str, str]:
-        owner, name = tool.owner, tool.repo_name
-        detail, history, web = (self.origin + path(owner, name) for path in self.paths)
-        return detail, history, web
+        return self.of(tool.owner, tool.repo_name)
+
+    def of(self, owner: str, name: str) -> tuple[str, str, str]:
+        """The URLs of the tool ``owner/name``."""
+        origin, (detail, history, web) = self.origin, self.paths
+        return (
+            origin + detail(owner, name),
+            origin + history(owner, name),
+            origin + web(owner, name),
+        )
 
 
 #: The columns a list row reads (``only()``): the search text, curator notes, integrity
@@ -100,6 +108,8 @@ def _number(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 _DATETIME = serializers.DateTimeField()
+#: Time zone names whose offset is always zero.
+_UTC_ZONES = ("UTC", "Etc/UTC")
 _int, _float = _number(int), _number(float)
 
 
@@ -109,16 +119,35 @@ def _datetimes() -> Callable[[Any], str | None]:
     if not settings.USE_TZ or str(api_settings.DATETIME_FORMAT).lower() != ISO_8601:
         return _number(_DATETIME.to_representation)
     zone = timezone.get_current_timezone()
+    # PostgreSQL's values come in UTC (``datetime.UTC``): with the current zone UTC
+    # too, converting them changes nothing, and skipping it is a third of a value's time.
+    unchanged = getattr(zone, "key", None) in _UTC_ZONES
 
     def convert(value: Any) -> str | None:
         if value is None:
             return None
+        if unchanged and value.tzinfo is UTC:
+            return value.isoformat()[:-6] + "Z"
         if not timezone.is_aware(value):
             return _DATETIME.to_representation(value)
         text = value.astimezone(zone).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     return convert
+
+
+class RowParts:
+    """What the list rows of one response share, looked up once for all of them: the URL
+    patterns, the datetime format, the catalog's as-of and the context itself (DRF's
+    ``self.context`` walks up to the root serializer on every read; several reads per row)."""
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
+        self.urls = ToolURLs(context.get("request"))
+        self.datetime = _datetimes()
+        if "catalog_as_of" not in context:  # views give it (from the data version read)
+            context["catalog_as_of"] = catalog_as_of()
+        self.catalog_as_of: date | None = context["catalog_as_of"]
 
 
 class ToolSerializer(serializers.ModelSerializer):
@@ -172,9 +201,7 @@ class ToolSerializer(serializers.ModelSerializer):
         return [topic.name for topic in tool.topics.all()]  # prefetched by the views
 
     def get_gains_current(self, tool: Tool) -> bool:
-        if "catalog_as_of" not in self.context:  # once per response: rows share the context
-            self.context["catalog_as_of"] = catalog_as_of()
-        return current_gains(tool.gains_window_end, self.context["catalog_as_of"])
+        return current_gains(tool.gains_window_end, self._parts().catalog_as_of)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:  # a Tool or a ToolRow
         if not self.lean:
@@ -199,17 +226,15 @@ class ToolSerializer(serializers.ModelSerializer):
             self._extra: dict[str, serializers.Field] | None = extra
         return extra
 
-    def _urls(self) -> ToolURLs:
-        urls = self.context.get("_tool_urls")
-        if urls is None:  # once per response: rows share the context
-            urls = self.context["_tool_urls"] = ToolURLs(self.context.get("request"))
-        return urls
+    _row_parts: RowParts | None = None
 
-    def _datetime(self) -> Callable[[Any], str | None]:
-        convert = self.context.get("_datetimes")
-        if convert is None:  # once per response: rows share the context
-            convert = self.context["_datetimes"] = _datetimes()
-        return convert
+    def _parts(self) -> RowParts:
+        """The parts every row of this response shares (a list's rows share one serializer,
+        as does a streamed export's)."""
+        parts = self._row_parts
+        if parts is None:
+            parts = self._row_parts = RowParts(self.context)
+        return parts
 
     @staticmethod
     def _topic_names(tool: Any) -> list[str]:
@@ -222,15 +247,17 @@ class ToolSerializer(serializers.ModelSerializer):
 
     def _row(self, tool: Any) -> dict[str, Any]:  # a Tool or an api.rows.ToolRow
         """``ToolSerializer``'s fields of ``tool``, in order, as DRF would give them."""
+        parts = self._parts()
         category = tool.category
         layer = category.layer
-        detail, history, web = self._urls()(tool)
-        _datetime = self._datetime()
+        owner, name = tool.owner, tool.repo_name
+        detail, history, web = parts.urls.of(owner, name)
+        _datetime = parts.datetime
         window_end = tool.gains_window_end
         return {
             "full_name": tool.full_name,
-            "owner": tool.owner,
-            "name": tool.repo_name,
+            "owner": owner,
+            "name": name,
             "display_name": tool.display_name,
             "description": tool.description,
             "short_description": tool.short_description,
@@ -263,7 +290,7 @@ class ToolSerializer(serializers.ModelSerializer):
             "stars_gained_90d": _int(tool.stars_gained_90d),
             "growth_30d": _float(tool.growth_30d),
             "gains_window_end": window_end.isoformat() if window_end else None,
-            "gains_current": self.get_gains_current(tool),
+            "gains_current": current_gains(window_end, parts.catalog_as_of),
             "activity": _float(tool.activity),
             "score": _float(tool.score),
             "score_provisional": tool.score_provisional,
@@ -292,6 +319,13 @@ class RankedToolSerializer(ToolSerializer):
 
     def get_rank(self, tool: Tool) -> int:
         return self.context["ranks"][tool.pk]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        """The list row with its rank first, as DRF would give it, without building DRF's
+        field for it."""
+        if not self.lean:
+            return super().to_representation(instance)
+        return {"rank": self._parts().context["ranks"][instance.pk], **self._row(instance)}
 
 
 class ScoreComponentSerializer(serializers.Serializer):

@@ -24,7 +24,7 @@ from api.filters import (
     tool_query,
 )
 from api.renderers import serializer_columns
-from api.rows import fetch_rows
+from api.rows import fetch_rows, fetch_rows_of
 from api.serializers import RankedToolSerializer, ToolSerializer
 from api.views.base import BAD_REQUEST, NOT_FOUND, CSVExportMixin, ReadView
 from catalog import selectors
@@ -67,9 +67,10 @@ class TrendingToolSerializer(RankedToolSerializer):
         building DRF's fields for the two (milliseconds per response)."""
         if not self.lean:
             return super().to_representation(instance)
+        context = self._parts().context
         return {
-            "rank": self.context["ranks"][instance.pk],
-            "gain": self.context["gains"][instance.pk],
+            "rank": context["ranks"][instance.pk],
+            "gain": context["gains"][instance.pk],
             **self._row(instance),
         }
 
@@ -166,13 +167,14 @@ class Trending(CSVExportMixin, ReadView):
         if len(query.categories) > 1:
             raise ParameterError("category", "give one category only")
         as_of = self.catalog_as_of()  # from the data version: no query
-        trending = selectors.trending_tools(
-            window=window,
-            layer=query.layer,
-            category=query.categories[0] if query.categories else None,
-            anchor=as_of,
+        layer, category = query.layer, query.categories[0] if query.categories else None
+        # Values, not models (as the leaderboard); the statement compiled once per arguments.
+        tools = fetch_rows_of(
+            ("trending", window, layer, category, as_of, limit),
+            lambda: selectors.trending_tools(
+                window=window, layer=layer, category=category, anchor=as_of
+            )[:limit],
         )
-        tools = fetch_rows(trending[:limit])  # values, not models (as the leaderboard)
         gain = selectors.TRENDING_WINDOWS[window]
         context = {
             **self.get_serializer_context(),
