@@ -17,9 +17,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
-from catalog import selectors
 from catalog.data_version import CatalogVersion, by_version, catalog_version
-from catalog.forms import SearchForm, taxonomy_categories
+from catalog.forms import SearchForm, search_form_choices
 from catalog.models import Category
 from catalog.search import did_you_mean
 from catalog.search.engine import plan_search
@@ -101,12 +100,6 @@ class _Matches:
         return [tool_values(tool) for tool in ranked]
 
 
-def _choices(version: CatalogVersion) -> dict[str, list[str]]:
-    """The languages and licences the form offers, read once per data version."""
-    languages, licenses = by_version(version, "catalog.search-choices", selectors.search_choices)
-    return {"languages": languages, "licenses": licenses}
-
-
 def _names(form: SearchForm, key: str) -> dict[str, str]:
     """Choice value → its label for a select of the form (optgroups flattened)."""
     names: dict[str, str] = {}
@@ -149,11 +142,13 @@ def search(request: HttpRequest) -> HttpResponse:
             clean.setlist(key, [value for value in values if value.strip()])
         return redirect(f"{request.path}?{clean.urlencode(safe='/,')}".rstrip("?"))
     version = catalog_version()  # before the values kept for it (see by_version)
-    # The form's selects and the search share one read of the categories, and the slugs a
-    # filter names are checked against the taxonomy: both kept for the data version (a
-    # taxonomy edit in admin or an import moves it), as the API keeps them.
-    taxonomy = by_version(version, "catalog.search-categories", taxonomy_categories)
-    form = SearchForm(request.GET or None, categories=taxonomy, **_choices(version))
+    # The form's selects and the search share one read of the categories (with the form's
+    # languages and licences, in the same statement), and the slugs a filter names are
+    # checked against the taxonomy: both kept for the data version (a taxonomy edit in admin
+    # or an import moves it), as the API keeps them.
+    choices = by_version(version, "catalog.search-form", search_form_choices)
+    taxonomy = choices.categories
+    form = SearchForm(request.GET or None, choices=choices)
     context = {"form": form, "orderings": ORDERINGS}
     try:
         query = parse_tool_query(
