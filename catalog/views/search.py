@@ -78,7 +78,10 @@ class _Matches:
         listed = tool_list(query=replace(query, q=None, ordering=ordering))
         self.plan = plan_search(listed, query.q, taxonomy=taxonomy, count_upto=MAX_COUNTED + 1)
         self.matches = listed.filter(self.plan.condition)
-        self.base: QuerySet | None = listed.order_by() if by_relevance else None
+        # Ranked pages load their tools with only the row's columns and category (what
+        # ``tool_values`` reads): a tool's ~70 columns and its layer were most of loading them.
+        rows = listed.order_by().select_related(None).select_related("category")
+        self.base: QuerySet | None = rows.only(*ROW_COLUMNS) if by_relevance else None
 
     def _count(self) -> int:
         words_match = self.plan.words_match
