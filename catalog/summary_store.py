@@ -51,10 +51,10 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import IntegerField
+from django.db.models import Field, IntegerField, Value
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
@@ -179,53 +179,73 @@ class _Layer:
 
 
 def _rows(category_ids: list[int]) -> Iterator[tuple]:
-    """``_ROW_FIELDS`` of the listed, active tools of these categories. Read with a plain
-    cursor, a chunk at a time: Django's per-row converters would cost more than the loop
-    that uses the rows (the year is cast to an integer in SQL instead)."""
+    """``_ROW_FIELDS`` of the listed, active tools of these categories, then the year its
+    repository was created and ``None``; and in the same statement each secondary placement
+    of those tools as ``(tool id, its primary category id, None, …, other category id)``.
+
+    Read with a plain cursor, a chunk at a time: Django's per-row converters would cost more
+    than the loop that uses the rows (the year is cast to an integer in SQL instead). One
+    statement, so that a reader computing a missing summary stays within a request's queries.
+    """
     if not category_ids:
         return
     year = Cast(ExtractYear("repo_created_at"), output_field=IntegerField())
     tools = Tool.objects.listed().active().filter(category_id__in=category_ids).order_by()
-    sql, params = tools.values_list(*_ROW_FIELDS, year).query.sql_with_params()
+    no_placement = Value(None, output_field=IntegerField())
+    rows = tools.values_list(*_ROW_FIELDS, year, no_placement)
+    blank = [
+        Value(None, output_field=cast(Field, Tool._meta.get_field(f))) for f in _ROW_FIELDS[2:]
+    ]
+    placements = (
+        Tool.secondary_categories.through.objects.filter(tool__in=tools.values("pk"))
+        .order_by()
+        .values_list("tool_id", "tool__category_id", *blank, no_placement, "category_id")
+    )
+    sql, params = rows.union(placements, all=True).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(5000):
             yield from chunk
 
 
-def _placed_second(category_ids: list[int]) -> Counter:
-    """How many listed, active tools of these categories are also placed in other categories,
-    by ``(primary category id, (other category ids, sorted))``: one query over the secondary
-    placements (a few hundred rows, not the tools)."""
-    if not category_ids:
-        return Counter()
-    tools = Tool.objects.listed().active().filter(category_id__in=category_ids)
-    placements = Tool.secondary_categories.through.objects.filter(tool__in=tools.values("pk"))
-    others: dict[int, tuple[int, set[int]]] = {}
-    for tool_id, primary, other in placements.values_list(
-        "tool_id", "tool__category_id", "category_id"
-    ):
-        others.setdefault(tool_id, (primary, set()))[1].add(other)
+def _grouped(placements: dict[int, tuple[int, set[int]]]) -> Counter:
+    """Tools placed in other categories than their own, by ``(primary category id, (other
+    category ids, sorted))``."""
     return Counter(
         (primary, tuple(sorted(placed - {primary})))
-        for primary, placed in others.values()
+        for primary, placed in placements.values()
         if placed - {primary}
     )
 
 
 def _computed(category_ids_by_layer: dict[int, list[int]]) -> dict[int, dict[str, Any]]:
     """The payload of each layer (with these categories): one pass over the layers' listed,
-    active tools (no query when they have no category), keeping counters, the star and gain
-    values and a few leader keys per category. The loop is written flat on purpose: it runs
-    once per tool (about 2 µs each)."""
+    active tools and their secondary placements (one query; none when they have no
+    category), keeping counters, the star and gain values and a few leader keys per
+    category. The loop is written flat on purpose: it runs once per tool (about 2 µs each)."""
     layers = {i: _Layer(category_ids) for i, category_ids in category_ids_by_layer.items()}
     placed = {
         c: (layers[i], layers[i].categories[c])
         for i, ids in category_ids_by_layer.items()
         for c in ids
     }
+    placements: dict[int, tuple[int, set[int]]] = {}
     for row in _rows(list(placed)):
-        tool_id, category_id, score, stars, gained_7d, gained_30d, licence, language, year = row
+        (
+            tool_id,
+            category_id,
+            score,
+            stars,
+            gained_7d,
+            gained_30d,
+            licence,
+            language,
+            year,
+            other,
+        ) = row
+        if other is not None:  # a secondary placement, not a tool
+            placements.setdefault(tool_id, (category_id, set()))[1].add(other)
+            continue
         layer, category = placed[category_id]
         category.tools += 1
         if stars is not None:
@@ -243,13 +263,13 @@ def _computed(category_ids_by_layer: dict[int, list[int]]) -> dict[int, dict[str
             layer.stalled_7d += gained_7d <= 0
     layer_of = {c: i for i, ids in category_ids_by_layer.items() for c in ids}
     placed_second: dict[int, Counter] = {layer_id: Counter() for layer_id in layers}
-    for key, n in _placed_second(list(placed)).items():
+    for key, n in _grouped(placements).items():
         placed_second[layer_of[key[0]]][key] = n
     return {i: layer.figures(placed_second[i]) for i, layer in layers.items()}
 
 
 def summaries_rebuild(*, layer_ids: Iterable[int] | None = None) -> int:
-    """Recompute and store the summaries of ``layer_ids`` (default: every layer), two queries
+    """Recompute and store the summaries of ``layer_ids`` (default: every layer), one query
     in all plus three. Called by the ranking writer when it has renumbered those layers;
     callable on its own (``manage.py shell``) after a change that bypassed it. Returns the
     number of layers stored."""
