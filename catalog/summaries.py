@@ -11,35 +11,45 @@ whatever the number of tools.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 
 from django.db.models import QuerySet
 
 from catalog.data_version import CatalogVersion, by_version, catalog_version
 from catalog.models import Category, Layer, Tool
+from catalog.names import RepositoryName
 from catalog.summary_store import LEADERS, layer_payloads
 
-CARD_FIELDS = (
-    "id",
-    "full_name",
-    "display_name",
-    "stars",
-    "stars_gained_7d",
-    "stars_gained_30d",
-    "stars_gained_90d",
-    "score",
-    "score_provisional",
-    "metrics_as_of",
-    "status",
-    "category_id",
-)
+
+@dataclass(frozen=True, slots=True)
+class Leader(RepositoryName):
+    """A leading tool as its card and the API's ``top_tools`` show it: the few fields read,
+    as plain values. (Loaded as ``Tool`` instances with ``only()``, Django built a model of
+    70 fields, most deferred, per leader: about 3 ms of the landscape's 105 cards.)"""
+
+    id: int
+    full_name: str
+    display_name: str
+    stars: int | None
+    stars_gained_7d: int | None
+    stars_gained_30d: int | None
+    stars_gained_90d: int | None
+    score: float | None
+    score_provisional: bool
+    metrics_as_of: datetime | None
+    status: str
+    category_id: int
+
+
+CARD_FIELDS = tuple(item.name for item in fields(Leader))
 
 
 @dataclass
 class CategoryCard:
     category: Category
     tool_count: int
-    top_tools: list[Tool] = field(default_factory=list)
+    top_tools: list[Leader] = field(default_factory=list)
 
 
 @dataclass
@@ -56,7 +66,7 @@ class CategorySummary:
     tool_count: int
     total_stars: int | None  # None when no tool in it has been measured yet
     median_gain_30d: float | None  # None when no tool has 30 days of history
-    top_tools: list[Tool] = field(default_factory=list)
+    top_tools: list[Leader] = field(default_factory=list)
 
 
 @dataclass
@@ -66,17 +76,17 @@ class LayerSummary:
     total_stars: int | None
     median_gain_30d: float | None
     category_count: int
-    top_tools: list[Tool] = field(default_factory=list)
+    top_tools: list[Leader] = field(default_factory=list)
 
 
-def public_tools(ids: Iterable[int], *fields: str) -> dict[int, Tool]:
-    """The listed, active tools among ``ids`` by id, with only ``fields`` loaded (one query
-    by primary key; none when ``ids`` is empty)."""
+def public_leaders(ids: Iterable[int]) -> dict[int, Leader]:
+    """The listed, active tools among ``ids`` by id (one query by primary key; none when
+    ``ids`` is empty)."""
     wanted = set(ids)
     if not wanted:
         return {}
-    tools = Tool.objects.listed().active().filter(id__in=wanted).only(*fields)
-    return {tool.id: tool for tool in tools}
+    rows = Tool.objects.listed().active().filter(id__in=wanted).values_list(*CARD_FIELDS)
+    return {row[0]: Leader(*row) for row in rows}
 
 
 def _leader_ids(figures: Iterable[dict], top: int) -> set[int]:
@@ -85,7 +95,7 @@ def _leader_ids(figures: Iterable[dict], top: int) -> set[int]:
     return {i for group in figures for i in group["leaders"][:top]}
 
 
-def _leaders(group: dict, top: int, tools: dict[int, Tool]) -> list[Tool]:
+def _leaders(group: dict, top: int, tools: dict[int, Leader]) -> list[Leader]:
     return [tools[i] for i in group["leaders"][:top] if i in tools]
 
 
@@ -138,7 +148,7 @@ def _category_summaries(
     categories: list[Category], payloads: dict[int, dict], *, top: int
 ) -> list[CategorySummary]:
     figures = [payloads[c.layer_id]["categories"][str(c.id)] for c in categories]
-    tools = public_tools(_leader_ids(figures, top), *CARD_FIELDS)
+    tools = public_leaders(_leader_ids(figures, top))
     return [
         CategorySummary(
             category=category,
@@ -173,7 +183,7 @@ def layer_summaries(*, top: int = 5) -> list[LayerSummary]:
     category_count = {layer.id: 0 for layer in layers}
     for category in categories:
         category_count[category.layer_id] += 1
-    tools = public_tools(_leader_ids(payloads.values(), top), *CARD_FIELDS)
+    tools = public_leaders(_leader_ids(payloads.values(), top))
     return [
         LayerSummary(
             layer=layer,

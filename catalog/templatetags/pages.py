@@ -16,14 +16,14 @@ from html import escape as _escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.models import Tool
 from catalog.names import NamedPath
+from catalog.summaries import Leader
 from catalog.templatetags.strata import figures_month, score, signed, stars, tool_name
 
 register = template.Library()
 
 
-def _figures(tool: Tool, as_of: date | None) -> str:
+def _figures(tool: Leader, as_of: date | None) -> str:
     """Stars, the 30-day gain, the score and (when old) the figures' month, as on a card."""
     parts = [str(stars(tool.stars))]
     if tool.stars_gained_30d is not None:
@@ -41,7 +41,7 @@ def _figures(tool: Tool, as_of: date | None) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def tool_cards(context, tools: Sequence[Tool], as_of: date | None) -> SafeString:
+def tool_cards(context, tools: Sequence[Leader], as_of: date | None) -> SafeString:
     """The landscape's ``<li>`` cards of a category's leading tools (or its "No tools yet.")."""
     if not tools:
         return mark_safe('<li class="card muted">No tools yet.</li>\n        ')
