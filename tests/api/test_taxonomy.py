@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import services
-from catalog.models import Topic
+from catalog.models import CatalogSummary, Tool, Topic
 from catalog.summary_store import summaries_rebuild
 from tests.factories import make_category, make_layer, make_tool
 
@@ -115,6 +115,30 @@ def test_every_list_endpoint_runs_a_constant_number_of_queries(
     # Never more for a bigger page of a bigger catalog (a search may need fewer: with more
     # tools matching its word it stops looking for names typed with a typo).
     assert queries(100) <= small
+
+
+@pytest.mark.parametrize("url", ["/api/v1/tools/", "/api/v1/layers/", "/api/v1/categories/"])
+def test_lists_stay_within_6_queries_and_exact_while_summaries_are_computed_again(
+    api, api_catalog, url
+):
+    """Layers added without a rerank (a raw write) have no stored summary: the first reader
+    computes theirs, tools and secondary placements in one statement, and the lists' counts
+    are read from the data, not from summaries that no longer describe the catalog."""
+    api_catalog["crew"].secondary_categories.add(api_catalog["qdrant"].category)
+    _grow(1)
+    CatalogSummary.objects.filter(layer__slug__startswith="grow-").delete()
+
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(url)
+
+    assert response.status_code == 200, response.content
+    assert len(captured) <= 6
+    data = response.json()
+    if url == "/api/v1/tools/":
+        assert data["count"] == Tool.objects.listed().active().count()
+    else:
+        shown = {row["slug"]: row["tool_count"] for row in data}
+        assert shown["grow-1-0"] == 4
 
 
 def test_compare_runs_the_same_number_of_queries_for_2_and_10_tools(api, api_catalog):
