@@ -27,12 +27,12 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
 
 from django.db import connection
 
 from catalog.models import CatalogSummary, Category
-from catalog.summary_store import FORMAT
+from catalog.summary_store import is_current
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,6 @@ class ListCounts:
             if primary not in wanted and not others.isdisjoint(wanted)
         )
         return first + second
-
-
-def _current(payload: Any, category_ids: list[int]) -> TypeGuard[dict[str, Any]]:
-    return (
-        isinstance(payload, dict)
-        and payload.get("format") == FORMAT
-        and payload.get("category_ids") == sorted(category_ids)
-    )
 
 
 def _rows() -> list[tuple[int | None, int, dict[str, Any] | None]]:
@@ -102,7 +94,7 @@ def stored_list_counts() -> ListCounts | None:
     placed_second: list[tuple[int, frozenset[int], int]] = []
     for layer_id, category_ids in categories_of.items():
         payload = payloads.get(layer_id)
-        if not _current(payload, category_ids):
+        if not is_current(payload, category_ids):
             return None
         for category_id in category_ids:
             placed_first[category_id] = payload["categories"][str(category_id)]["tool_count"]

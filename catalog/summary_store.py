@@ -51,7 +51,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from django.db import connection
 from django.db.models import Field, IntegerField, Value
@@ -293,12 +293,20 @@ def summaries_rebuild(*, layer_ids: Iterable[int] | None = None) -> int:
     return len(payloads)
 
 
+def is_current(payload: object, category_ids: list[int]) -> TypeGuard[dict[str, Any]]:
+    """Whether a stored ``payload`` is of this ``FORMAT`` and sums up exactly the categories
+    its layer has now (``category_ids``)."""
+    return (
+        isinstance(payload, dict)
+        and payload.get("format") == FORMAT
+        and payload.get("category_ids") == sorted(category_ids)
+    )
+
+
 def _current(layer: Layer, category_ids: list[int]) -> dict[str, Any] | None:
     summary = getattr(layer, "summary", None)  # select_related: None when there is no row
     payload = summary.payload if summary is not None else None
-    if not payload or payload.get("format") != FORMAT:
-        return None
-    return payload if payload.get("category_ids") == sorted(category_ids) else None
+    return payload if is_current(payload, category_ids) else None
 
 
 def layer_payloads(
