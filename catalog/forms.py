@@ -23,7 +23,7 @@ class SearchFormChoices:
     """What the search form's selects offer that the catalog decides."""
 
     categories: list[Category]  # every category with its layer, in display order
-    languages: list[str]  # as ``selectors.search_choices`` reads them
+    languages: list[str]  # of public tools, sorted (``selectors.search_choice_subqueries``)
     licenses: list[str]
 
 

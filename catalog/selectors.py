@@ -118,8 +118,9 @@ def _listed_values_list_sql(column: str) -> str:
 
 def search_choice_subqueries() -> tuple[str, str]:
     """The languages and the licences of public tools, each a scalar subquery of one value
-    (read it with ``choice_values``): what ``search_choices`` selects, for a statement that
-    reads them along with other rows (the search page's categories)."""
+    (read it with ``choice_values``), for a statement that reads them along with other rows
+    (the search page's categories, ``catalog.forms.search_form_choices``): one index probe per
+    value, whatever the catalog size."""
     return _listed_values_list_sql("language"), _listed_values_list_sql("license_spdx")
 
 
@@ -130,16 +131,6 @@ def choice_values(value: list[str] | str | None) -> list[str]:
     if isinstance(value, str):  # SQLite's JSON array; its BINARY order is the code point order
         return sorted(json.loads(value))
     return list(value)
-
-
-def search_choices() -> tuple[list[str], list[str]]:
-    """The languages and the licences of public tools (sorted), for the search form's
-    selects: one statement of index probes (one per value), whatever the catalog size."""
-    languages, licenses = search_choice_subqueries()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {languages}, {licenses}")
-        row = cursor.fetchone()
-    return choice_values(row[0]), choice_values(row[1])
 
 
 def tool_by_name(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from catalog import selectors
+from catalog.forms import search_form_choices
 from catalog.models import FormerName
 from catalog.ranking.writer import recompute_rankings
 from tests.factories import make_category, make_layer, make_snapshot, make_tool
@@ -210,14 +211,16 @@ def test_search_choices_offer_the_languages_and_licences_of_public_tools_only(st
     )
     make_tool("a/none", category=vectors, language="", license_spdx="MIT")
 
-    languages, licenses = selectors.search_choices()
+    choices = search_form_choices()
+    languages, licenses = choices.languages, choices.licenses
 
     assert languages == ["Python", "Rust"]
     assert licenses == ["Apache-2.0", "MIT"]
 
 
 def test_search_choices_are_empty_for_an_empty_catalog(stack):
-    assert selectors.search_choices() == ([], [])
+    choices = search_form_choices()
+    assert (choices.languages, choices.licenses) == ([], [])
 
 
 def test_tool_detail_counts_listed_active_peers_in_the_category_and_the_layer(
