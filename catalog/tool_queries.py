@@ -33,6 +33,7 @@ from catalog.query_params import (
 )
 from catalog.ranking.writer import tool_derived
 from catalog.search.engine import SearchPlan, by_relevance, plan_search
+from catalog.search.match_table import pks_statement
 
 __all__ = [
     "ANY_STATUS",
@@ -338,7 +339,7 @@ def tool_count(*, query: ToolQuery, plan: SearchPlan | None = None) -> int:
         return stored
     ids = _only_placement_ids(query)
     if ids is None:
-        return tool_list(query=query, plan=plan).count()
+        return _sum_of_counts(tool_list(query=query, plan=plan))
     unplaced = replace(query, layer=None, layer_category_ids=None, categories=(), category_ids=None)
     among = tool_list(query=unplaced, plan=plan)
     first = among.filter(category_id__in=ids)
@@ -390,10 +391,12 @@ def _only_placement_ids(query: ToolQuery) -> tuple[int, ...] | None:
 
 
 def _sum_of_counts(*querysets: QuerySet[Tool]) -> int:
+    """The sum of the querysets' counts, in one statement; each counted from the narrow
+    ``catalog_tool_match`` when its conditions allow (``catalog.search.match_table``)."""
     parts: list[str] = []
     params: list[Any] = []
     for queryset in querysets:
-        sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        sql, part_params = pks_statement(queryset)
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")
         params.extend(part_params)
     with connections[querysets[0].db].cursor() as cursor:
