@@ -12,7 +12,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby, pairwise
+from functools import partial
+from itertools import groupby
+from operator import sub
+from typing import NamedTuple
 
 #: Windows (days) over which star gains are measured.
 WINDOWS = (7, 30, 90)
@@ -53,8 +56,10 @@ class StarHistory:
             return series
         # One value per date (the last one wins); NULLs are not observations.
         by_day = {day.toordinal(): stars for day, stars in series if stars is not None}
-        ordered = sorted(by_day.items())
-        return cls(tuple(day for day, _ in ordered), tuple(stars for _, stars in ordered))
+        if not by_day:
+            return cls((), ())
+        days, stars = zip(*sorted(by_day.items()), strict=True)
+        return cls(days, stars)
 
     def value_at(self, day: int) -> float | None:
         """The star count on ``day`` by linear interpolation; None outside the observed range."""
@@ -122,13 +127,20 @@ class BurstDiscount:
         return StarHistory(days, adjusted), excess(last)
 
 
-@dataclass(frozen=True)
-class Piece:
-    """The part of the window between two consecutive observations (or a window edge)."""
+class Piece(NamedTuple):
+    """The part of the window between two consecutive observations (or a window edge).
+
+    A named tuple, not a dataclass: a ranking pass builds about forty per tool, and a tuple is
+    built in a fraction of the time a frozen dataclass takes."""
 
     days: int  # length of this piece inside the window
     gain: float  # stars gained over it (interpolated at a window edge)
     span: int  # days between the two real observations around it
+
+
+#: A Piece from a ``(days, gain, span)`` tuple, built in C (``Piece._make`` and ``Piece(...)``
+#: are Python functions around the same ``tuple.__new__``): ~40 pieces per tool and pass.
+_piece = partial(tuple.__new__, Piece)
 
 
 @dataclass(frozen=True)
@@ -143,7 +155,7 @@ class WindowMeasure:
 
     @property
     def gain(self) -> float:
-        return sum(piece.gain for piece in self.pieces)
+        return sum([piece.gain for piece in self.pieces])
 
     @property
     def damped_gain(self) -> float:
@@ -153,6 +165,11 @@ class WindowMeasure:
         if not measured:
             return 0.0
         cap_rate = SPIKE_FACTOR * max(_typical_daily_gain(measured), SPIKE_MIN_TYPICAL)
+        if not any([piece.gain > cap_rate * piece.days for piece in measured]):
+            # No step inside the window is fast, so none is part of a burst and nothing is
+            # capped: the sum below would add each piece's own gain, in this same order.
+            # Most windows are like this; the burst lengths are then not worth working out.
+            return sum([piece.gain for piece in measured])
         steps = [*reversed(self.before), *measured, *self.after]
         first = len(self.before)
         bursts = _burst_days(steps, cap_rate=cap_rate)[first : first + len(measured)]
@@ -177,8 +194,7 @@ def _whole_steps(history: StarHistory, pairs: Iterable[tuple[int, int]]) -> tupl
     """The observation steps between the ``(i, j)`` index pairs of ``history``, whole."""
     days, stars = history.days, history.stars
     return tuple(
-        Piece(days=days[j] - days[i], gain=stars[j] - stars[i], span=days[j] - days[i])
-        for i, j in pairs
+        [_piece((days[j] - days[i], stars[j] - stars[i], days[j] - days[i])) for i, j in pairs]
     )
 
 
@@ -210,20 +226,22 @@ def measure_window(
     lookaround = SPIKE_MAX_DAYS
     before = ((i - 1, i) for i in range(base, max(base - lookaround, 0), -1))
     after = ((i, i + 1) for i in range(after_inside, min(after_inside + lookaround, len(days) - 1)))
-    inside = zip(
-        days[first_inside:after_inside], history.stars[first_inside:after_inside], strict=True
-    )
-    edges = [(start_day, start_stars), *inside, (end_day, end_stars)]
-    pieces = []
-    for (d0, v0), (d1, v1) in pairwise(edges):
-        # The real observations around this piece: the last at or before d0, the first at or
-        # after d1 (a window edge between two observations is not one).
-        left = days[bisect_right(days, d0) - 1]
-        right = days[bisect_left(days, d1)]
-        pieces.append(Piece(days=d1 - d0, gain=v1 - v0, span=right - left))
+    inside_days = days[first_inside:after_inside]
+    # A piece runs between consecutive edges: the window's start, the observations inside it,
+    # the window's end. Its real observations are the last at or before its first edge and
+    # the first at or after its last edge: ``base`` for the window's start, ``after_inside``
+    # for its end, and an observation inside the window is its own. (Read off these slices
+    # rather than found by two binary searches per piece: the same days, ~3x faster.)
+    edge_days = (start_day, *inside_days, end_day)
+    edge_stars = (start_stars, *history.stars[first_inside:after_inside], end_stars)
+    lefts = (days[base], *inside_days)
+    rights = (*inside_days, days[after_inside])
+    lengths = map(sub, edge_days[1:], edge_days[:-1])
+    gains = map(sub, edge_stars[1:], edge_stars[:-1])
+    pieces = tuple(map(_piece, zip(lengths, gains, map(sub, rights, lefts), strict=True)))
     return WindowMeasure(
         start_stars=start_stars,
-        pieces=tuple(pieces),
+        pieces=pieces,
         before=_whole_steps(history, before),
         after=_whole_steps(history, after),
     )
@@ -242,8 +260,8 @@ def star_gain(series: Series, *, window_days: int, end: date | None = None) -> f
 
 def _typical_daily_gain(pieces: list[Piece]) -> float:
     """The day-weighted median daily gain: half of the window's days gained this much or less."""
-    rates = sorted((piece.gain / piece.days, piece.days) for piece in pieces)
-    half = sum(days for _, days in rates) / 2
+    rates = sorted([(piece.gain / piece.days, piece.days) for piece in pieces])
+    half = sum([days for _, days in rates]) / 2
     covered = 0
     for rate, days in rates:
         covered += days
