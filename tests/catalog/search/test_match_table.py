@@ -18,7 +18,7 @@ from catalog.search.engine import plan_search
 from catalog.search.match_table import COPIED, MATCH_TABLE, pks_statement
 from catalog.tool_queries import parse_tool_query, tool_count, tool_list, unsearched
 from tests.catalog.search.catalog import build_catalog
-from tests.factories import make_category, make_tool
+from tests.factories import make_category, make_tool, when
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the match table and its triggers are PostgreSQL's"
@@ -155,3 +155,51 @@ def test_a_list_filtered_on_another_column_is_counted_from_the_tools_table():
 
     assert MATCH_TABLE not in sql
     assert tool_count(query=query) == len(tools)
+
+
+# One value for every filter a list takes, each asked with words: a filter reading a column
+# the copy lacks must be counted from catalog_tool, never fail on the copy.
+EVERY_FILTER = {
+    "layer": "infrastructure",
+    "category": "vector-search,serving",
+    "language": "Python",
+    "license": "permissive",
+    "topic": "vector-database,rust",
+    "status": "active,archived",
+    "lifecycle": "steady,rising",
+    "featured": "false",
+    "stars_min": "100",
+    "stars_max": "200000",
+    "gained_30d_min": "0",
+    "pushed_after": "2020-01-01",
+    "created_after": "2020-01-01",
+    "ordering": "-stars",
+}
+
+
+@pytest.mark.django_db
+def test_every_filter_of_a_list_is_tried_with_words():
+    build_catalog()  # the layer and categories named
+    every = parse_tool_query({**EVERY_FILTER, "q": "vector"}).to_params()
+    assert set(every) - {"q"} == set(EVERY_FILTER)  # a new filter: add it above
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EVERY_FILTER))
+def test_a_search_with_any_filter_counts_what_the_list_shows(name):
+    build_catalog()
+    Tool.objects.update(  # values every filter above lets through
+        language="Python",
+        license_spdx="MIT",
+        lifecycle="steady",
+        stars_gained_30d=5,
+        pushed_at=when("2026-11-01"),
+        repo_created_at=when("2024-01-01"),
+    )
+    query = parse_tool_query({"q": "vector", name: EVERY_FILTER[name]})
+    plan = plan_search(tool_list(query=unsearched(query)), "vector")
+
+    counted = tool_count(query=query, plan=plan)
+
+    assert counted == len(tool_list(query=query, plan=plan))
+    assert counted > 0  # the filter lets matches through: two real numbers compared
