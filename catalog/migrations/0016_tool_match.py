@@ -19,6 +19,11 @@ Kept in step by triggers, so every write counts — the ORM, the importer's ``CO
   copied value changed (rank and metric updates set none of them and fire nothing);
 - after DELETE and TRUNCATE, the rows go too.
 
+A later migration that renames or retypes a copied column must do the same here and create
+the triggers again (``tests/catalog/search/test_match_table.py`` compares the types). A
+data-only ``pg_restore`` into an existing schema needs ``--disable-triggers``, as for any
+table with triggers (a full restore creates the triggers after the data).
+
 PostgreSQL only (SQLite counts from its FTS5 table, migration 0003).
 """
 

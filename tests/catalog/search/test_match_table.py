@@ -203,3 +203,20 @@ def test_a_search_with_any_filter_counts_what_the_list_shows(name):
 
     assert counted == len(tool_list(query=query, plan=plan))
     assert counted > 0  # the filter lets matches through: two real numbers compared
+
+
+@pytest.mark.django_db
+def test_the_copied_columns_have_the_types_of_the_tools_table():
+    """A migration that retypes a copied column of catalog_tool must retype the copy (and
+    recreate migration 0016's triggers if it renames one): this fails until it does."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, data_type, character_maximum_length "
+            "FROM information_schema.columns WHERE table_name = ANY(%s) AND column_name = ANY(%s)",
+            [["catalog_tool", MATCH_TABLE], sorted(COPIED)],
+        )
+        types: dict[str, dict[str, tuple]] = {}
+        for table, column, data_type, length in cursor.fetchall():
+            types.setdefault(table, {})[column] = (data_type, length)
+    assert set(types[MATCH_TABLE]) == COPIED
+    assert types[MATCH_TABLE] == types["catalog_tool"]
