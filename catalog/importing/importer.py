@@ -35,6 +35,7 @@ does: each index is built once instead of being updated for every row written.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -76,6 +77,9 @@ __all__ = ["BUNDLED_CATALOG", "catalog_import"]
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data"
 #: The tables a large import loads with their secondary indexes dropped (``indexes``).
 BULK_TABLES = (Tool, MetricSnapshot)
+#: Allocations between two young collections of the cyclic garbage collector while importing
+#: (Python's default: 700). See ``_rare_collections``.
+GC_YOUNG_THRESHOLD = 100_000
 
 
 def catalog_import(
@@ -84,7 +88,7 @@ def catalog_import(
     """Import the catalog files found in ``paths`` (default: the bundled catalog)."""
     files = catalog_files_find([Path(p) for p in paths] if paths else [BUNDLED_CATALOG])
     report = ImportReport(files=[str(f.path) for f in files.values()])
-    with transaction.atomic():
+    with _rare_collections(), transaction.atomic():
         with _timed(report, "reading taxonomy and tools"):
             layers, categories = read_taxonomy(files.get("taxonomy"))
             specs = read_tools(files.get("ai_tools"), layers, categories)
@@ -116,6 +120,24 @@ def catalog_import(
             with _timed(report, "creating indexes"):
                 indexes_create(dropped)
     return report
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """The cyclic garbage collector run ~140 times less often while importing.
+
+    An import holds a bucket of observations (a few hundred thousand tuples) and the
+    rankings' rows while it makes millions of short-lived tuples; with the default threshold
+    the collector runs every 700 allocations, and its full collections walk every live tuple
+    again and again: a third of the merging step's CPU time (1.4 -> 0.8 s for 20,000 tools).
+    Nearly everything an import makes is freed by reference counting, and what is cyclic is
+    still collected, only in larger batches; memory stays bounded as before."""
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), *older)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, *older)
 
 
 @contextmanager
