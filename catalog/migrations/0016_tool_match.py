@@ -43,8 +43,6 @@ FORWARD = [
     "CREATE TABLE catalog_tool_match ("
     "id bigint PRIMARY KEY, category_id bigint NOT NULL, hidden boolean NOT NULL, "
     "status varchar(16) NOT NULL, search_vector tsvector)",
-    "CREATE INDEX tool_match_vector_idx ON catalog_tool_match USING gin (search_vector)",
-    "CREATE INDEX tool_match_category_idx ON catalog_tool_match (category_id)",
     # Inserted rows: one statement per INSERT or COPY.
     "CREATE FUNCTION catalog_tool_match_inserted() RETURNS trigger LANGUAGE plpgsql AS $$ "
     f"BEGIN {_UPSERT.format(rows=f'SELECT {_COLUMNS} FROM inserted')}; RETURN NULL; END $$",
@@ -68,7 +66,11 @@ FORWARD = [
     "BEGIN TRUNCATE catalog_tool_match; RETURN NULL; END $$",
     "CREATE TRIGGER tool_match_truncated AFTER TRUNCATE ON catalog_tool "
     "FOR EACH STATEMENT EXECUTE FUNCTION catalog_tool_match_truncated()",
+    # The triggers first: they lock catalog_tool against writes until the migration commits,
+    # so the copy misses none; the indexes after, built once rather than row by row.
     f"INSERT INTO catalog_tool_match ({_COLUMNS}) SELECT {_COLUMNS} FROM catalog_tool",
+    "CREATE INDEX tool_match_vector_idx ON catalog_tool_match USING gin (search_vector)",
+    "CREATE INDEX tool_match_category_idx ON catalog_tool_match (category_id)",
     "ANALYZE catalog_tool_match",
 ]
 BACKWARD = [
