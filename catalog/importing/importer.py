@@ -64,6 +64,7 @@ from catalog.importing.metrics import (
     day_merge,
     day_of,
     history_observations,
+    reported,
     snapshot_observation,
 )
 from catalog.importing.reading import read_taxonomy, read_tools
@@ -175,9 +176,7 @@ def _staged(
                 observations = history_observations(
                     table, index.resolve, sources, "metrics_history"
                 )
-                add = staging.add
-                for observation in progress(observations, f"Reading {history.label}", table.total):
-                    add(observation)
+                staging.add_all(progress(observations, f"Reading {history.label}", table.total))
             if snapshot:
                 _stage_snapshots(snapshot, index, sources, staging)
         except BaseException:
@@ -246,7 +245,9 @@ def _merged(
 ) -> tuple[dict[int, dict[int, Merged]], dict[int, import_writes.Latest]]:
     """One bucket's observations merged into one row per tool and day (days nobody reported
     a value on are skipped), and each tool's newest day and snapshot-file row."""
-    per_tool: dict[int, dict[int, list[Observation]]] = {}
+    # A tool's day holds its one observation as it is (most days have one source), or a list
+    # of them from the second on: no list is made for each of millions of single days.
+    per_tool: dict[int, dict[int, Observation | list[Observation]]] = {}
     snapshots: dict[int, Observation] = {}
     for observation in observations:
         key, day = observation[0], observation[1]
@@ -255,9 +256,11 @@ def _merged(
             tool_days = per_tool[key] = {}
         same_day = tool_days.get(day)
         if same_day is None:
-            tool_days[day] = [observation]
-        else:
+            tool_days[day] = observation
+        elif isinstance(same_day, list):
             same_day.append(observation)
+        else:
+            tool_days[day] = [same_day, observation]
         if observation[4]:
             snapshots[key] = observation
     del observations
@@ -268,7 +271,10 @@ def _merged(
     for key, tool_days in per_tool.items():
         days: dict[int, Merged] = {}
         for day, same_day in tool_days.items():
-            values = day_merge(same_day, sources)
+            if isinstance(same_day, list):
+                values = day_merge(same_day, sources)
+            else:
+                values = reported(same_day, sources)
             if values is None:
                 skipped += 1
             else:
@@ -281,14 +287,16 @@ def _merged(
 
 
 def _check_repeats(
-    per_tool: dict[int, dict[int, list[Observation]]], sources: Sources, history: Table | None
+    per_tool: dict[int, dict[int, Observation | list[Observation]]],
+    sources: Sources,
+    history: Table | None,
 ) -> None:
     """A source reporting one tool twice on one date is an error (the first repeat named)."""
     repeat: tuple[int, int, int, int] | None = None  # line, day, source, line it repeats
     for tool_days in per_tool.values():
         for day, same_day in tool_days.items():
-            if len(same_day) == 1:
-                continue
+            if not isinstance(same_day, list):
+                continue  # one observation that day
             firsts: dict[int, int] = {}
             for observation in same_day:
                 if observation[4]:

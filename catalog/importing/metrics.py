@@ -196,14 +196,19 @@ def _remember(cache: dict, cell: str, value: object) -> None:
     cache[cell] = value
 
 
+def reported(observation: Observation, sources: Sources) -> Merged | None:
+    """One source's values on a day it alone reported; None when it reported nothing."""
+    values = observation[5]
+    if values.count(None) == len(values):  # (not ``any(…)``: counted in C, no generator)
+        return None
+    return values, sources.names[observation[2]]
+
+
 def day_merge(observations: list[Observation], sources: Sources) -> Merged | None:
     """One day's values, field by field in precedence order, and who contributed them;
     None when no source reported anything that day."""
     if len(observations) == 1:
-        only = observations[0]
-        if any(value is not None for value in only[5]):
-            return only[5], sources.names[only[2]]
-        return None
+        return reported(observations[0], sources)
     merged: list[int | None] = [None] * len(METRIC_FIELDS)
     contributors: list[str] = []
     for observation in sorted(observations, key=sources.rank):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from catalog.importing.metrics import Observation
@@ -60,6 +60,21 @@ class Staging:
         held.append(observation)
         if len(held) == self._limit:
             self._spill(number)
+
+    def add_all(self, observations: Iterable[Observation]) -> None:
+        """``add`` each of ``observations``: the loop over a big file, with each tool's bucket
+        worked out once and looked up after (a history has a row per tool and day)."""
+        held, limit, bucket_of = self._held, self._limit, self.bucket_of
+        numbers: dict[int, int] = {}
+        for observation in observations:
+            key = observation[0]
+            number = numbers.get(key)
+            if number is None:
+                number = numbers[key] = bucket_of(key)
+            bucket = held[number]
+            bucket.append(observation)
+            if len(bucket) == limit:
+                self._spill(number)  # replaces held[number] with a new, empty list
 
     def _spill(self, number: int) -> None:
         file = self._spilled[number]
