@@ -8,7 +8,9 @@ the table's sequence beforehand so the rows that point at it can be written righ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from itertools import islice
 
 from django.db import connection, models
 from django.db.models import Field
@@ -16,6 +18,14 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 INSERT_BATCH = 5000
+#: Lines sent to ``COPY`` per write when rows come as text (``rows_insert``'s ``lines``).
+COPY_LINES = 5000
+#: ``COPY``'s text format: NULL, and the characters a value escapes.
+NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+#: Rows as lines of ``COPY``'s text format (each ending in a newline), for ``rows_insert``.
+CopyLines = Callable[[Iterable[tuple]], Iterator[str]]
 
 
 def is_postgresql() -> bool:
@@ -65,9 +75,31 @@ def _ids_reserve(model: type[models.Model], count: int) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+def copy_text(value: object) -> str:
+    """A value in ``COPY``'s text format: None as NULL, a string escaped, a date or an aware
+    datetime in ISO 8601 (with its offset: the same instant), an int in decimal."""
+    if value is None:
+        return NULL
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value)
+
+
+def rows_insert(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    lines: CopyLines | None = None,
+) -> None:
     """INSERT plain value tuples in ``columns`` (attnames) order: ``COPY`` on PostgreSQL, else
-    a prepared ``executemany`` with dates adapted the way the ORM would."""
+    a prepared ``executemany`` with dates adapted the way the ORM would.
+
+    ``lines`` (PostgreSQL): writes the rows as ``COPY`` text itself, for rows of a known shape
+    with many repeated values, a few times faster than the driver adapting each value of each
+    row (``copy.write_row``)."""
     fields = [_concrete_field(model, column) for column in columns]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -75,8 +107,13 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     if is_postgresql():
         sql = f"COPY {table} ({names}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+            if lines is None:
+                for row in rows:
+                    copy.write_row(row)
+                return
+            text = lines(rows)
+            while block := "".join(islice(text, COPY_LINES)):
+                copy.write(block)
         return
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
     adapt = {

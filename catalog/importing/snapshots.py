@@ -9,9 +9,10 @@ never overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-from catalog.importing.bulk import rows_insert
+from catalog.importing.bulk import NULL, copy_text, rows_insert
 from catalog.importing.files import iter_batches
 from catalog.importing.metrics import METRIC_FIELDS, Merged, moment_of
 from catalog.importing.specs import ImportReport
@@ -68,7 +69,7 @@ def snapshots_sync(
                     kept += 1
         if len(moments) > 100_000:
             moments.clear()
-        rows_insert(MetricSnapshot, COLUMNS, new)
+        rows_insert(MetricSnapshot, COLUMNS, new, lines=_copy_lines)
         MetricSnapshot.objects.bulk_update(
             changed, [*METRIC_FIELDS, "source"], batch_size=UPDATE_BATCH
         )
@@ -76,6 +77,26 @@ def snapshots_sync(
         counts.updated += len(changed)
     counts.skipped += kept
     return kept
+
+
+def _copy_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    """``COLUMNS`` rows as ``COPY`` text lines (``rows_insert``): ~1 µs a row where the
+    driver takes ~2.7 µs, millions of times in a big import. A day, a push moment and a source
+    repeat on many rows, so each is written once (``texts``); the counts are ints or None,
+    joined in one go and their "None"s made NULL (no digit string contains "None")."""
+    texts: dict[object, str] = {}
+    for tool_id, day, *counts, pushed, source in rows:
+        day_text = texts.get(day)
+        if day_text is None:
+            day_text = texts[day] = copy_text(day)
+        pushed_text = texts.get(pushed)
+        if pushed_text is None:
+            pushed_text = texts[pushed] = copy_text(pushed)
+        source_text = texts.get(source)
+        if source_text is None:
+            source_text = texts[source] = copy_text(source)
+        counts_text = "\t".join(map(str, counts)).replace("None", NULL)
+        yield f"{tool_id}\t{day_text}\t{counts_text}\t{pushed_text}\t{source_text}\n"
 
 
 def _stored(tool_ids: list[int]) -> dict[tuple[int, date], tuple]:

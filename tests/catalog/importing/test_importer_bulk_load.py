@@ -5,8 +5,10 @@ everything as it was."""
 
 from __future__ import annotations
 
+import csv
 import gzip
-from datetime import date
+import io
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,32 @@ def test_a_small_import_into_a_large_catalog_keeps_its_indexes_and_ranks_the_sam
     imported = derived_state()
     recompute_rankings()
     assert derived_state() == imported
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_snapshots_keep_sources_copy_would_escape_and_push_moments_to_the_microsecond(synthetic):
+    """Snapshots go to PostgreSQL as COPY text written by the importer: a backslash, a tab, a
+    newline or a carriage return in a source, an empty count and a push moment with an offset
+    and microseconds are stored as the file gives them."""
+    history = synthetic / "metrics_history.csv.gz"
+    rows = list(csv.reader(io.StringIO(gzip.decompress(history.read_bytes()).decode())))
+    header, first = rows[0], rows[1]
+    at = {name: index for index, name in enumerate(header)}
+    odd_source = "user\\list\tof\nlinks\r\\N"
+    first[at["source"]] = odd_source
+    first[at["fork_count"]] = ""
+    first[at["last_commit_pushed_at"]] = "2026-11-02T01:02:03.456789+02:00"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    history.write_bytes(gzip.compress(out.getvalue().encode()))
+
+    catalog_import(paths=[synthetic])
+
+    stored = MetricSnapshot.objects.get(
+        tool__full_name=first[at["full_name"]], date=date.fromisoformat(first[at["date"]])
+    )
+    assert stored.source == odd_source
+    assert stored.forks is None
+    assert stored.stars == int(first[at["star_count"]])
+    assert stored.pushed_at == datetime(2026, 11, 1, 23, 2, 3, 456789, tzinfo=UTC)
