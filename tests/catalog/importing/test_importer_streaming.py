@@ -4,7 +4,9 @@ import held in memory, and the same errors."""
 
 from __future__ import annotations
 
+import gc
 import shutil
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -104,3 +106,33 @@ def test_a_repeated_source_and_day_far_apart_is_named_by_both_lines(catalog_dir,
         'metrics_history.csv line 8, field "date": 2025-01-01 from best-of-ml-python repeats line 6'
     )
     assert not Tool.objects.exists()
+
+
+def test_an_import_pauses_the_garbage_collector_and_gives_it_back_even_when_it_fails(catalog_dir):
+    """The cyclic collector is off while importing (an import makes no cycles; see
+    ``importer._collector_paused``) and as it was afterwards, whether the import succeeds or
+    fails; a caller that had it off keeps it off."""
+    seen: list[bool] = []
+
+    def progress(items: Iterable, description: str, total: int) -> Iterable:
+        seen.append(gc.isenabled())  # called as each step starts
+        return items
+
+    catalog_import(paths=[catalog_dir], progress=progress)
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
+
+    history = catalog_dir / "metrics_history.csv"
+    history.write_text(history.read_text() + "acme/serve,not-a-date,x,1,,,,,,,\n")
+    with pytest.raises(CatalogImportError):
+        catalog_import(paths=[catalog_dir])
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with pytest.raises(CatalogImportError):
+            catalog_import(paths=[catalog_dir])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
