@@ -166,7 +166,8 @@ def derive(facts: ToolFacts, *, catalog_as_of: date | None = None) -> Derived:
     """
     series = list(facts.series)
     as_of = _as_date(facts.metrics_as_of)
-    observed_then = any(day == as_of and stars is not None for day, stars in series)
+    # Newest first: the metrics' day is usually the series' last, so this stops at once.
+    observed_then = any(day == as_of and stars is not None for day, stars in reversed(series))
     if facts.stars is not None and as_of is not None and not observed_then:
         series.append((as_of, facts.stars))
     history = StarHistory.of(series)

@@ -236,8 +236,9 @@ def measure_window(
     edge_stars = (start_stars, *history.stars[first_inside:after_inside], end_stars)
     lefts = (days[base], *inside_days)
     rights = (*inside_days, days[after_inside])
-    lengths = map(sub, edge_days[1:], edge_days[:-1])
-    gains = map(sub, edge_stars[1:], edge_stars[:-1])
+    # (``map`` stops at its shortest argument: ``edge_days[1:]`` pairs with ``edge_days``.)
+    lengths = map(sub, edge_days[1:], edge_days)
+    gains = map(sub, edge_stars[1:], edge_stars)
     pieces = tuple(map(_piece, zip(lengths, gains, map(sub, rights, lefts), strict=True)))
     return WindowMeasure(
         start_stars=start_stars,
