@@ -333,7 +333,9 @@ def tool_count(*, query: ToolQuery, plan: SearchPlan | None = None) -> int:
     counted as it is.
 
     A list filtered by layer or categories alone (or not at all) is not counted: its number is
-    read from the stored summaries (``catalog.list_counts``), when they are current.
+    read from the stored summaries (``catalog.list_counts``), when they are current. On
+    PostgreSQL a search counted with no filter beyond placement and status reads the narrow
+    copy ``catalog_tool_match`` instead of ``catalog_tool`` (``catalog.search.match_table``).
     """
     if plan is None and (stored := _stored_count(query)) is not None:
         return stored
