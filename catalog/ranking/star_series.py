@@ -261,6 +261,12 @@ def star_gain(series: Series, *, window_days: int, end: date | None = None) -> f
 
 def _typical_daily_gain(pieces: list[Piece]) -> float:
     """The day-weighted median daily gain: half of the window's days gained this much or less."""
+    lengths = [piece.days for piece in pieces]
+    if lengths.count(1) == len(lengths):
+        # Daily observations, every piece one day long: the weighted median is the plain one,
+        # the ceil(n / 2)-th smallest rate (what the loop below returns, without sorting pairs).
+        daily = sorted([piece.gain / 1 for piece in pieces])
+        return daily[(len(daily) + 1) // 2 - 1]
     rates = sorted([(piece.gain / piece.days, piece.days) for piece in pieces])
     half = sum([days for _, days in rates]) / 2
     covered = 0
