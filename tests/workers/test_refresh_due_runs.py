@@ -133,11 +133,34 @@ def test_a_claim_that_fails_midway_records_the_failure_and_leaves_no_run_for_unt
         refresh_due_counting_inserts(django_capture_on_commit_callbacks)
 
     assert queued == []
-    first, second = RefreshRun.objects.order_by("pk")
-    assert (first.status, first.tools_total, first.finished_at) == ("running", 2, None)
-    assert (second.status, second.tools_total) == ("failed", 2)
-    assert second.finished_at is not None
-    assert second.error_summary == "ConnectionError: Error 111 connecting to 127.0.0.1:6379"
+    (failed,) = RefreshRun.objects.order_by("pk")  # the first batch's run, never queued: gone
+    assert (failed.status, failed.tools_total) == ("failed", 2)
+    assert failed.finished_at is not None
+    assert failed.error_summary == "ConnectionError: Error 111 connecting to 127.0.0.1:6379"
+
+
+def test_after_a_claim_fails_midway_the_tools_claimed_before_it_are_free_again(
+    github, settings, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Nothing is queued when a claim fails, so the batches claimed before it give their
+    claims back: the next schedule can take those tools at once, not after the claims' TTL."""
+    settings.GITHUB_BATCH_SIZE = 2
+    ids = [tool.pk for tool in seed(github, 7)]
+    claim = pipeline.tools_claim
+    calls = []
+
+    def fails_on_the_third_chunk(**kwargs):
+        calls.append(kwargs["tool_ids"])
+        if len(calls) == 3:
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+        return claim(**kwargs)
+
+    monkeypatch.setattr(pipeline, "tools_claim", fails_on_the_third_chunk)
+    with pytest.raises(ConnectionError):
+        refresh_due_counting_inserts(django_capture_on_commit_callbacks)
+    assert len(calls) == 3  # two chunks claimed (four tools), then the failure
+
+    assert tools_claim(tool_ids=ids, owner="the-next-schedule", ttl=60) == ids
 
 
 def test_runs_of_queued_batches_are_marked_queued_for_the_lost_run_sweep(

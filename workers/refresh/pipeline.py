@@ -312,11 +312,13 @@ def batches_claim(
     with ``run_id``, so a copy the broker redelivers after a worker died resumes the same run
     and claims. A chunk whose tools are all claimed elsewhere gets no run; a claim that fails
     (Redis down, the task's time limit) is recorded on its run, and the chunks after it, never
-    tried, get none."""
+    tried, get none. Nothing is queued then: the chunks claimed before it give their claims
+    back (when the cache answers) and lose their runs, so their tools are not held for the
+    claims' lifetime by batches that will never run."""
     claim_kind = CLAIM_KINDS.get(kind, "metrics")
     # The runs first, all in one INSERT: a claim's owner is its run.
     runs = runs_start(kind=kind, trigger=trigger, tools_totals=[len(chunk) for chunk in chunks])
-    batches = []
+    batches: list[tuple[int, list[int]]] = []
     unclaimed: list[int] = []
     tried = 0
     try:
@@ -332,6 +334,13 @@ def batches_claim(
             if len(claimed) < len(chunk):
                 RefreshRun.objects.filter(pk=run.pk).update(tools_total=len(claimed))
             batches.append((run.pk, claimed))
+    except BaseException:
+        owners = {run.pk: run_owner(run) for run in runs}
+        for run_pk, claimed in batches:
+            with suppress(Exception):  # the cache is down: the claims expire by themselves
+                tools_release(tool_ids=claimed, owner=owners[run_pk], kind=claim_kind)
+        unclaimed += [run_pk for run_pk, _ in batches]
+        raise
     finally:
         # Runs of chunks wholly claimed elsewhere, or never tried after a failure, did nothing.
         unclaimed += [run.pk for run in runs[tried:]]
