@@ -127,25 +127,27 @@ def _series_by_tool(
         since = min(measured).date() - lookback
         snapshots = snapshots.filter(date__gte=since)
     series: Series = defaultdict(list)
-    rows: Iterable[tuple[int, date, int | None]]
     if connection.vendor == "postgresql":
-        rows = _snapshot_rows([tool.id for tool in tools], since=since, before=before)
-    else:
-        rows = snapshots.order_by().values_list("tool_id", "date", "stars")
-    for tool_id, day, stars in rows:
+        series.update(_snapshot_series([tool.id for tool in tools], since=since, before=before))
+        return series, since
+    for tool_id, day, stars in snapshots.order_by().values_list("tool_id", "date", "stars"):
         series[tool_id].append((day, stars))
     return series, since
 
 
-def _snapshot_rows(
+def _snapshot_series(
     tool_ids: list[int], *, since: date | None, before: date | None
-) -> list[tuple[int, date, int | None]]:
-    """PostgreSQL: the query ``_series_by_tool`` builds, with the ids as one array parameter
-    and the rows as the driver returns them (a chunk is ~36,000 rows; the ORM's per-row work
-    and a 1,000-placeholder ``IN`` cost more than the query itself)."""
+) -> Iterator[tuple[int, list[tuple[date, int | None]]]]:
+    """PostgreSQL: the query ``_series_by_tool`` builds, with the ids as one array parameter,
+    each tool's snapshots as one row of two arrays, paired with ``zip`` (in no particular
+    order, as the rows come: ``StarHistory`` sorts them). A chunk is ~36,000 snapshots: the
+    driver parses the arrays in C and Python makes no tuple per snapshot row, half the CPU
+    time of a row per snapshot; the ORM's per-row work and a 1,000-placeholder ``IN`` cost
+    more than the query itself."""
     quote = connection.ops.quote_name
     sql = (
-        f"SELECT tool_id, {quote('date')}, stars FROM {quote(MetricSnapshot._meta.db_table)} "
+        f"SELECT tool_id, array_agg({quote('date')}), array_agg(stars) "
+        f"FROM {quote(MetricSnapshot._meta.db_table)} "
         "WHERE tool_id = ANY(%s) AND stars IS NOT NULL"
     )
     params: list[Any] = [tool_ids]
@@ -156,8 +158,9 @@ def _snapshot_rows(
         sql += f" AND {quote('date')} >= %s"
         params.append(since)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(sql + " GROUP BY tool_id", params)
+        for tool_id, days, stars in cursor.fetchall():
+            yield tool_id, list(zip(days, stars, strict=True))
 
 
 def catalog_as_of() -> date | None:
