@@ -8,7 +8,7 @@ writes only what differs with ``bulk_create`` / ``bulk_update``; it counts creat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time
 
 from django.utils import timezone
@@ -98,15 +98,12 @@ def tools_sync(
     changed_fields: set[str] = set()
     ids = {key: key for key, _ in work if key > 0}
     tools, topics = _stored_tools(list(ids))
+    new_tool = _new_tool_maker()
     for key, spec in work:
         tool = tools.get(key) if key > 0 else None
         if tool is None:
             assert spec is not None  # a key without a row names a tool already in the catalog
-            tool = Tool(
-                full_name=spec.full_name,
-                category=categories[spec.category],
-                placement=spec.placement,
-            )
+            tool = new_tool(spec.full_name, categories[spec.category].pk, spec.placement)
         values = {name: getattr(spec, name) for name in PROVENANCE_FIELDS} if spec else {}
         if key in latest:
             values.update(_latest_values(tool, *latest[key]))
@@ -135,6 +132,36 @@ def tools_sync(
     counts.created += len(new)
     counts.updated += len(changed)
     return ids
+
+
+def _new_tool_maker() -> Callable[[str, int, str], Tool]:
+    """A function making a new ``Tool`` (full name, category id, placement; every other field
+    its default), as ``Tool(full_name=…, category_id=…, placement=…)`` would, ~5x faster.
+
+    With keywords Django looks each of the ~65 fields up among them and asks it for its
+    default: ~26 µs a tool, seconds in a big import. The defaults are worked out here once
+    and the tool made by Django's positional path (``Tool(*values)``, which sets each field's
+    value as it is). A default that is a callable (a fresh ``dict``) is called for each tool,
+    as Django does."""
+    fields = Tool._meta.concrete_fields
+    defaults = [field.get_default() for field in fields]
+    fresh = [
+        (index, field.get_default)
+        for index, field in enumerate(fields)
+        if field.has_default() and callable(field.default)
+    ]
+    at = {field.attname: index for index, field in enumerate(fields)}
+    name_at, category_at, placement_at = at["full_name"], at["category_id"], at["placement"]
+
+    def new_tool(full_name: str, category_id: int, placement: str) -> Tool:
+        values = defaults.copy()
+        for index, default in fresh:
+            values[index] = default()
+        values[name_at], values[category_at] = full_name, category_id
+        values[placement_at] = placement
+        return Tool(*values)
+
+    return new_tool
 
 
 def _stored_tools(tool_ids: list[int]) -> tuple[dict[int, Tool], dict[int, list[str]]]:

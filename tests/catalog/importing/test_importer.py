@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog.importing import CatalogImportError, catalog_import
+from catalog.importing.writes import _new_tool_maker
 from catalog.models import Category, FormerName, Layer, MetricSnapshot, Tool
 from tests.factories import make_snapshot
 
@@ -270,3 +271,22 @@ def test_a_former_name_another_tool_holds_is_skipped_with_a_note(catalog_dir):
     assert report.notes == [
         'former name "acme/old-serve" of acme/serve skipped: it is coder/helper\'s'
     ]
+
+
+def test_a_new_tool_is_made_with_the_values_django_gives_it():
+    """The importer makes new tools from defaults worked out once (``writes._new_tool_maker``):
+    every field as ``Tool(...)`` sets it, and a default made by a callable fresh for each."""
+    category = Category.objects.create(
+        slug="serving", name="Serving", layer=Layer.objects.create(slug="infra", name="Infra")
+    )
+    make = _new_tool_maker()
+    wanted = [("acme/one", "reviewed"), ("acme/two", "")]
+    made = [make(name, category.pk, placement) for name, placement in wanted]
+    for tool, (name, placement) in zip(made, wanted, strict=True):
+        expected = Tool(full_name=name, category=category, placement=placement)
+        for field in Tool._meta.concrete_fields:
+            assert getattr(tool, field.attname) == getattr(expected, field.attname), field.name
+        assert tool._state.adding
+        assert tool.pk is None
+    assert made[0].integrity_signals == {}
+    assert made[0].integrity_signals is not made[1].integrity_signals
