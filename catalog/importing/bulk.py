@@ -8,7 +8,7 @@ the table's sequence beforehand so the rows that point at it can be written righ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import islice
 
@@ -18,14 +18,11 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 INSERT_BATCH = 5000
-#: Lines sent to ``COPY`` per write when rows come as text (``rows_insert``'s ``lines``).
+#: Lines sent to ``COPY`` per write (``lines_insert``).
 COPY_LINES = 5000
 #: ``COPY``'s text format: NULL, and the characters a value escapes.
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-#: Rows as lines of ``COPY``'s text format (each ending in a newline), for ``rows_insert``.
-CopyLines = Callable[[Iterable[tuple]], Iterator[str]]
 
 
 def is_postgresql() -> bool:
@@ -87,19 +84,9 @@ def copy_text(value: object) -> str:
     return str(value)
 
 
-def rows_insert(
-    model: type[models.Model],
-    columns: Sequence[str],
-    rows: Iterable[tuple],
-    *,
-    lines: CopyLines | None = None,
-) -> None:
+def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """INSERT plain value tuples in ``columns`` (attnames) order: ``COPY`` on PostgreSQL, else
-    a prepared ``executemany`` with dates adapted the way the ORM would.
-
-    ``lines`` (PostgreSQL): writes the rows as ``COPY`` text itself, for rows of a known shape
-    with many repeated values, a few times faster than the driver adapting each value of each
-    row (``copy.write_row``)."""
+    a prepared ``executemany`` with dates adapted the way the ORM would."""
     fields = [_concrete_field(model, column) for column in columns]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -107,13 +94,8 @@ def rows_insert(
     if is_postgresql():
         sql = f"COPY {table} ({names}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            if lines is None:
-                for row in rows:
-                    copy.write_row(row)
-                return
-            text = lines(rows)
-            while block := "".join(islice(text, COPY_LINES)):
-                copy.write(block)
+            for row in rows:
+                copy.write_row(row)
         return
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
     adapt = {
@@ -133,6 +115,20 @@ def rows_insert(
             _execute_many(sql, batch)
             batch = []
     _execute_many(sql, batch)
+
+
+def lines_insert(model: type[models.Model], columns: Sequence[str], lines: Iterable[str]) -> None:
+    """PostgreSQL: INSERT rows given as lines of ``COPY``'s text format (values in ``columns``
+    order, tab-separated, escaped, ``\\N`` for NULL, each line ending in a newline; see
+    ``copy_text``). For rows of a known shape with many repeated values, whose text a caller
+    writes a few times faster than the driver adapts each value of each row."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(_concrete_field(model, column).column) for column in columns)
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        lines = iter(lines)
+        while block := "".join(islice(lines, COPY_LINES)):
+            copy.write(block)
 
 
 def _execute_many(sql: str, params: list[list]) -> None:
