@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 
 from catalog.importing.files import Row, Table
 from catalog.models import MetricSnapshot
@@ -116,6 +117,16 @@ def history_observations(
     at = {name: index for index, name in enumerate(table.header)}
     name_at, date_at, source_at = at["full_name"], at["date"], at.get("source")
     count_at = [(at.get(HISTORY_COLUMNS[f]), HISTORY_COLUMNS[f]) for f in COUNT_FIELDS]
+    # Count cells repeat (a tool's forks, watchers, … from day to day; small numbers across
+    # tools): one read is remembered (``known``, a cell as written -> its count, checked), and
+    # a row whose every count cell is known is read with one C-level lookup of each. A row
+    # with any other cell (a new number, an empty or bad cell) is read cell by cell.
+    counts_of = (
+        itemgetter(*(index for index, _ in count_at))
+        if len(count_at) > 1 and all(index is not None for index, _ in count_at)
+        else None
+    )
+    known: dict[str, int] = {}
     pushed_at = at.get(PUSHED_COLUMN)
     keys: dict[str, int] = {}
     days: dict[str, int] = {}
@@ -139,32 +150,53 @@ def history_observations(
             text = table.row(number, cells).text("source", max_length=64)
             source = sources.id(text or default_source)
             _remember(source_ids, cell, source)
-        values: list[int | None] = []
-        for index, column in count_at:
-            cell = cells[index] if index is not None else ""
-            if not cell:
-                values.append(None)
-                continue
-            try:
-                count: int | None = int(cell)
-            except ValueError:
-                count = None
-            if count is None or not 0 <= count <= LARGEST:  # Row says what is wrong, or reads it
-                count = table.row(number, cells).count(column)
-            values.append(count)
+        counts: list[int | None] | None = None
+        if counts_of is not None:
+            counts = list(map(known.get, counts_of(cells)))
+            if None in counts:
+                counts = None
+        if counts is None:
+            counts = _counts(table, number, cells, count_at, known)
         cell = cells[pushed_at] if pushed_at is not None else ""
         if not cell:
-            values.append(None)
+            counts.append(None)
         else:
             pushed = pushes.get(cell, -1)
             if pushed == -1:
                 pushed = microseconds(table.row(number, cells).moment(PUSHED_COLUMN))
                 _remember(pushes, cell, pushed)
-            values.append(pushed)
+            counts.append(pushed)
         if key is None:  # every cell checked first, as for any row
             row = table.row(number, cells)
             raise row.error("full_name", f'no tool "{row.text("full_name")}" {UNKNOWN}')
-        yield (key, day, source, number, False, tuple(values), None)
+        yield (key, day, source, number, False, tuple(counts), None)
+
+
+def _counts(
+    table: Table,
+    number: int,
+    cells: list[str],
+    count_at: list[tuple[int | None, str]],
+    known: dict[str, int],
+) -> list[int | None]:
+    """A history row's counts cell by cell (an empty cell is None, a bad one an error, as
+    ``Row.count`` says), each count read remembered in ``known``."""
+    values: list[int | None] = []
+    for index, column in count_at:
+        cell = cells[index] if index is not None else ""
+        if not cell:
+            values.append(None)
+            continue
+        try:
+            count: int | None = int(cell)
+        except ValueError:
+            count = None
+        if count is None or not 0 <= count <= LARGEST:  # Row says what is wrong, or reads it
+            count = table.row(number, cells).count(column)
+        if count is not None:
+            _remember(known, cell, count)
+        values.append(count)
+    return values
 
 
 def snapshot_observation(
