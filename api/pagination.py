@@ -91,7 +91,7 @@ def _bad_cursor(message: str = "is not a cursor this list gave") -> ParameterErr
 
 
 Fetch = Callable[[QuerySet], list[Any]]
-Ranker = Callable[[int, int], list[int]]  # (offset, size) → the ids of a page's rows, in order
+Ranker = Callable[[int, int], list[int] | None]  # (offset, size) → a page's ids in order, or None
 
 
 def _page_rows(queryset: QuerySet, offset: int, size: int, fetch: Fetch = list) -> list[Any]:
@@ -180,7 +180,7 @@ class Pagination(PageNumberPagination):
         """The list's ordering (for cursors), how to count it, the catalog's as-of, how to
         read a page's rows (``fetch``) or stream an export's (``iterate``), and, for a list
         whose order is worked out rather than stored (a search by relevance), the ids of a
-        page's rows (``ranker(offset, size)``)."""
+        page's rows (``ranker(offset, size)``; None: read the page in the queryset's order)."""
         self.ordering, self.counter, self.as_of = ordering, counter, as_of
         self.fetch, self.iterate, self.ranker = fetch, iterate, ranker
         self.configured = True
@@ -248,10 +248,10 @@ class Pagination(PageNumberPagination):
             return self.rows
         self.page = paginator.page(number)
         offset = (number - 1) * self.size
-        if self.ranker is not None:
-            ids = self.ranker(offset, self.size)
+        ids = self.ranker(offset, self.size) if self.ranker is not None else None
+        if ids is not None:
             self.page.object_list = _rows_by_id(queryset, ids, self.fetch)
-        else:
+        else:  # in the queryset's order (a ranker that could not prove a page: by relevance)
             self.page.object_list = _page_rows(queryset, offset, self.size, self.fetch)
         self.rows, self.more, self.count = list(self.page), self.page.has_next(), paginator.count
         return self.rows

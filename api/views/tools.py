@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from urllib.parse import urlencode
 
@@ -39,7 +38,7 @@ from catalog.models import Tool, Topic
 from catalog.query_params import choice_param, date_param
 from catalog.search import did_you_mean
 from catalog.search.engine import SearchPlan, plan_search
-from catalog.search.ranked import top_match_ids
+from catalog.search.ranked import Matches, proven_match_ids
 from catalog.tool_queries import (
     ToolQuery,
     placement_counts,
@@ -67,7 +66,7 @@ class ToolList(CSVExportMixin, ReadView):
     _query: ToolQuery | None = None
     _tools: QuerySet[Tool] | None = None
     _plan: SearchPlan | None = None
-    _ranker: Callable[[int, int], list[int]] | None = None
+    _ranker: partial[list[int] | None] | None = None
 
     def get_queryset(self):
         """The list (made once per request: a search's plan costs a few queries). Sorted by
@@ -106,13 +105,19 @@ class ToolList(CSVExportMixin, ReadView):
         query = self.query()
         filters = urlencode(sorted(query.to_params().items() - {("ordering", query.ordering)}))
         self.get_queryset()  # the search plan and, sorted by relevance, the ranker
+
+        def counter() -> int:
+            return by_version(self.catalog_version, f"tools-count?{filters}", self._count)
+
+        # A page ranked by relevance is read after the count: the ranker may use it.
+        ranker = partial(self._ranker, matches=counter) if self._ranker else None
         self.pages.configure(
             ordering=query.ordering,
-            counter=lambda: by_version(self.catalog_version, f"tools-count?{filters}", self._count),
+            counter=counter,
             as_of=self.catalog_as_of(),
             fetch=fetch_rows,
             iterate=iter_rows,
-            ranker=self._ranker,
+            ranker=ranker,
         )
 
     def get_serializer_context(self):
@@ -147,11 +152,18 @@ class ToolList(CSVExportMixin, ReadView):
 
 
 def _ranked_ids(
-    among: QuerySet[Tool], q: str, plan: SearchPlan, offset: int, size: int
-) -> list[int]:
-    """The ids of the matches ranked ``offset`` to ``offset + size`` for ``q``."""
+    among: QuerySet[Tool],
+    q: str,
+    plan: SearchPlan,
+    offset: int,
+    size: int,
+    *,
+    matches: Matches | None = None,
+) -> list[int] | None:
+    """The ids of the matches ranked ``offset`` to ``offset + size`` for ``q`` when the
+    most starred tools prove them, else None (the page is then read in relevance order)."""
     ids_only = among.select_related(None).prefetch_related(None).only("id")
-    return top_match_ids(ids_only, q, offset=offset, limit=size, plan=plan)
+    return proven_match_ids(ids_only, q, offset=offset, limit=size, plan=plan, matches=matches)
 
 
 def _detail(tool: Tool, view: ReadView) -> ReturnDict:

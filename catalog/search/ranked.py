@@ -13,6 +13,7 @@ every match is scored, as before. Either way the answer is the one ``by_relevanc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +22,9 @@ from catalog.search import engine
 from catalog.search.engine import SearchPlan, by_relevance, plan_search, walk_rows
 
 _Row = tuple[float, Any, int]  # relevance, stars, id
+#: How many tools the search matches, when the caller has counted them (else None): read only
+#: when a walk would be a statement of its own.
+Matches = Callable[[], int | None]
 
 
 def _order_key(row: _Row) -> tuple:
@@ -62,9 +66,21 @@ def _walked(queryset: QuerySet, plan: SearchPlan, need: int, walk: int) -> list[
     return [pk for _, _, pk in best]
 
 
-def _proven_ids(queryset: QuerySet, plan: SearchPlan, need: int) -> list[int] | None:
-    """The ids of the ``need`` best matches, proven by one of the walks, else None."""
+def _proven_ids(
+    queryset: QuerySet, plan: SearchPlan, need: int, matches: Matches | None = None
+) -> list[int] | None:
+    """The ids of the ``need`` best matches, proven by one of the walks, else None.
+
+    A walk the plan has not read already is not taken when no more tools match than it would
+    read (``matches``): scoring every match then reads fewer rows, and needs no proof (a rare
+    word, or a common one in a small catalog: "vector" at 10,000 tools matched ~2,000, where
+    the second walk scored 4,000 tools to prove a page, 14 ms)."""
     for walk in engine.WALKS:
+        read = plan.walked is not None and walk == engine.WALKS[0]
+        if not read and matches is not None:
+            counted = matches()
+            if counted is not None and counted <= walk:
+                return None
         ids = _walked(queryset, plan, need, walk)
         if ids is not None:
             return ids
@@ -72,29 +88,59 @@ def _proven_ids(queryset: QuerySet, plan: SearchPlan, need: int) -> list[int] | 
 
 
 def top_match_ids(
-    queryset: QuerySet, q: str, *, offset: int = 0, limit: int, plan: SearchPlan | None = None
+    queryset: QuerySet,
+    q: str,
+    *,
+    offset: int = 0,
+    limit: int,
+    plan: SearchPlan | None = None,
+    matches: Matches | None = None,
 ) -> list[int]:
     """The ids of the tools ``top_matches`` gives, in its order, without loading the tools
     (a page that reads its rows by id afterwards needs only these)."""
     plan = plan or plan_search(queryset, q)
-    ids = _proven_ids(queryset, plan, offset + limit)
+    ids = proven_match_ids(queryset, q, offset=offset, limit=limit, plan=plan, matches=matches)
     if ids is None:
-        matches = queryset.filter(plan.condition).alias(relevance=plan.relevance)
-        return list(by_relevance(matches).values_list("pk", flat=True)[offset : offset + limit])
-    return ids[offset:]
+        found = queryset.filter(plan.condition).alias(relevance=plan.relevance)
+        return list(by_relevance(found).values_list("pk", flat=True)[offset : offset + limit])
+    return ids
+
+
+def proven_match_ids(
+    queryset: QuerySet,
+    q: str,
+    *,
+    offset: int = 0,
+    limit: int,
+    plan: SearchPlan | None = None,
+    matches: Matches | None = None,
+) -> list[int] | None:
+    """The ids ``top_match_ids`` gives when a walk proves them, else None: the caller orders
+    every match by relevance itself (a page that reads its rows in that order anyway reads
+    them in one statement rather than their ids, then the rows)."""
+    plan = plan or plan_search(queryset, q)
+    ids = _proven_ids(queryset, plan, offset + limit, matches)
+    return None if ids is None else ids[offset:]
 
 
 def top_matches(
-    queryset: QuerySet, q: str, *, offset: int = 0, limit: int, plan: SearchPlan | None = None
+    queryset: QuerySet,
+    q: str,
+    *,
+    offset: int = 0,
+    limit: int,
+    plan: SearchPlan | None = None,
+    matches: Matches | None = None,
 ) -> list:
     """Tools of ``queryset`` ranked ``offset`` to ``offset + limit`` for ``q`` by relevance
     (then stars, then id), loaded as ``queryset`` loads them. ``plan``: one already made for
-    this queryset and query (a count of the matches shares it)."""
+    this queryset and query (a count of the matches shares it); ``matches``: how many tools
+    match, when the caller counted them (saves a walk that would read more tools than that)."""
     plan = plan or plan_search(queryset, q)
-    ids = _proven_ids(queryset, plan, offset + limit)
+    ids = _proven_ids(queryset, plan, offset + limit, matches)
     if ids is None:
-        matches = queryset.filter(plan.condition).alias(relevance=plan.relevance)
-        return list(by_relevance(matches)[offset : offset + limit])
+        found = queryset.filter(plan.condition).alias(relevance=plan.relevance)
+        return list(by_relevance(found)[offset : offset + limit])
     ids = ids[offset:]
     tools = {tool.pk: tool for tool in queryset.order_by().filter(pk__in=ids)} if ids else {}
     return [tools[pk] for pk in ids]

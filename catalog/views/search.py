@@ -73,6 +73,7 @@ class _Matches:
     def __init__(self, query: ToolQuery, taxonomy: list[Category], version: CatalogVersion):
         assert query.q
         self.more, self.q, self.query, self.version = False, query.q, query, version
+        self.counted: int | None = None
         by_relevance = query.ordering == "relevance"
         ordering = DEFAULT_ORDERING if by_relevance else query.ordering
         listed = tool_list(query=replace(query, q=None, ordering=ordering))
@@ -93,13 +94,26 @@ class _Matches:
         key = count_key(self.query, "catalog.search-count")
         counted = by_version(self.version, key, self._count)
         self.more = counted > MAX_COUNTED
+        self.counted = None if self.more else counted
         return min(counted, MAX_COUNTED)
+
+    def _matches(self) -> int | None:
+        """How many tools match, when the paginator counted them exactly (the page is ranked
+        after the count): a ranked page then never walks more tools than match."""
+        return self.counted
 
     def __getitem__(self, key: slice) -> list[dict[str, Any]]:
         if self.base is None:
             return list(self.matches.values(*ROW_COLUMNS)[key])
         start, stop = key.start or 0, key.stop
-        ranked = top_matches(self.base, self.q, offset=start, limit=stop - start, plan=self.plan)
+        ranked = top_matches(
+            self.base,
+            self.q,
+            offset=start,
+            limit=stop - start,
+            plan=self.plan,
+            matches=self._matches,
+        )
         return [tool_values(tool) for tool in ranked]
 
 

@@ -275,3 +275,29 @@ def test_a_search_count_agrees_with_the_rows_when_names_match_beyond_the_words(a
     assert [item["full_name"] for item in body["results"]] == ["langchain-ai/langchain"]
     assert body["count"] == 1
     assert body["did_you_mean"] == []
+
+
+def test_a_relevance_page_no_walk_proves_reads_every_match_in_order_in_one_statement(
+    api, api_catalog, monkeypatch
+):
+    """The most starred tools match "vector" by their category alone; thirty less starred
+    ones have it in their names and rank first. The first walk cannot prove a page, and a
+    further walk would read more tools than match, so the page is read in relevance order by
+    the statement that reads its rows (no further walk, no ids first): six statements."""
+    from catalog.search import engine
+
+    vector_search = api_catalog["qdrant"].category
+    for n in range(30):
+        make_tool(f"vec{n}/vector-kit{n}", category=vector_search, stars=n)
+    for n in range(20):
+        make_tool(f"big{n}/store{n}", category=vector_search, stars=10**6 + n)
+    monkeypatch.setattr(engine, "WALKS", (25, 4000))
+    forget_memo()
+
+    found, queries = _captured(api, {"q": "vector", "page_size": 5})
+
+    assert found == [f"vec{n}/vector-kit{n}" for n in (29, 28, 27, 26, 25)]
+    assert not any("LIMIT 4000" in query["sql"] for query in queries)  # no second walk
+    # The data version, the categories, the first walk, the names, the count, the rows.
+    assert len(queries) == 6
+    assert sum("ORDER BY CASE" in query["sql"] for query in queries) == 1

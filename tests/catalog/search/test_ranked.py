@@ -5,6 +5,8 @@ Runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Tool
 from catalog.search import engine, ranked
@@ -85,3 +87,30 @@ def test_a_plan_that_read_every_tool_knows_how_many_match(tools, subtests, monke
     assert counted >= 10  # the catalog is smaller than the walk: most plans walk it all
     monkeypatch.setattr(engine, "WALKS", (3,))  # a walk that stops short knows no count
     assert engine.plan_search(listed, "agent").match_count is None
+
+
+def test_a_counted_search_scores_its_matches_rather_than_walk_more_tools_than_match(
+    tools, subtests, monkeypatch
+):
+    """Told how many tools match, a walk that would read more tools than that is skipped:
+    every match is scored instead, in the same order."""
+    monkeypatch.setattr(engine, "WALKS", (1, 2000))  # the catalog is far smaller than 2,000
+    listed = Tool.objects.listed().with_placement()
+    skipped = 0
+    for q in QUERIES:
+        with subtests.test(q=q):
+            plan = engine.plan_search(listed, q)
+            count = listed.filter(plan.condition).count()
+            with CaptureQueriesContext(connection) as captured:
+                ids = ranked.top_match_ids(
+                    listed, q, offset=0, limit=5, plan=plan, matches=told(count)
+                )
+            assert ids == [tool.pk for tool in by_relevance(search_tools(listed, q))[:5]]
+            assert not any("LIMIT 2000" in query["sql"] for query in captured.captured_queries)
+            proven = ranked.proven_match_ids(listed, q, limit=5, plan=plan, matches=told(count))
+            skipped += proven is None
+    assert skipped >= 5  # queries the first walk could not prove: scored, not walked further
+
+
+def told(count: int) -> ranked.Matches:
+    return lambda: count
