@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, models
+from django.db import connection
 
 #: An import is "large" when its new tools are more than this share of the tools there will be.
 BULK_SHARE = 0.2
@@ -101,13 +101,13 @@ def deferrable(tables: list[str]) -> list[Deferred]:
     return indexes + keys
 
 
-def indexes_drop(models_: Iterable[type[models.Model]]) -> list[Deferred]:
-    """Drop the secondary indexes and foreign keys of these models' tables; return what to
-    create again. PostgreSQL only, inside a transaction (the caller's ``atomic``), before
-    anything is written to those tables in it."""
+def indexes_drop(tables: Iterable[str]) -> list[Deferred]:
+    """Drop the secondary indexes and foreign keys of these tables; return what to create
+    again. PostgreSQL only, inside a transaction (the caller's ``atomic``), before anything is
+    written to those tables in it."""
     assert connection.vendor == "postgresql"
     assert connection.in_atomic_block
-    saved = deferrable([model._meta.db_table for model in models_])
+    saved = deferrable(list(tables))
     with connection.cursor() as cursor, _checks_done(cursor):
         for item in saved:
             cursor.execute(item.drop)
@@ -136,11 +136,11 @@ def _checks_done(cursor) -> Iterator[None]:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def tables_analyze(models_: Iterable[type[models.Model]]) -> None:
-    """Update the planner's statistics of these models' tables after a bulk load (ANALYZE
-    samples the transaction's own new rows too), so the queries that follow in the same
-    transaction are planned for the rows they now hold rather than for an empty table."""
+def tables_analyze(tables: Iterable[str]) -> None:
+    """Update the planner's statistics of these tables after a bulk load (ANALYZE samples the
+    transaction's own new rows too), so the queries that follow in the same transaction are
+    planned for the rows they now hold rather than for an empty table."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for model in models_:
-            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+        for table in tables:
+            cursor.execute(f"ANALYZE {quote(table)}")

@@ -101,12 +101,26 @@ def test_emptying_the_tools_table_empties_the_copy():
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_import_fills_the_copy(tmp_path: Path):
     write_import_files(tmp_path, 120, today=date(2026, 11, 30))
+    indexes = _indexes()
+    assert len(indexes) == 3  # the primary key, the vector's GIN index, the category's
 
-    report = catalog_import(paths=[tmp_path])
+    with CaptureQueriesContext(connection) as captured:
+        report = catalog_import(paths=[tmp_path])
 
     assert "creating indexes" in report.seconds  # the COPY path with indexes built after
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert 'DROP INDEX "tool_match_vector_idx"' in statements  # built once, after the load
     assert len(_rows(MATCH_TABLE)) == 120
     assert_in_step()
+    assert _indexes() == indexes  # dropped for the load, built again as they were
+
+
+def _indexes() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [MATCH_TABLE]
+        )
+        return set(cursor.fetchall())
 
 
 SEARCHES = [
