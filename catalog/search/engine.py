@@ -143,7 +143,8 @@ class SearchPlan:
     boosted: frozenset[int]
     #: The first walk (``WALKS[0]`` tools) when the plan read it, scored without name points.
     walked: tuple[tuple, ...] | None = None
-    #: How many tools match, when the first walk read every tool (else None: count them).
+    #: How many tools match, when the plan's statements counted them: the first walk read
+    #: every tool, or counted the words' matches in full (else None: count them).
     match_count: int | None = None
     #: How many tools the words match (names aside), counted up to ``count_upto`` in the
     #: first walk's statement when the plan was asked to (else None).
@@ -206,7 +207,9 @@ def plan_search(
     layers; whether the words find few tools (then typos are looked for); the names answering
     the query). When that look read every tool of ``queryset``, the plan also knows how many
     match (``match_count``): a small list is then not counted again. ``count_upto``: the
-    first walk also counts the tools the words match, up to that many (``words_match``)."""
+    first walk also counts the tools the words match, up to that many (``words_match``);
+    fewer than that, with every name answering q among the tools walked, is also every match
+    counted (``match_count``)."""
     backend = _backend()
     parsed = parse(q)
     categories = categories_matching(parsed.terms, taxonomy)
@@ -259,11 +262,18 @@ def plan_search(
             condition |= Q(pk__in=[match.pk for match in names])
             parts.append(_name_points(names))
             boosted.update(match.pk for match in names)
+        named = {match.pk for match in names}
         if walked is not None and len(walked) < WALKS[0]:
             # The walk read every tool: the matches are its hits and the names answering q.
             every = {row[0] for row in walked}
             matched = {row[0] for row in walked if row[3]}
-            match_count = len(matched | (every & {match.pk for match in names}))
+            match_count = len(matched | (every & named))
+        elif walked is not None and words_match is not None and words_match < (count_upto or 0):
+            # The words' matches were counted in full; the names answering q add those the
+            # walk read and saw the words miss (a name beyond the walk: not known here).
+            walk_hits = {row[0]: row[3] for row in walked}
+            if named <= walk_hits.keys():
+                match_count = words_match + sum(1 for pk in named if not walk_hits[pk])
     relevance = reduce(operator.add, parts) if parts else Value(0.0)
     return SearchPlan(
         condition=condition,

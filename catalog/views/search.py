@@ -85,6 +85,8 @@ class _Matches:
         self.base: QuerySet | None = rows.only(*ROW_COLUMNS) if by_relevance else None
 
     def _count(self) -> int:
+        if self.plan.match_count is not None:  # counted in the plan's statements
+            return self.plan.match_count
         words_match = self.plan.words_match
         if words_match is not None and words_match > MAX_COUNTED:
             return words_match  # the names answering q can only add to more than enough

@@ -114,3 +114,26 @@ def test_a_counted_search_scores_its_matches_rather_than_walk_more_tools_than_ma
 
 def told(count: int) -> ranked.Matches:
     return lambda: count
+
+
+def test_a_plan_that_counted_the_words_matches_in_full_knows_how_many_match(
+    tools, subtests, monkeypatch
+):
+    """A walk shorter than the catalog that counted every tool the words match (fewer than
+    ``count_upto``) knows the matches: those, and the names answering q the walk saw the
+    words miss. Names beyond the walk leave the count to a statement of its own."""
+    monkeypatch.setattr(engine, "WALKS", (40,))  # the catalog holds more than 40 tools
+    listed = Tool.objects.listed().with_placement()
+    assert listed.count() > 40
+    counted = named = 0
+    for q in [*QUERIES, "langchian", "qdrnat", "lama", "nothing-like-it"]:
+        with subtests.test(q=q):
+            plan = engine.plan_search(listed, q, count_upto=1001)
+            if plan.match_count is not None:
+                counted += 1
+                named += bool(plan.boosted)
+                assert plan.match_count == listed.filter(plan.condition).count()
+    assert counted >= 10
+    assert named >= 1  # names answering q were added to the words' count
+    # Counted only up to a limit it reached, the plan knows no count.
+    assert engine.plan_search(listed, "agent", count_upto=1).match_count is None
