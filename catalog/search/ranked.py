@@ -101,8 +101,8 @@ def top_match_ids(
     plan = plan or plan_search(queryset, q)
     ids = proven_match_ids(queryset, q, offset=offset, limit=limit, plan=plan, matches=matches)
     if ids is None:
-        found = queryset.filter(plan.condition).alias(relevance=plan.relevance)
-        return list(by_relevance(found).values_list("pk", flat=True)[offset : offset + limit])
+        ranked = _every_match_ranked(queryset, plan)
+        return list(ranked.values_list("pk", flat=True)[offset : offset + limit])
     return ids
 
 
@@ -137,10 +137,13 @@ def top_matches(
     this queryset and query (a count of the matches shares it); ``matches``: how many tools
     match, when the caller counted them (saves a walk that would read more tools than that)."""
     plan = plan or plan_search(queryset, q)
-    ids = _proven_ids(queryset, plan, offset + limit, matches)
+    ids = proven_match_ids(queryset, q, offset=offset, limit=limit, plan=plan, matches=matches)
     if ids is None:
-        found = queryset.filter(plan.condition).alias(relevance=plan.relevance)
-        return list(by_relevance(found)[offset : offset + limit])
-    ids = ids[offset:]
+        return list(_every_match_ranked(queryset, plan)[offset : offset + limit])
     tools = {tool.pk: tool for tool in queryset.order_by().filter(pk__in=ids)} if ids else {}
     return [tools[pk] for pk in ids]
+
+
+def _every_match_ranked(queryset: QuerySet, plan: SearchPlan) -> QuerySet:
+    """Every match of ``plan`` scored and sorted by relevance: when no walk proves a page."""
+    return by_relevance(queryset.filter(plan.condition).alias(relevance=plan.relevance))
